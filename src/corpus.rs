@@ -1,0 +1,635 @@
+//! Documents and the readers that bring them in: JSONL (plain or gzip, also from stdin) and
+//! directories of `.txt` files, with field names detected or given.
+//!
+//! Reading is streamed: one thread decompresses and cuts the input into chunks of whole lines,
+//! and the rayon pool parses them (and whatever the caller does next) in parallel. Results come
+//! back in input order, so everything downstream is deterministic.
+//!
+//! Every bad record is reported with its file and line; with `skip_bad` it is set aside with a
+//! reason instead of stopping the run, so every line of input is accounted for.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::fs::File;
+use std::io::{self, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::sync_channel;
+
+use rayon::prelude::*;
+use serde_json::value::RawValue;
+
+/// One article.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Document {
+    pub id: String,
+    pub source: Option<String>,
+    pub date: Option<String>,
+    pub title: Option<String>,
+    pub text: String,
+}
+
+/// Where a record came from: file (or `-`) and 1-based line (files of a directory: line 1).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Origin {
+    pub file: String,
+    pub line: u64,
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.file, self.line)
+    }
+}
+
+/// A record that could not be read, and why.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct BadRecord {
+    pub file: String,
+    pub line: u64,
+    pub reason: String,
+}
+
+impl fmt::Display for BadRecord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}", self.file, self.line, self.reason)
+    }
+}
+
+/// An input that could not be read at all, or a bad record when not skipping.
+#[derive(Debug)]
+pub enum ReadError {
+    Bad(BadRecord),
+    Io { file: String, error: io::Error },
+}
+
+impl fmt::Display for ReadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReadError::Bad(b) => write!(f, "{b}"),
+            ReadError::Io { file, error } => write!(f, "{file}: {error}"),
+        }
+    }
+}
+
+impl std::error::Error for ReadError {}
+
+/// Field names to read. `None` means: detect from the candidates below, per record.
+#[derive(Clone, Debug, Default)]
+pub struct FieldMap {
+    pub id: Option<String>,
+    pub text: Option<String>,
+    pub source: Option<String>,
+    pub date: Option<String>,
+    pub title: Option<String>,
+}
+
+pub const ID_FIELDS: &[&str] = &["id", "doc_id", "docid", "docno", "_id", "uuid", "guid"];
+pub const TEXT_FIELDS: &[&str] = &["text", "content", "body", "article", "full_text", "fulltext"];
+pub const SOURCE_FIELDS: &[&str] = &["source", "outlet", "src", "site", "publisher", "domain"];
+pub const DATE_FIELDS: &[&str] = &[
+    "date",
+    "published",
+    "published_at",
+    "pubdate",
+    "date_published",
+    "datetime",
+    "time",
+    "timestamp",
+    "date_extracted",
+    "created_at",
+];
+pub const TITLE_FIELDS: &[&str] = &["title", "headline"];
+
+/// How to read.
+#[derive(Clone, Debug, Default)]
+pub struct ReadOptions {
+    pub fields: FieldMap,
+    /// Set bad records aside (with file, line and reason) instead of failing on the first.
+    pub skip_bad: bool,
+    /// Shows bytes read on stderr.
+    pub progress: Option<indicatif::ProgressBar>,
+}
+
+/// What reading accounted for besides the documents.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct ReadReport {
+    /// Records set aside (only with `skip_bad`).
+    pub skipped: Vec<BadRecord>,
+    /// Files in input directories that are not `.txt` and were not read.
+    pub ignored_files: Vec<String>,
+}
+
+/// A record as read: a document, or why there is none.
+pub type Record = Result<(Document, Origin), BadRecord>;
+
+const CHUNK_BYTES: usize = 1 << 20;
+
+/// Kinds of input, decided from the path.
+enum Input {
+    Stdin,
+    Jsonl(PathBuf),
+    Gzip(PathBuf),
+    Dir(PathBuf),
+    Txt(PathBuf),
+}
+
+fn classify(path: &str) -> Input {
+    if path == "-" {
+        return Input::Stdin;
+    }
+    let p = PathBuf::from(path);
+    if p.is_dir() {
+        Input::Dir(p)
+    } else if path.ends_with(".gz") {
+        Input::Gzip(p)
+    } else if path.ends_with(".txt") {
+        Input::Txt(p)
+    } else {
+        Input::Jsonl(p)
+    }
+}
+
+/// One document as read and processed: its id, where it came from, and what `process` made of it.
+pub struct Item<U> {
+    pub id: String,
+    pub origin: Origin,
+    pub value: U,
+}
+
+/// Reads every input and hands each document to `process`, in parallel; returns the results in
+/// input order. Ids must be unique across all inputs: a repeated id is an error, or with
+/// `skip_bad` the later record is set aside.
+pub fn read_with<U, F>(
+    inputs: &[String],
+    options: &ReadOptions,
+    process: F,
+) -> Result<(Vec<Item<U>>, ReadReport), ReadError>
+where
+    U: Send,
+    F: Fn(Document) -> U + Sync + Send,
+{
+    let mut chunks: Vec<Vec<Result<Item<U>, BadRecord>>> = Vec::new();
+    let mut report = ReadReport::default();
+    let run = |records: Vec<Record>| -> Vec<Result<Item<U>, BadRecord>> {
+        records
+            .into_iter()
+            .map(|r| {
+                r.map(|(doc, origin)| Item {
+                    id: doc.id.clone(),
+                    origin,
+                    value: process(doc),
+                })
+            })
+            .collect()
+    };
+    for path in inputs {
+        match classify(path) {
+            Input::Dir(dir) => {
+                let mut files = Vec::new();
+                walk(&dir, &mut files).map_err(|error| ReadError::Io {
+                    file: dir.display().to_string(),
+                    error,
+                })?;
+                files.sort();
+                let (txt, other): (Vec<_>, Vec<_>) = files
+                    .into_iter()
+                    .partition(|f| f.extension().is_some_and(|e| e == "txt"));
+                report
+                    .ignored_files
+                    .extend(other.iter().map(|f| f.display().to_string()));
+                for batch in txt.chunks(256) {
+                    let records = batch
+                        .par_iter()
+                        .map(|f| {
+                            let id = f.strip_prefix(&dir).unwrap_or(f);
+                            read_txt(f, &id.to_string_lossy()).map(|r| run(vec![r]))
+                        })
+                        .collect::<Result<Vec<_>, _>>()?;
+                    chunks.extend(records);
+                }
+            }
+            Input::Txt(f) => {
+                let name = f.to_string_lossy().into_owned();
+                let id = f
+                    .file_name()
+                    .map_or(name.clone(), |n| n.to_string_lossy().into_owned());
+                chunks.push(run(vec![read_txt(&f, &id)?]));
+            }
+            Input::Stdin => {
+                chunks.extend(read_jsonl(io::stdin(), "-", options, &run)?);
+            }
+            Input::Jsonl(p) | Input::Gzip(p) => {
+                let name = p.display().to_string();
+                let file = File::open(&p).map_err(|error| ReadError::Io {
+                    file: name.clone(),
+                    error,
+                })?;
+                let counted = Progress {
+                    inner: file,
+                    bar: options.progress.clone(),
+                };
+                if path.ends_with(".gz") {
+                    let buffered = BufReader::with_capacity(1 << 16, counted);
+                    let gz = flate2::read::MultiGzDecoder::new(buffered);
+                    chunks.extend(read_jsonl(gz, &name, options, &run)?);
+                } else {
+                    chunks.extend(read_jsonl(counted, &name, options, &run)?);
+                }
+            }
+        }
+    }
+    // Duplicate ids: the first occurrence wins; a later one is an error (or set aside).
+    let mut items = Vec::new();
+    let mut first_seen: HashMap<String, Origin> = HashMap::new();
+    for r in chunks.into_iter().flatten() {
+        match r {
+            Ok(item) => {
+                if let Some(first) = first_seen.get(&item.id) {
+                    let bad = BadRecord {
+                        file: item.origin.file.clone(),
+                        line: item.origin.line,
+                        reason: format!("duplicate id {:?} (first at {first})", item.id),
+                    };
+                    if !options.skip_bad {
+                        return Err(ReadError::Bad(bad));
+                    }
+                    report.skipped.push(bad);
+                } else {
+                    first_seen.insert(item.id.clone(), item.origin.clone());
+                    items.push(item);
+                }
+            }
+            Err(b) => report.skipped.push(b),
+        }
+    }
+    Ok((items, report))
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let path = entry.path();
+        if entry.file_type()?.is_dir() {
+            walk(&path, out)?;
+        } else {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// One `.txt` file is one document: id from its path, title from its first non-blank line.
+fn read_txt(path: &Path, id: &str) -> Result<Record, ReadError> {
+    let file = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|error| ReadError::Io {
+        file: file.clone(),
+        error,
+    })?;
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let line = 1 + e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() as u64;
+            return Ok(Err(BadRecord {
+                file,
+                line,
+                reason: format!("invalid UTF-8 at byte {at}"),
+            }));
+        }
+    };
+    if text.contains('\0') {
+        return Ok(Err(BadRecord {
+            file,
+            line: 1,
+            reason: "binary data (NUL bytes), not text".into(),
+        }));
+    }
+    let title = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .filter(|l| l.chars().count() <= 300)
+        .map(str::to_owned);
+    Ok(Ok((
+        Document {
+            id: id.to_owned(),
+            source: None,
+            date: None,
+            title,
+            text,
+        },
+        Origin { file, line: 1 },
+    )))
+}
+
+/// Counts bytes read for the progress bar.
+struct Progress<R> {
+    inner: R,
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl<R: Read> Read for Progress<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if let Some(b) = &self.bar {
+            b.inc(n as u64);
+        }
+        Ok(n)
+    }
+}
+
+struct Chunk {
+    first_line: u64,
+    bytes: Vec<u8>,
+    /// The read error that ended the input after this chunk, if any.
+    error: Option<io::Error>,
+}
+
+/// Cuts `reader` into chunks of whole lines on a separate thread and processes them on the pool.
+fn read_jsonl<R, T, F>(
+    mut reader: R,
+    file: &str,
+    options: &ReadOptions,
+    process: &F,
+) -> Result<Vec<T>, ReadError>
+where
+    R: Read + Send,
+    T: Send,
+    F: Fn(Vec<Record>) -> T + Sync,
+{
+    let (tx, rx) = sync_channel::<Chunk>(4);
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            let mut carry: Vec<u8> = Vec::new();
+            let mut line = 1u64;
+            loop {
+                let mut buf = std::mem::take(&mut carry);
+                let start = buf.len();
+                buf.resize(start + CHUNK_BYTES, 0);
+                let mut filled = start;
+                let mut error = None;
+                // Fill the buffer (a decoder may return short reads).
+                while filled < buf.len() {
+                    match reader.read(&mut buf[filled..]) {
+                        Ok(0) => break,
+                        Ok(n) => filled += n,
+                        Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                        Err(e) => {
+                            error = Some(e);
+                            break;
+                        }
+                    }
+                }
+                buf.truncate(filled);
+                let at_end = filled < start + CHUNK_BYTES || error.is_some();
+                if !at_end {
+                    // Keep the partial last line for the next chunk; a line longer than a chunk
+                    // just makes this chunk grow.
+                    match buf.iter().rposition(|&b| b == b'\n') {
+                        Some(nl) => carry = buf.split_off(nl + 1),
+                        None => {
+                            carry = buf;
+                            continue;
+                        }
+                    }
+                }
+                let lines = buf.iter().filter(|&&b| b == b'\n').count() as u64;
+                let chunk = Chunk {
+                    first_line: line,
+                    bytes: buf,
+                    error,
+                };
+                line += lines;
+                if tx.send(chunk).is_err() || at_end {
+                    break;
+                }
+            }
+        });
+        let parsed: Vec<(usize, Result<T, ReadError>)> = rx
+            .into_iter()
+            .enumerate()
+            .par_bridge()
+            .map(|(i, chunk)| (i, parse_chunk(chunk, file, options).map(process)))
+            .collect();
+        let mut parsed = parsed;
+        parsed.sort_by_key(|(i, _)| *i);
+        parsed.into_iter().map(|(_, r)| r).collect()
+    })
+}
+
+fn parse_chunk(chunk: Chunk, file: &str, options: &ReadOptions) -> Result<Vec<Record>, ReadError> {
+    let mut records = Vec::new();
+    let mut line_no = chunk.first_line;
+    let ends_cleanly = chunk.bytes.last().is_none_or(|&b| b == b'\n');
+    let mut lines: Vec<&[u8]> = chunk.bytes.split(|&b| b == b'\n').collect();
+    if ends_cleanly {
+        lines.pop(); // the empty piece after the final newline
+    }
+    let last = lines.len();
+    for (i, line) in lines.into_iter().enumerate() {
+        let truncated = i + 1 == last && chunk.error.is_some() && !ends_cleanly;
+        let result = if truncated {
+            Err("input ends in the middle of this line (truncated file)".to_string())
+        } else {
+            parse_line(line, file, line_no, &options.fields)
+        };
+        match result {
+            Ok(Some(doc)) => records.push(Ok((
+                doc,
+                Origin {
+                    file: file.to_owned(),
+                    line: line_no,
+                },
+            ))),
+            Ok(None) => {}
+            Err(reason) => {
+                let bad = BadRecord {
+                    file: file.to_owned(),
+                    line: line_no,
+                    reason,
+                };
+                if !options.skip_bad {
+                    return Err(ReadError::Bad(bad));
+                }
+                records.push(Err(bad));
+            }
+        }
+        line_no += 1;
+    }
+    if let Some(error) = chunk.error {
+        let bad = BadRecord {
+            file: file.to_owned(),
+            line: line_no,
+            reason: format!("cannot read further: {error}"),
+        };
+        if !options.skip_bad {
+            return Err(ReadError::Bad(bad));
+        }
+        records.push(Err(bad));
+    }
+    Ok(records)
+}
+
+/// One JSON line → a document; `Ok(None)` for a blank line.
+fn parse_line(
+    line: &[u8],
+    file: &str,
+    line_no: u64,
+    fields: &FieldMap,
+) -> Result<Option<Document>, String> {
+    if line.iter().all(u8::is_ascii_whitespace) {
+        return Ok(None);
+    }
+    if line.contains(&0) {
+        return Err("binary data (NUL bytes), not JSON".into());
+    }
+    let text = std::str::from_utf8(line).map_err(|e| {
+        format!("invalid UTF-8 at byte {} of the line", e.valid_up_to())
+    })?;
+    let map: HashMap<String, &RawValue> = serde_json::from_str(text).map_err(|e| {
+        if e.is_data() {
+            "expected a JSON object".to_string()
+        } else {
+            format!("malformed JSON: {e}")
+        }
+    })?;
+    let pick = |given: &Option<String>, candidates: &[&str], required: bool| {
+        if let Some(name) = given {
+            return match map.get(name.as_str()) {
+                Some(v) => Ok(Some((name.clone(), *v))),
+                None if required => Err(format!("no field {name:?}")),
+                None => Ok(None),
+            };
+        }
+        Ok(candidates
+            .iter()
+            .find_map(|c| map.get(*c).map(|v| (c.to_string(), *v))))
+    };
+    let text_field = pick(&fields.text, TEXT_FIELDS, true)?.ok_or_else(|| {
+        format!(
+            "no text field (looked for {}; name it with --text-field)",
+            TEXT_FIELDS.join(", ")
+        )
+    })?;
+    let body = match scalar(text_field.1) {
+        Scalar::Str(s) => s,
+        Scalar::Null => String::new(),
+        _ => return Err(format!("field {:?} is not a string", text_field.0)),
+    };
+    let id = match pick(&fields.id, ID_FIELDS, fields.id.is_some())? {
+        Some((name, v)) => match scalar(v) {
+            Scalar::Str(s) if !s.is_empty() => s,
+            Scalar::Num(n) => n,
+            _ => return Err(format!("field {name:?} is not a usable id")),
+        },
+        None => format!("{file}:{line_no}"),
+    };
+    let optional = |given: &Option<String>, candidates: &[&str]| -> Result<Option<String>, String> {
+        Ok(match pick(given, candidates, given.is_some())? {
+            Some((_, v)) => match scalar(v) {
+                Scalar::Str(s) if !s.trim().is_empty() => Some(s),
+                Scalar::Num(n) => Some(n),
+                _ => None,
+            },
+            None => None,
+        })
+    };
+    Ok(Some(Document {
+        id,
+        source: optional(&fields.source, SOURCE_FIELDS)?,
+        date: optional(&fields.date, DATE_FIELDS)?,
+        title: optional(&fields.title, TITLE_FIELDS)?,
+        text: body,
+    }))
+}
+
+enum Scalar {
+    Str(String),
+    Num(String),
+    Null,
+    Other,
+}
+
+fn scalar(v: &RawValue) -> Scalar {
+    let raw = v.get();
+    match raw.as_bytes().first() {
+        Some(b'"') => serde_json::from_str(raw).map_or(Scalar::Other, Scalar::Str),
+        Some(b'-' | b'0'..=b'9') => Scalar::Num(raw.to_owned()),
+        Some(b'n') => Scalar::Null,
+        _ => Scalar::Other,
+    }
+}
+
+/// Reads every document into memory (the simple API; `read_with` streams).
+pub fn read_all(
+    inputs: &[String],
+    options: &ReadOptions,
+) -> Result<(Vec<(Document, Origin)>, ReadReport), ReadError> {
+    let (items, report) = read_with(inputs, options, |doc| doc)?;
+    Ok((items.into_iter().map(|i| (i.value, i.origin)).collect(), report))
+}
+
+/// A sortable form of a date string: the digits of `YYYY-MM-DD[ T]HH:MM:SS` (any separators),
+/// or `None` when the string does not start with a four-digit year.
+pub fn date_key(date: &str) -> Option<u64> {
+    let mut parts = date
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|p| !p.is_empty());
+    let year: u64 = parts.next().filter(|p| p.len() == 4)?.parse().ok()?;
+    let mut key = year;
+    for _ in 0..5 {
+        let v: u64 = parts.next().and_then(|p| p.parse().ok()).unwrap_or(0).min(99);
+        key = key * 100 + v;
+    }
+    Some(key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_common_field_names() {
+        let d = parse_line(
+            r#"{"docno": 7, "src": "bbc", "time": "2018-02-01", "headline": "h", "content": "نص"}"#.as_bytes(),
+            "f",
+            1,
+            &FieldMap::default(),
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(d.id, "7");
+        assert_eq!(d.source.as_deref(), Some("bbc"));
+        assert_eq!(d.date.as_deref(), Some("2018-02-01"));
+        assert_eq!(d.title.as_deref(), Some("h"));
+        assert_eq!(d.text, "نص");
+    }
+
+    #[test]
+    fn explains_bad_lines() {
+        let f = FieldMap::default();
+        let err = |l: &[u8]| parse_line(l, "f", 3, &f).unwrap_err();
+        assert!(err(b"{\"text\": ").starts_with("malformed JSON"));
+        assert!(err(b"{\"title\": \"x\"}").starts_with("no text field"));
+        assert!(err(b"[1,2]").contains("JSON object"));
+        assert!(err(b"{\"text\": 5}").contains("not a string"));
+        assert!(err(b"\x00\x01\x02").contains("binary"));
+        assert!(err(b"{\"text\": \"\xff\"}").contains("UTF-8"));
+        assert_eq!(parse_line(b"  \r", "f", 1, &f), Ok(None));
+    }
+
+    #[test]
+    fn missing_id_falls_back_to_file_and_line() {
+        let d = parse_line(br#"{"text": "x"}"#, "a.jsonl", 9, &FieldMap::default())
+            .unwrap()
+            .unwrap();
+        assert_eq!(d.id, "a.jsonl:9");
+    }
+
+    #[test]
+    fn date_keys_sort_chronologically() {
+        assert!(date_key("2015-07-21 02:51:32") < date_key("2015-07-21 10:00:00"));
+        assert!(date_key("2015-07-21") < date_key("2015-08-01T00:00:00Z"));
+        assert_eq!(date_key("25 يناير 2022"), None);
+    }
+}

@@ -1,0 +1,3 @@
+pub mod corpus;
+pub mod sketch;
+pub mod text;

@@ -1,0 +1,449 @@
+//! Shingles, stable hashes, MinHash signatures and LSH banding.
+//!
+//! Everything here is specified bit for bit, because signatures are persisted and compared
+//! across runs, machines and versions ([`ALGORITHM`] names the scheme):
+//!
+//! * **token hash**: XXH3-64 (seed 0) of the normalized token's UTF-8 bytes;
+//! * **word shingle**: the `n` consecutive token hashes of a document; its key is XXH3-64 with
+//!   the signer's seed over those `n` hashes as little-endian `u64`s. A document with fewer than
+//!   `n` tokens (but at least one) has one shingle: all its tokens;
+//! * **character shingle**: `n` consecutive characters of a paragraph's normalized text (tokens
+//!   joined by one space); its key is XXH3-64 with the seed over their UTF-8 bytes;
+//! * **signature**: one-permutation hashing (Li, Owen & Zhang 2012) into `k` bins: a key `h`
+//!   falls in bin `(h >> 32) * k >> 32` with value `h & 0xFFFF_FFFF`; each bin keeps its minimum.
+//!   Empty bins are filled by optimal densification (Shrivastava 2017): bin `i` takes the value of
+//!   the first non-empty bin `j = (g >> 32) * k >> 32` for `g = XXH3-64(seed ^ DENSIFY_SEED)` of
+//!   `(i as u32, attempt as u32)` little-endian, `attempt = 1, 2, …`. The fraction of equal
+//!   bins is an unbiased estimate of the Jaccard similarity of the shingle sets;
+//! * **band key**: XXH3-64, seeded with the band index, of the band's `r` values as little-endian `u32`s.
+
+use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
+
+/// The name and version of the signature scheme; stored with every persisted signature.
+pub const ALGORITHM: &str = "naql-oph-xxh3-v1";
+
+const DENSIFY_SEED: u64 = 0x6e61_716c_6465_6e73; // "naqldens"
+
+/// Value of an empty bin before densification and in the signature of an empty set.
+pub const EMPTY_BIN: u32 = u32::MAX;
+
+/// XXH3-64 of a normalized token.
+#[inline]
+pub fn token_hash(token: &str) -> u64 {
+    xxh3_64(token.as_bytes())
+}
+
+/// How a document is cut into shingles.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "n")]
+pub enum Shingling {
+    /// `n` consecutive words (the default, n = 5).
+    Words(usize),
+    /// `n` consecutive characters of the normalized text: for headlines and other short texts.
+    Chars(usize),
+}
+
+impl Default for Shingling {
+    fn default() -> Self {
+        Shingling::Words(5)
+    }
+}
+
+/// Range reduction of the high 32 bits onto `0..k` (Lemire's multiply-shift).
+#[inline]
+fn reduce(h: u64, k: usize) -> usize {
+    (((h >> 32) * k as u64) >> 32) as usize
+}
+
+/// Builds MinHash signatures with fixed parameters. Cheap to copy; share between threads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Signer {
+    pub shingling: Shingling,
+    pub num_perm: usize,
+    pub seed: u64,
+}
+
+impl Default for Signer {
+    fn default() -> Self {
+        Signer {
+            shingling: Shingling::default(),
+            num_perm: 128,
+            seed: 0,
+        }
+    }
+}
+
+/// A MinHash signature: `k` bin values (see the module docs for how they are made).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Signature(pub Vec<u32>);
+
+impl Signature {
+    /// True for the signature of an empty shingle set, which matches nothing.
+    pub fn is_empty(&self) -> bool {
+        self.0.iter().all(|&v| v == EMPTY_BIN)
+    }
+
+    /// The fraction of equal bins: an unbiased estimate of the Jaccard similarity.
+    /// 0 when either side is empty or the lengths differ.
+    pub fn jaccard(&self, other: &Signature) -> f64 {
+        if self.0.len() != other.0.len() || self.is_empty() || other.is_empty() {
+            return 0.0;
+        }
+        let equal = self.0.iter().zip(&other.0).filter(|(a, b)| a == b).count();
+        equal as f64 / self.0.len() as f64
+    }
+}
+
+/// Accumulates shingle keys into one-permutation bins; [`Sketcher::finish`] densifies.
+pub struct Sketcher {
+    bins: Vec<u64>,
+    seed: u64,
+}
+
+impl Sketcher {
+    pub fn new(num_perm: usize, seed: u64) -> Self {
+        Sketcher {
+            bins: vec![u64::MAX; num_perm],
+            seed,
+        }
+    }
+
+    /// Adds one shingle key (already hashed with the signer's seed).
+    #[inline]
+    pub fn add(&mut self, key: u64) {
+        let k = self.bins.len();
+        let bin = &mut self.bins[reduce(key, k)];
+        let value = key & 0xFFFF_FFFF;
+        if value < *bin {
+            *bin = value;
+        }
+    }
+
+    /// The densified signature. An empty set gives all [`EMPTY_BIN`].
+    pub fn finish(self) -> Signature {
+        let k = self.bins.len();
+        let filled = self.bins.iter().filter(|&&b| b != u64::MAX).count();
+        if filled == 0 {
+            return Signature(vec![EMPTY_BIN; k]);
+        }
+        let dseed = self.seed ^ DENSIFY_SEED;
+        let mut out = Vec::with_capacity(k);
+        for (i, &b) in self.bins.iter().enumerate() {
+            if b != u64::MAX {
+                out.push(b as u32);
+                continue;
+            }
+            let mut attempt = 1u32;
+            loop {
+                let mut bytes = [0u8; 8];
+                bytes[..4].copy_from_slice(&(i as u32).to_le_bytes());
+                bytes[4..].copy_from_slice(&attempt.to_le_bytes());
+                let j = reduce(xxh3_64_with_seed(&bytes, dseed), k);
+                if self.bins[j] != u64::MAX {
+                    out.push(self.bins[j] as u32);
+                    break;
+                }
+                attempt += 1;
+            }
+        }
+        Signature(out)
+    }
+}
+
+impl Signer {
+    /// Calls `f` with the key of every word shingle of `tokens` (token hashes, in order).
+    #[inline]
+    pub fn for_each_word_shingle(&self, n: usize, tokens: &[u64], mut f: impl FnMut(u64)) {
+        if tokens.is_empty() {
+            return;
+        }
+        let n = n.clamp(1, tokens.len());
+        let mut bytes = [0u8; 8 * 16];
+        for w in tokens.windows(n) {
+            if n <= 16 {
+                for (slot, t) in bytes.chunks_exact_mut(8).zip(w) {
+                    slot.copy_from_slice(&t.to_le_bytes());
+                }
+                f(xxh3_64_with_seed(&bytes[..8 * n], self.seed));
+            } else {
+                let v: Vec<u8> = w.iter().flat_map(|t| t.to_le_bytes()).collect();
+                f(xxh3_64_with_seed(&v, self.seed));
+            }
+        }
+    }
+
+    /// Calls `f` with the key of every character shingle of one normalized paragraph.
+    pub fn for_each_char_shingle(&self, n: usize, normalized: &str, mut f: impl FnMut(u64)) {
+        if normalized.is_empty() {
+            return;
+        }
+        let bounds: Vec<usize> = normalized
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain(std::iter::once(normalized.len()))
+            .collect();
+        let chars = bounds.len() - 1;
+        let n = n.clamp(1, chars);
+        for s in 0..=chars - n {
+            f(xxh3_64_with_seed(
+                &normalized.as_bytes()[bounds[s]..bounds[s + n]],
+                self.seed,
+            ));
+        }
+    }
+
+    /// The shingle keys of a list of units: token hashes for word shingles, or character
+    /// shingle keys (already final) for character shingles.
+    pub fn for_each_shingle(&self, units: &[u64], f: impl FnMut(u64)) {
+        match self.shingling {
+            Shingling::Words(n) => self.for_each_word_shingle(n, units, f),
+            Shingling::Chars(_) => units.iter().copied().for_each(f),
+        }
+    }
+
+    /// Signature of a list of units (see [`Signer::for_each_shingle`]).
+    pub fn sign_units(&self, units: &[u64]) -> Signature {
+        let mut s = Sketcher::new(self.num_perm, self.seed);
+        self.for_each_shingle(units, |k| s.add(k));
+        s.finish()
+    }
+
+    /// The units of `text` for this signer's shingling: token hashes, or character-shingle keys
+    /// of each line.
+    pub fn units(&self, normalizer: &crate::text::Normalizer, text: &str, out: &mut Vec<u64>) {
+        match self.shingling {
+            Shingling::Words(_) => normalizer.for_each_token(text, |t, _| out.push(token_hash(t))),
+            Shingling::Chars(n) => {
+                for line in text.split('\n') {
+                    let norm = normalizer.normalize(line);
+                    self.for_each_char_shingle(n, &norm, |k| out.push(k));
+                }
+            }
+        }
+    }
+
+    /// Normalizes, shingles and signs one text (no boilerplate or dateline removal: those need
+    /// a corpus or a document structure; see `dedup`).
+    pub fn sign(&self, normalizer: &crate::text::Normalizer, text: &str) -> Signature {
+        match self.shingling {
+            Shingling::Words(n) => {
+                // Stream tokens through a ring of the last n hashes: no per-document buffer.
+                let mut s = Sketcher::new(self.num_perm, self.seed);
+                let mut ring = [0u64; 16];
+                let n = n.clamp(1, 16);
+                let mut count = 0usize;
+                let mut bytes = [0u8; 8 * 16];
+                normalizer.for_each_token(text, |t, _| {
+                    ring[count % n] = token_hash(t);
+                    count += 1;
+                    if count >= n {
+                        for j in 0..n {
+                            let t = ring[(count - n + j) % n];
+                            bytes[8 * j..8 * j + 8].copy_from_slice(&t.to_le_bytes());
+                        }
+                        s.add(xxh3_64_with_seed(&bytes[..8 * n], self.seed));
+                    }
+                });
+                if count > 0 && count < n {
+                    s.add(xxh3_64_with_seed(
+                        &ring[..count]
+                            .iter()
+                            .flat_map(|t| t.to_le_bytes())
+                            .collect::<Vec<u8>>(),
+                        self.seed,
+                    ));
+                }
+                s.finish()
+            }
+            Shingling::Chars(_) => {
+                let mut units = Vec::new();
+                self.units(normalizer, text, &mut units);
+                self.sign_units(&units)
+            }
+        }
+    }
+
+    /// The sorted, distinct shingle keys of `units`: the exact set whose Jaccard the signature estimates.
+    pub fn shingle_set(&self, units: &[u64]) -> Vec<u64> {
+        let mut v = Vec::with_capacity(units.len());
+        self.for_each_shingle(units, |k| v.push(k));
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+}
+
+/// |A ∩ B| of two sorted, distinct lists.
+pub fn intersection_size(a: &[u64], b: &[u64]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
+}
+
+/// Exact overlap of two shingle sets (sorted, distinct).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Overlap {
+    pub jaccard: f64,
+    /// |A ∩ B| / |A|: how much of A is found in B.
+    pub containment_ab: f64,
+    /// |A ∩ B| / |B|.
+    pub containment_ba: f64,
+}
+
+impl Overlap {
+    pub fn of(a: &[u64], b: &[u64]) -> Overlap {
+        let inter = intersection_size(a, b) as f64;
+        let union = (a.len() + b.len()) as f64 - inter;
+        let ratio = |x: f64, y: f64| if y > 0.0 { x / y } else { 0.0 };
+        Overlap {
+            jaccard: ratio(inter, union),
+            containment_ab: ratio(inter, a.len() as f64),
+            containment_ba: ratio(inter, b.len() as f64),
+        }
+    }
+}
+
+/// LSH banding: `bands` bands of `rows` signature values each.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
+pub struct LshParams {
+    pub bands: usize,
+    pub rows: usize,
+    /// The similarity where P(candidate) = 1/2 is near: (1/b)^(1/r).
+    pub midpoint: f64,
+    /// P(candidate | J = threshold) = 1 − (1 − t^r)^b.
+    pub p_at_threshold: f64,
+    pub false_positive_weight: f64,
+    pub false_negative_weight: f64,
+}
+
+/// P(two sets of Jaccard `s` share at least one band).
+pub fn candidate_probability(s: f64, bands: usize, rows: usize) -> f64 {
+    1.0 - (1.0 - s.powi(rows as i32)).powi(bands as i32)
+}
+
+fn integrate(f: impl Fn(f64) -> f64, a: f64, b: f64) -> f64 {
+    // Simpson's rule; the integrands are smooth polynomials.
+    let steps = 200;
+    let h = (b - a) / steps as f64;
+    let mut sum = f(a) + f(b);
+    for i in 1..steps {
+        let x = a + i as f64 * h;
+        sum += f(x) * if i % 2 == 1 { 4.0 } else { 2.0 };
+    }
+    sum * h / 3.0
+}
+
+impl LshParams {
+    /// The (b, r) with b·r ≤ k that minimizes `fp_weight · ∫₀ᵗ P(s) ds + fn_weight · ∫ₜ¹ (1 − P(s)) ds`:
+    /// the area of false candidates below the threshold against missed pairs above it.
+    pub fn optimal(threshold: f64, num_perm: usize, fp_weight: f64, fn_weight: f64) -> LshParams {
+        let mut best = (f64::INFINITY, 1, 1);
+        for b in 1..=num_perm {
+            for r in 1..=num_perm / b {
+                let fp = integrate(|s| candidate_probability(s, b, r), 0.0, threshold);
+                let fneg = integrate(|s| 1.0 - candidate_probability(s, b, r), threshold, 1.0);
+                let cost = fp_weight * fp + fn_weight * fneg;
+                if cost < best.0 - 1e-12 {
+                    best = (cost, b, r);
+                }
+            }
+        }
+        let (_, bands, rows) = best;
+        LshParams {
+            bands,
+            rows,
+            midpoint: (1.0 / bands as f64).powf(1.0 / rows as f64),
+            p_at_threshold: candidate_probability(threshold, bands, rows),
+            false_positive_weight: fp_weight,
+            false_negative_weight: fn_weight,
+        }
+    }
+
+    /// The key of band `band` of a signature.
+    #[inline]
+    pub fn band_key(&self, sig: &Signature, band: usize) -> u64 {
+        let vals = &sig.0[band * self.rows..(band + 1) * self.rows];
+        let mut bytes = [0u8; 4 * 64];
+        if self.rows <= 64 {
+            for (slot, v) in bytes.chunks_exact_mut(4).zip(vals) {
+                slot.copy_from_slice(&v.to_le_bytes());
+            }
+            xxh3_64_with_seed(&bytes[..4 * self.rows], band as u64)
+        } else {
+            let v: Vec<u8> = vals.iter().flat_map(|x| x.to_le_bytes()).collect();
+            xxh3_64_with_seed(&v, band as u64)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::default_normalizer;
+
+    #[test]
+    fn identical_texts_have_identical_signatures_and_estimate_one() {
+        let s = Signer::default();
+        let n = default_normalizer();
+        let a = s.sign(n, "قال المتحدث باسم وزارة الخارجية الأمريكية إن التحركات الدبلوماسية");
+        let b = s.sign(n, "قالَ المتحدث باسم وزارة الخارجيّة الأمريكيـة إنّ التحركات الدبلوماسيّة");
+        assert_eq!(a, b);
+        assert_eq!(a.jaccard(&b), 1.0);
+        assert_eq!(a.0.len(), 128);
+        assert!(!a.is_empty());
+    }
+
+    #[test]
+    fn streaming_sign_equals_sign_of_units() {
+        let n = default_normalizer();
+        for shingling in [Shingling::Words(1), Shingling::Words(3), Shingling::Words(5)] {
+            let s = Signer { shingling, ..Signer::default() };
+            for text in ["", "كلمة", "كلمة ثانية", "واحد اثنان ثلاثة أربعة خمسة ستة سبعة"] {
+                let mut units = Vec::new();
+                s.units(n, text, &mut units);
+                assert_eq!(s.sign(n, text), s.sign_units(&units), "{shingling:?} {text}");
+            }
+        }
+    }
+
+    #[test]
+    fn short_documents_get_one_shingle_and_empty_ones_none() {
+        let s = Signer::default();
+        assert_eq!(s.shingle_set(&[1, 2]).len(), 1);
+        assert_eq!(s.shingle_set(&[]).len(), 0);
+        let empty = s.sign_units(&[]);
+        assert!(empty.is_empty());
+        assert_eq!(empty.jaccard(&empty), 0.0);
+        // A one-shingle document fills every bin by densification.
+        assert!(s.sign_units(&[7]).0.iter().all(|&v| v != EMPTY_BIN));
+    }
+
+    #[test]
+    fn overlap_counts_both_directions() {
+        let o = Overlap::of(&[1, 2, 3, 4], &[3, 4, 5]);
+        assert_eq!(o.jaccard, 2.0 / 5.0);
+        assert_eq!(o.containment_ab, 0.5);
+        assert!((o.containment_ba - 2.0 / 3.0).abs() < 1e-12);
+        assert_eq!(Overlap::of(&[], &[]).jaccard, 0.0);
+    }
+
+    #[test]
+    fn optimal_lsh_respects_budget_and_weights() {
+        let p = LshParams::optimal(0.8, 128, 0.5, 0.5);
+        assert!(p.bands * p.rows <= 128);
+        // More weight on misses must not lower the chance of catching a pair at the threshold.
+        let q = LshParams::optimal(0.8, 128, 0.05, 0.95);
+        assert!(q.p_at_threshold >= p.p_at_threshold);
+        assert!(q.midpoint <= p.midpoint);
+    }
+}

@@ -1,0 +1,565 @@
+//! Arabic text normalization and tokenization, with spans back into the original text.
+//!
+//! Normalization runs in one pass over the characters, driven by a lookup table that the
+//! [`Normalizer`] builds once from its [`NormalizeOptions`]. Each character is either
+//! *dropped* (it vanishes but does not break the word: diacritics, tatweel, invisible marks),
+//! *mapped* to one or more letters (alef forms, ى, ة, digits, ligatures, case), or it
+//! *separates* tokens (spaces and punctuation). Every token keeps the byte span of the original
+//! text it came from, so later stages can show the original spelling.
+//!
+//! The rules, each switchable in [`NormalizeOptions`]:
+//!
+//! | rule | effect | why |
+//! |---|---|---|
+//! | `diacritics` | drop U+064B–U+065F (harakat, tanween, shadda, sukun), U+0670, U+06D6–U+06ED, U+08D3–U+08FF | outlets vocalize the same words differently |
+//! | `tatweel` | drop U+0640 | decorative stretching |
+//! | `alef` | آ أ إ ٱ → ا | hamza on alef is written inconsistently |
+//! | `alef_maqsura` | ى → ي | Egyptian and Saudi typesetting swap them |
+//! | `teh_marbuta` | ة → ه | final ة is often typed as ه |
+//! | `hamza_carriers` | ؤ → و, ئ → ي | carriers vary (مسؤول / مسئول remains a known miss) |
+//! | `digits` | Arabic-Indic ٠–٩ and Persian ۰–۹ → 0–9 | one number, three scripts |
+//! | `presentation_forms` | U+FB50–U+FDFF and U+FE70–U+FEFF → base letters (NFKC), lam-alef ligatures split | copy-paste from PDFs |
+//! | `persian_letters` | ک ی ہ ھ ۃ → ك ي ه ه ه | keyboards with Persian/Urdu layouts |
+//! | `invisible` | drop U+200B–U+200F, U+202A–U+202E, U+2066–U+2069, U+061C, U+FEFF, U+00AD | bidi and zero-width marks from CMSs |
+//! | `case` | lowercase Latin (and any cased script) | `NATO` = `Nato` |
+//!
+//! Everything that is not a letter, digit or combining mark separates tokens: whitespace,
+//! ASCII punctuation and Arabic punctuation (، ؛ ؟ « » “ ” ٪ ٫ ٬ …).
+
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// Which folds the [`Normalizer`] applies. `Default` turns every rule on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct NormalizeOptions {
+    pub diacritics: bool,
+    pub tatweel: bool,
+    pub alef: bool,
+    pub alef_maqsura: bool,
+    pub teh_marbuta: bool,
+    pub hamza_carriers: bool,
+    pub digits: bool,
+    pub presentation_forms: bool,
+    pub persian_letters: bool,
+    pub invisible: bool,
+    pub case: bool,
+}
+
+impl Default for NormalizeOptions {
+    fn default() -> Self {
+        NormalizeOptions {
+            diacritics: true,
+            tatweel: true,
+            alef: true,
+            alef_maqsura: true,
+            teh_marbuta: true,
+            hamza_carriers: true,
+            digits: true,
+            presentation_forms: true,
+            persian_letters: true,
+            invisible: true,
+            case: true,
+        }
+    }
+}
+
+impl NormalizeOptions {
+    /// Every rule off: only tokenization (letters and digits vs everything else).
+    pub fn none() -> Self {
+        NormalizeOptions {
+            diacritics: false,
+            tatweel: false,
+            alef: false,
+            alef_maqsura: false,
+            teh_marbuta: false,
+            hamza_carriers: false,
+            digits: false,
+            presentation_forms: false,
+            persian_letters: false,
+            invisible: false,
+            case: false,
+        }
+    }
+
+    /// The names of the rules, in the order of the table above; used by `--no-fold`.
+    pub const RULES: [&'static str; 11] = [
+        "diacritics",
+        "tatweel",
+        "alef",
+        "alef_maqsura",
+        "teh_marbuta",
+        "hamza_carriers",
+        "digits",
+        "presentation_forms",
+        "persian_letters",
+        "invisible",
+        "case",
+    ];
+
+    /// Turns one rule on or off by name; `false` if there is no such rule.
+    pub fn set(&mut self, rule: &str, on: bool) -> bool {
+        let field = match rule {
+            "diacritics" => &mut self.diacritics,
+            "tatweel" => &mut self.tatweel,
+            "alef" => &mut self.alef,
+            "alef_maqsura" => &mut self.alef_maqsura,
+            "teh_marbuta" => &mut self.teh_marbuta,
+            "hamza_carriers" => &mut self.hamza_carriers,
+            "digits" => &mut self.digits,
+            "presentation_forms" => &mut self.presentation_forms,
+            "persian_letters" => &mut self.persian_letters,
+            "invisible" => &mut self.invisible,
+            "case" => &mut self.case,
+            _ => return false,
+        };
+        *field = on;
+        true
+    }
+}
+
+/// What one character does. Small and `Copy` so the table stays cache-friendly.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Action {
+    /// Ends the current token.
+    Separate,
+    /// Vanishes without ending the token.
+    Drop,
+    /// Part of a token, written as this character.
+    Letter(char),
+    /// Part of a token, written as several characters (ligatures); index into the expansions.
+    Expand(u16),
+    /// Not in the table: decide from Unicode properties at run time.
+    Other,
+}
+
+/// The code points below this bound are decided by table lookup (ASCII, Latin, Greek,
+/// Cyrillic, Arabic); everything above that is not a special range goes through `Other`.
+const TABLE_END: u32 = 0x0800;
+
+/// One token: its normalized text and the byte range it came from in the original.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Token {
+    pub text: String,
+    pub span: Range<usize>,
+}
+
+/// Normalizes and tokenizes text by a fixed set of rules. Build once, use from many threads.
+#[derive(Clone, Debug)]
+pub struct Normalizer {
+    options: NormalizeOptions,
+    table: Vec<Action>,
+    /// Presentation-form code points (U+FB50–U+FDFF, U+FE70–U+FEFF) → actions.
+    presentation: Vec<Action>,
+    expansions: Vec<Vec<Action>>,
+}
+
+impl Default for Normalizer {
+    fn default() -> Self {
+        Normalizer::new(NormalizeOptions::default())
+    }
+}
+
+fn presentation_index(c: u32) -> Option<usize> {
+    match c {
+        0xFB50..=0xFDFF => Some((c - 0xFB50) as usize),
+        0xFE70..=0xFEFF => Some((0xFDFF - 0xFB50 + 1 + c - 0xFE70) as usize),
+        _ => None,
+    }
+}
+
+fn is_invisible(c: u32) -> bool {
+    matches!(c, 0x200B..=0x200F | 0x202A..=0x202E | 0x2066..=0x2069 | 0x061C | 0xFEFF | 0x00AD)
+}
+
+impl Normalizer {
+    pub fn new(options: NormalizeOptions) -> Self {
+        let mut n = Normalizer {
+            options,
+            table: Vec::with_capacity(TABLE_END as usize),
+            presentation: Vec::new(),
+            expansions: Vec::new(),
+        };
+        for cp in 0..TABLE_END {
+            let a = char::from_u32(cp).map_or(Action::Separate, |c| n.base_action(c));
+            n.table.push(a);
+        }
+        let ranges = [0xFB50u32..=0xFDFF, 0xFE70..=0xFEFF];
+        for cp in ranges.into_iter().flatten() {
+            let a = match char::from_u32(cp) {
+                Some(c) if options.presentation_forms => n.decompose(c),
+                Some(c) => n.base_action(c),
+                None => Action::Separate,
+            };
+            n.presentation.push(a);
+        }
+        n
+    }
+
+    pub fn options(&self) -> &NormalizeOptions {
+        &self.options
+    }
+
+    /// The action for a character, before presentation forms are considered.
+    fn base_action(&self, c: char) -> Action {
+        let o = &self.options;
+        let cp = c as u32;
+        if o.invisible && is_invisible(cp) {
+            return Action::Drop;
+        }
+        let mapped = match cp {
+            0x064B..=0x065F | 0x0670 | 0x06D6..=0x06ED | 0x08D3..=0x08FF if o.diacritics => {
+                return Action::Drop;
+            }
+            0x0640 if o.tatweel => return Action::Drop,
+            0x0622 | 0x0623 | 0x0625 | 0x0671 if o.alef => 'ا',
+            0x0649 if o.alef_maqsura => 'ي',
+            0x0629 if o.teh_marbuta => 'ه',
+            0x0624 if o.hamza_carriers => 'و',
+            0x0626 if o.hamza_carriers => 'ي',
+            0x0660..=0x0669 if o.digits => char::from(b'0' + (cp - 0x0660) as u8),
+            0x06F0..=0x06F9 if o.digits => char::from(b'0' + (cp - 0x06F0) as u8),
+            0x06A9 if o.persian_letters => 'ك',
+            0x06CC if o.persian_letters => 'ي',
+            0x06C1 | 0x06BE | 0x06C3 if o.persian_letters => 'ه',
+            // Tatweel, diacritics and invisible marks with their rule off still belong to words.
+            0x0640 | 0x064B..=0x065F | 0x0670 | 0x06D6..=0x06ED => c,
+            _ if is_invisible(cp) => c,
+            _ if c.is_alphanumeric() => {
+                if o.case {
+                    let mut lower = c.to_lowercase();
+                    match (lower.next(), lower.next()) {
+                        (Some(l), None) => l,
+                        _ => return Action::Other,
+                    }
+                } else {
+                    c
+                }
+            }
+            _ if is_combining_mark(c) => c,
+            _ => return Action::Separate,
+        };
+        // A mapped letter may itself need a fold (e.g. a Persian digit → ASCII is final, but
+        // ٱ → ا is too); one level is enough for every rule above.
+        Action::Letter(mapped)
+    }
+
+    /// A presentation form: its NFKC decomposition, each character then folded by the other rules.
+    fn decompose(&mut self, c: char) -> Action {
+        let parts: Vec<Action> = c
+            .to_string()
+            .nfkc()
+            .map(|d| {
+                let a = self.action_of(d);
+                if a == Action::Other { Action::Letter(d) } else { a }
+            })
+            .collect();
+        match parts.as_slice() {
+            [] => Action::Drop,
+            [single] => *single,
+            _ => {
+                self.expansions.push(parts);
+                Action::Expand((self.expansions.len() - 1) as u16)
+            }
+        }
+    }
+
+    fn action_of(&self, c: char) -> Action {
+        let cp = c as u32;
+        if cp < TABLE_END {
+            if let Some(a) = self.table.get(cp as usize) {
+                return *a;
+            }
+        }
+        if let Some(i) = presentation_index(cp) {
+            if let Some(a) = self.presentation.get(i) {
+                return *a;
+            }
+        }
+        self.base_action(c)
+    }
+
+    /// Calls `f(normalized, span)` for each token of `text`, in order. `span` is the token's
+    /// byte range in `text`: from its first letter to its last letter or trailing mark.
+    ///
+    /// This is the hot path of signing, so it reuses one buffer and allocates nothing per token.
+    pub fn for_each_token(&self, text: &str, mut f: impl FnMut(&str, Range<usize>)) {
+        let mut buf = String::with_capacity(64);
+        let mut start = usize::MAX; // byte offset of the current token's first letter
+        let mut end = 0; // byte offset just past its last letter or mark
+        for (i, c) in text.char_indices() {
+            let action = self.action_of(c);
+            let next = i + c.len_utf8();
+            match action {
+                Action::Separate => {
+                    if start != usize::MAX {
+                        f(&buf, start..end);
+                        buf.clear();
+                        start = usize::MAX;
+                    }
+                }
+                Action::Drop => {
+                    if start != usize::MAX {
+                        end = next;
+                    }
+                }
+                Action::Letter(l) => {
+                    if start == usize::MAX {
+                        start = i;
+                    }
+                    buf.push(l);
+                    end = next;
+                }
+                Action::Other => {
+                    if start == usize::MAX {
+                        start = i;
+                    }
+                    buf.extend(c.to_lowercase());
+                    end = next;
+                }
+                Action::Expand(k) => {
+                    // A ligature such as ﷺ can hold several words; each gets the ligature's span.
+                    for part in &self.expansions[k as usize] {
+                        match *part {
+                            Action::Letter(l) => {
+                                if start == usize::MAX {
+                                    start = i;
+                                }
+                                buf.push(l);
+                            }
+                            Action::Separate if start != usize::MAX => {
+                                f(&buf, start..next);
+                                buf.clear();
+                                start = usize::MAX;
+                            }
+                            _ => {}
+                        }
+                    }
+                    if start != usize::MAX {
+                        end = next;
+                    }
+                }
+            }
+        }
+        if start != usize::MAX {
+            f(&buf, start..end);
+        }
+    }
+
+    /// All tokens of `text` with their spans.
+    pub fn tokens(&self, text: &str) -> Vec<Token> {
+        let mut out = Vec::new();
+        self.for_each_token(text, |t, span| {
+            out.push(Token {
+                text: t.to_owned(),
+                span,
+            })
+        });
+        out
+    }
+
+    /// The normalized text: tokens joined by one space, one output line per input line.
+    pub fn normalize(&self, text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        for (n, line) in text.split('\n').enumerate() {
+            if n > 0 {
+                out.push('\n');
+            }
+            let mut first = true;
+            self.for_each_token(line, |t, _| {
+                if !first {
+                    out.push(' ');
+                }
+                out.push_str(t);
+                first = false;
+            });
+        }
+        out
+    }
+}
+
+/// The process-wide default normalizer, built on first use.
+pub fn default_normalizer() -> &'static Normalizer {
+    static N: OnceLock<Normalizer> = OnceLock::new();
+    N.get_or_init(Normalizer::default)
+}
+
+/// Lines of `text` with their byte offsets; a paragraph in naql is one non-blank line.
+/// `\r` before `\n` is left to the tokenizer, which treats it as a separator.
+pub fn lines_with_offsets(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut offset = 0;
+    text.split('\n').map(move |line| {
+        let at = offset;
+        offset += line.len() + 1;
+        (at, line)
+    })
+}
+
+/// News agencies as they appear in datelines, normalized (multi-word names as token lists).
+const AGENCIES: &[&[&str]] = &[
+    &["واس"],
+    &["ا", "ف", "ب"],
+    &["اف", "ب"],
+    &["رويترز"],
+    &["د", "ب", "ا"],
+    &["الاناضول"],
+    &["قنا"],
+    &["وام"],
+    &["بنا"],
+    &["كونا"],
+    &["سبا"],
+    &["سانا"],
+    &["وفا"],
+    &["العمانيه"],
+    &["الفرنسيه"],
+    &["الالمانيه"],
+    &["يو", "بي", "اي"],
+    &["اسوشيتد", "برس"],
+    &["شينخوا"],
+    &["ونا"],
+];
+
+fn ends_with_agency(words: &[&str]) -> bool {
+    AGENCIES.iter().any(|a| words.ends_with(a))
+}
+
+const DASHES: &[char] = &['-', '–', '—', '_'];
+
+impl Normalizer {
+    /// The byte offset where the news starts in the first line of an article, past a dateline
+    /// such as «الرياض - واس:», «جدة: عكاظ —» or a whole line «بريدة 25 شوال 1436 هـ … واس»;
+    /// 0 when there is none. Outlets rewrite datelines when they copy, so they are left out of
+    /// the shingles. Rules (checked on the first 12 tokens only):
+    /// 1. a colon after at most 8 tokens, where the prefix holds a dash or ends with an agency;
+    /// 2. a dash after at most 4 tokens followed by an agency name (then an optional colon);
+    /// 3. a line of at most 14 tokens that ends with an agency name (the whole line goes).
+    pub fn dateline_end(&self, line: &str) -> usize {
+        let mut toks: Vec<Token> = Vec::with_capacity(16);
+        self.for_each_token(line, |t, span| {
+            if toks.len() < 15 {
+                toks.push(Token { text: t.to_owned(), span })
+            }
+        });
+        if toks.is_empty() {
+            return 0;
+        }
+        let words: Vec<&str> = toks.iter().map(|t| t.text.as_str()).collect();
+        // The separator text between token i and i+1 (or after the last one).
+        let gap = |i: usize| {
+            let from = toks[i].span.end;
+            let to = toks.get(i + 1).map_or(line.len(), |t| t.span.start);
+            &line[from..to]
+        };
+        for i in 0..toks.len().min(8) {
+            let g = gap(i);
+            if g.contains(['.', '!', '?', '؟']) {
+                break;
+            }
+            if g.contains(':') {
+                let dashed = (0..i).any(|j| gap(j).contains(DASHES)) || g.contains(DASHES);
+                if dashed || ends_with_agency(&words[..=i]) {
+                    return toks.get(i + 1).map_or(line.len(), |t| t.span.start);
+                }
+                break;
+            }
+        }
+        for i in 0..toks.len().min(4) {
+            if gap(i).contains(DASHES) {
+                for a in AGENCIES {
+                    if words[i + 1..].starts_with(a) {
+                        let last = i + a.len();
+                        return toks.get(last + 1).map_or(line.len(), |t| t.span.start);
+                    }
+                }
+                break;
+            }
+        }
+        if toks.len() <= 14 && ends_with_agency(&words) {
+            return line.len();
+        }
+        0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn norm(s: &str) -> String {
+        default_normalizer().normalize(s)
+    }
+
+    #[test]
+    fn folds_each_default_rule() {
+        assert_eq!(norm("مُحَمَّدٌ"), "محمد");
+        assert_eq!(norm("الـــعـــربية"), "العربيه");
+        assert_eq!(norm("أحمد إلى آخر ٱلله"), "احمد الي اخر الله");
+        assert_eq!(norm("مدرسة"), "مدرسه");
+        assert_eq!(norm("مسؤول رئيس"), "مسوول رييس");
+        assert_eq!(norm("٢٠٢٢ ۱۴۰۰"), "2022 1400");
+        assert_eq!(norm("\u{FEFB}"), "لا"); // lam-alef with hamza below → لا
+        assert_eq!(norm("\u{FE8D}\u{FEDF}\u{FEE4}\u{FEAE}\u{FE8E}\u{FE93}"), "المراه");
+        assert_eq!(norm("کتاب یوم"), "كتاب يوم");
+        assert_eq!(norm("NATO Nato"), "nato nato");
+        assert_eq!(norm("مو\u{200F}سكو\u{200B}"), "موسكو");
+        assert_eq!(norm("الرياض - واس: «قال»، و؛ هل؟"), "الرياض واس قال و هل");
+    }
+
+    #[test]
+    fn ligature_with_spaces_yields_several_tokens_with_the_ligature_span() {
+        let text = "النبي ﷺ قال";
+        let toks = default_normalizer().tokens(text);
+        let words: Vec<&str> = toks.iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(words, ["النبي", "صلي", "الله", "عليه", "وسلم", "قال"]);
+        let lig = text.find('ﷺ').unwrap();
+        for t in &toks[1..5] {
+            assert_eq!(t.span, lig..lig + 'ﷺ'.len_utf8());
+        }
+    }
+
+    #[test]
+    fn spans_cover_the_original_spelling_including_trailing_marks() {
+        let text = "\u{200F}قالَ  المُتَحَدِّثُ،";
+        let toks = default_normalizer().tokens(text);
+        assert_eq!(toks.len(), 2);
+        assert_eq!(&text[toks[0].span.clone()], "قالَ");
+        assert_eq!(&text[toks[1].span.clone()], "المُتَحَدِّثُ");
+        assert_eq!(toks[1].text, "المتحدث");
+    }
+
+    #[test]
+    fn rules_can_be_switched_off() {
+        let mut o = NormalizeOptions::default();
+        assert!(o.set("teh_marbuta", false));
+        assert!(o.set("hamza_carriers", false));
+        assert!(!o.set("no_such_rule", false));
+        let n = Normalizer::new(o);
+        assert_eq!(n.normalize("مدرسة مسؤول"), "مدرسة مسؤول");
+        let raw = Normalizer::new(NormalizeOptions::none());
+        assert_eq!(raw.normalize("أَحمد NATO"), "أَحمد NATO");
+    }
+
+    #[test]
+    fn finds_datelines() {
+        let n = default_normalizer();
+        let cut = |l: &str| l[n.dateline_end(l)..].to_string();
+        assert_eq!(cut("الرياض - واس: أعلن الوزير"), "أعلن الوزير");
+        assert_eq!(cut("القاهرة – أ ف ب: قال"), "قال");
+        assert_eq!(cut("جدة - واس أعلن الوزير"), "أعلن الوزير");
+        assert_eq!(cut(" بريدة 25 شوال 1436 هـ الموافق 10 اغسطس 2015 م واس"), "");
+        assert_eq!(cut("لندن (رويترز): ارتفعت"), "ارتفعت");
+        // Not datelines: a quote after a colon, a dash inside a sentence, a long line.
+        assert_eq!(cut("قال الوزير: إن"), "قال الوزير: إن");
+        assert_eq!(cut("أعلن الوزير أن الاتفاق - وهو الأول - سيوقع"), "أعلن الوزير أن الاتفاق - وهو الأول - سيوقع");
+        assert_eq!(cut(""), "");
+    }
+
+    #[test]
+    fn lines_keep_their_offsets() {
+        let text = "أ\r\nب\n\nج";
+        let lines: Vec<_> = lines_with_offsets(text).collect();
+        assert_eq!(lines, [(0, "أ\r"), (4, "ب"), (7, ""), (8, "ج")]);
+    }
+}
