@@ -84,7 +84,14 @@ pub struct FieldMap {
 }
 
 pub const ID_FIELDS: &[&str] = &["id", "doc_id", "docid", "docno", "_id", "uuid", "guid"];
-pub const TEXT_FIELDS: &[&str] = &["text", "content", "body", "article", "full_text", "fulltext"];
+pub const TEXT_FIELDS: &[&str] = &[
+    "text",
+    "content",
+    "body",
+    "article",
+    "full_text",
+    "fulltext",
+];
 pub const SOURCE_FIELDS: &[&str] = &["source", "outlet", "src", "site", "publisher", "domain"];
 pub const DATE_FIELDS: &[&str] = &[
     "date",
@@ -483,9 +490,8 @@ fn parse_line(
     if line.contains(&0) {
         return Err("binary data (NUL bytes), not JSON".into());
     }
-    let text = std::str::from_utf8(line).map_err(|e| {
-        format!("invalid UTF-8 at byte {} of the line", e.valid_up_to())
-    })?;
+    let text = std::str::from_utf8(line)
+        .map_err(|e| format!("invalid UTF-8 at byte {} of the line", e.valid_up_to()))?;
     let map: HashMap<String, &RawValue> = serde_json::from_str(text).map_err(|e| {
         if e.is_data() {
             "expected a JSON object".to_string()
@@ -524,16 +530,17 @@ fn parse_line(
         },
         None => format!("{file}:{line_no}"),
     };
-    let optional = |given: &Option<String>, candidates: &[&str]| -> Result<Option<String>, String> {
-        Ok(match pick(given, candidates, given.is_some())? {
-            Some((_, v)) => match scalar(v) {
-                Scalar::Str(s) if !s.trim().is_empty() => Some(s),
-                Scalar::Num(n) => Some(n),
-                _ => None,
-            },
-            None => None,
-        })
-    };
+    let optional =
+        |given: &Option<String>, candidates: &[&str]| -> Result<Option<String>, String> {
+            Ok(match pick(given, candidates, given.is_some())? {
+                Some((_, v)) => match scalar(v) {
+                    Scalar::Str(s) if !s.trim().is_empty() => Some(s),
+                    Scalar::Num(n) => Some(n),
+                    _ => None,
+                },
+                None => None,
+            })
+        };
     Ok(Some(Document {
         id,
         source: optional(&fields.source, SOURCE_FIELDS)?,
@@ -566,7 +573,10 @@ pub fn read_all(
     options: &ReadOptions,
 ) -> Result<(Vec<(Document, Origin)>, ReadReport), ReadError> {
     let (items, report) = read_with(inputs, options, |doc| doc)?;
-    Ok((items.into_iter().map(|i| (i.value, i.origin)).collect(), report))
+    Ok((
+        items.into_iter().map(|i| (i.value, i.origin)).collect(),
+        report,
+    ))
 }
 
 /// A sortable form of a date string: the digits of `YYYY-MM-DD[ T]HH:MM:SS` (any separators),
@@ -578,7 +588,11 @@ pub fn date_key(date: &str) -> Option<u64> {
     let year: u64 = parts.next().filter(|p| p.len() == 4)?.parse().ok()?;
     let mut key = year;
     for _ in 0..5 {
-        let v: u64 = parts.next().and_then(|p| p.parse().ok()).unwrap_or(0).min(99);
+        let v: u64 = parts
+            .next()
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(0)
+            .min(99);
         key = key * 100 + v;
     }
     Some(key)
@@ -591,7 +605,8 @@ mod tests {
     #[test]
     fn detects_common_field_names() {
         let d = parse_line(
-            r#"{"docno": 7, "src": "bbc", "time": "2018-02-01", "headline": "h", "content": "نص"}"#.as_bytes(),
+            r#"{"docno": 7, "src": "bbc", "time": "2018-02-01", "headline": "h", "content": "نص"}"#
+                .as_bytes(),
             "f",
             1,
             &FieldMap::default(),

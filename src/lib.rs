@@ -1,3 +1,5 @@
 pub mod corpus;
+pub mod dedup;
+pub mod report;
 pub mod sketch;
 pub mod text;

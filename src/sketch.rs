@@ -395,8 +395,14 @@ mod tests {
     fn identical_texts_have_identical_signatures_and_estimate_one() {
         let s = Signer::default();
         let n = default_normalizer();
-        let a = s.sign(n, "قال المتحدث باسم وزارة الخارجية الأمريكية إن التحركات الدبلوماسية");
-        let b = s.sign(n, "قالَ المتحدث باسم وزارة الخارجيّة الأمريكيـة إنّ التحركات الدبلوماسيّة");
+        let a = s.sign(
+            n,
+            "قال المتحدث باسم وزارة الخارجية الأمريكية إن التحركات الدبلوماسية",
+        );
+        let b = s.sign(
+            n,
+            "قالَ المتحدث باسم وزارة الخارجيّة الأمريكيـة إنّ التحركات الدبلوماسيّة",
+        );
         assert_eq!(a, b);
         assert_eq!(a.jaccard(&b), 1.0);
         assert_eq!(a.0.len(), 128);
@@ -406,12 +412,28 @@ mod tests {
     #[test]
     fn streaming_sign_equals_sign_of_units() {
         let n = default_normalizer();
-        for shingling in [Shingling::Words(1), Shingling::Words(3), Shingling::Words(5)] {
-            let s = Signer { shingling, ..Signer::default() };
-            for text in ["", "كلمة", "كلمة ثانية", "واحد اثنان ثلاثة أربعة خمسة ستة سبعة"] {
+        for shingling in [
+            Shingling::Words(1),
+            Shingling::Words(3),
+            Shingling::Words(5),
+        ] {
+            let s = Signer {
+                shingling,
+                ..Signer::default()
+            };
+            for text in [
+                "",
+                "كلمة",
+                "كلمة ثانية",
+                "واحد اثنان ثلاثة أربعة خمسة ستة سبعة",
+            ] {
                 let mut units = Vec::new();
                 s.units(n, text, &mut units);
-                assert_eq!(s.sign(n, text), s.sign_units(&units), "{shingling:?} {text}");
+                assert_eq!(
+                    s.sign(n, text),
+                    s.sign_units(&units),
+                    "{shingling:?} {text}"
+                );
             }
         }
     }

@@ -253,7 +253,11 @@ impl Normalizer {
             .nfkc()
             .map(|d| {
                 let a = self.action_of(d);
-                if a == Action::Other { Action::Letter(d) } else { a }
+                if a == Action::Other {
+                    Action::Letter(d)
+                } else {
+                    a
+                }
             })
             .collect();
         match parts.as_slice() {
@@ -439,7 +443,10 @@ impl Normalizer {
         let mut toks: Vec<Token> = Vec::with_capacity(16);
         self.for_each_token(line, |t, span| {
             if toks.len() < 15 {
-                toks.push(Token { text: t.to_owned(), span })
+                toks.push(Token {
+                    text: t.to_owned(),
+                    span,
+                })
             }
         });
         if toks.is_empty() {
@@ -500,7 +507,10 @@ mod tests {
         assert_eq!(norm("مسؤول رئيس"), "مسوول رييس");
         assert_eq!(norm("٢٠٢٢ ۱۴۰۰"), "2022 1400");
         assert_eq!(norm("\u{FEFB}"), "لا"); // lam-alef with hamza below → لا
-        assert_eq!(norm("\u{FE8D}\u{FEDF}\u{FEE4}\u{FEAE}\u{FE8E}\u{FE93}"), "المراه");
+        assert_eq!(
+            norm("\u{FE8D}\u{FEDF}\u{FEE4}\u{FEAE}\u{FE8E}\u{FE93}"),
+            "المراه"
+        );
         assert_eq!(norm("کتاب یوم"), "كتاب يوم");
         assert_eq!(norm("NATO Nato"), "nato nato");
         assert_eq!(norm("مو\u{200F}سكو\u{200B}"), "موسكو");
@@ -548,11 +558,17 @@ mod tests {
         assert_eq!(cut("الرياض - واس: أعلن الوزير"), "أعلن الوزير");
         assert_eq!(cut("القاهرة – أ ف ب: قال"), "قال");
         assert_eq!(cut("جدة - واس أعلن الوزير"), "أعلن الوزير");
-        assert_eq!(cut(" بريدة 25 شوال 1436 هـ الموافق 10 اغسطس 2015 م واس"), "");
+        assert_eq!(
+            cut(" بريدة 25 شوال 1436 هـ الموافق 10 اغسطس 2015 م واس"),
+            ""
+        );
         assert_eq!(cut("لندن (رويترز): ارتفعت"), "ارتفعت");
         // Not datelines: a quote after a colon, a dash inside a sentence, a long line.
         assert_eq!(cut("قال الوزير: إن"), "قال الوزير: إن");
-        assert_eq!(cut("أعلن الوزير أن الاتفاق - وهو الأول - سيوقع"), "أعلن الوزير أن الاتفاق - وهو الأول - سيوقع");
+        assert_eq!(
+            cut("أعلن الوزير أن الاتفاق - وهو الأول - سيوقع"),
+            "أعلن الوزير أن الاتفاق - وهو الأول - سيوقع"
+        );
         assert_eq!(cut(""), "");
     }
 

@@ -1,0 +1,725 @@
+//! Finding copies: from documents to verified pairs and clusters.
+//!
+//! The stages, each in parallel over documents:
+//! 1. **prepare** ([`Engine::prepare`]): per paragraph (non-blank line), the units to shingle
+//!    (token hashes, or character-shingle keys) and a hash of the paragraph; a leading dateline
+//!    is left out. The original text is not kept, so memory is ~8 bytes per word.
+//! 2. **boilerplate**: a paragraph whose normalized form appears in at least `min_docs` distinct
+//!    documents of one source (comment boxes, share buttons, "// انتهى //") is left out of that
+//!    source's shingles. Documents without a source are not examined: a paragraph shared by
+//!    unlabelled documents is as likely copied news as boilerplate. A document that would be
+//!    left with nothing keeps everything.
+//! 3. **sign**: MinHash signature of what is kept, plus a hash of the kept units that groups
+//!    exact duplicates (same normalized words), so LSH sees each distinct text once.
+//! 4. **candidates**: LSH bands over the signatures; every pair sharing a band key.
+//! 5. **verify**: exact Jaccard of the shingle sets (or the signature estimate), containment both
+//!    ways; a pair is kept when its Jaccard reaches the threshold.
+//! 6. **cluster**: union-find over verified pairs; a representative per cluster.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use rayon::prelude::*;
+
+use crate::corpus::{self, BadRecord, Document, Item, Origin, ReadError, ReadOptions};
+use crate::sketch::{LshParams, Overlap, Signature, Signer};
+use crate::text::{NormalizeOptions, Normalizer};
+
+/// How candidates are verified.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verify {
+    /// Exact Jaccard of the shingle sets: precision 1 by construction (the default).
+    Exact,
+    /// The signature estimate only: faster on huge candidate sets; containment is not known.
+    Estimate,
+}
+
+/// Everything that decides the result. `Default` is what `naql cluster` uses.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub normalize: NormalizeOptions,
+    pub signer: Signer,
+    pub threshold: f64,
+    pub false_positive_weight: f64,
+    pub false_negative_weight: f64,
+    pub verify: Verify,
+    /// A paragraph in this many distinct documents of one source is boilerplate; 0 turns it off.
+    pub boilerplate_min_docs: usize,
+    /// Leave a leading dateline («الرياض - واس:») out of the shingles.
+    pub datelines: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            normalize: NormalizeOptions::default(),
+            signer: Signer::default(),
+            threshold: 0.8,
+            false_positive_weight: 0.05,
+            false_negative_weight: 0.95,
+            verify: Verify::Exact,
+            boilerplate_min_docs: 5,
+            datelines: true,
+        }
+    }
+}
+
+impl Config {
+    pub fn lsh(&self) -> LshParams {
+        LshParams::optimal(
+            self.threshold,
+            self.signer.num_perm,
+            self.false_positive_weight,
+            self.false_negative_weight,
+        )
+    }
+}
+
+/// A document after stage 1: what is shown about it, and the units to shingle.
+#[derive(Clone, Debug)]
+pub struct Prepared {
+    pub id: String,
+    pub source: Option<String>,
+    pub date: Option<String>,
+    pub title: Option<String>,
+    /// Length of the original text in characters (for choosing representatives).
+    pub chars: usize,
+    /// Units of all paragraphs, in order.
+    units: Vec<u64>,
+    /// For each paragraph: where its units end in `units`, and its hash.
+    paragraphs: Vec<(u32, u64)>,
+    dateline: bool,
+}
+
+/// A document after stage 3.
+#[derive(Clone, Debug)]
+pub struct Signed {
+    pub info: Prepared,
+    pub origin: Origin,
+    /// The units kept after boilerplate removal.
+    pub kept: Vec<u64>,
+    pub signature: Signature,
+    /// Hash and length of `kept`: equal for exact duplicates.
+    pub content_key: (u64, usize),
+}
+
+fn fold(h: u64, x: u64) -> u64 {
+    (h.rotate_left(23) ^ x).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
+fn fold_all(units: &[u64]) -> u64 {
+    units.iter().fold(0x6e61_716c, |h, &u| fold(h, u))
+}
+
+/// Runs the stages with one configuration.
+pub struct Engine {
+    pub config: Config,
+    normalizer: Normalizer,
+}
+
+/// A verified pair of documents (indices into [`Outcome::docs`], `a < b`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pair {
+    pub a: usize,
+    pub b: usize,
+    pub jaccard_est: f64,
+    /// Exact values; `None` when verifying by estimate only.
+    pub overlap: Option<Overlap>,
+}
+
+/// A member of a cluster, scored against the representative.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Member {
+    pub doc: usize,
+    pub jaccard: f64,
+    /// |member ∩ rep| / |member|: how much of this report the representative already has.
+    pub containment: Option<f64>,
+    /// |member ∩ rep| / |rep|: how much of the representative this report carries.
+    pub rep_containment: Option<f64>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cluster {
+    pub id: usize,
+    pub representative: usize,
+    /// The representative first, then by date and id.
+    pub members: Vec<Member>,
+}
+
+/// Counts that account for every input record.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct Stats {
+    /// Records seen: documents read plus bad records set aside.
+    pub input_records: usize,
+    pub documents: usize,
+    pub clustered: usize,
+    pub singletons: usize,
+    /// Not clustered and why: `empty text` (no words after normalization), bad records by reason.
+    pub skipped: BTreeMap<String, usize>,
+    pub clusters: usize,
+    pub exact_duplicates: usize,
+    pub candidate_pairs: usize,
+    pub verified_pairs: usize,
+    pub boilerplate_paragraphs: usize,
+    pub boilerplate_removed: usize,
+    pub documents_all_boilerplate: usize,
+    pub datelines_removed: usize,
+    pub ignored_files: usize,
+}
+
+/// The result of a run.
+pub struct Outcome {
+    pub docs: Vec<Signed>,
+    pub pairs: Vec<Pair>,
+    pub clusters: Vec<Cluster>,
+    pub stats: Stats,
+    pub skipped_records: Vec<BadRecord>,
+    pub lsh: LshParams,
+    /// For each document, the index of the first document with the same kept text.
+    pub exact_of: Vec<usize>,
+}
+
+/// Union-find with path halving; unions keep the smaller index as root (determinism).
+struct UnionFind(Vec<usize>);
+
+impl UnionFind {
+    fn find(&mut self, mut x: usize) -> usize {
+        while self.0[x] != x {
+            self.0[x] = self.0[self.0[x]];
+            x = self.0[x];
+        }
+        x
+    }
+    fn union(&mut self, a: usize, b: usize) {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra != rb {
+            let (lo, hi) = if ra < rb { (ra, rb) } else { (rb, ra) };
+            self.0[hi] = lo;
+        }
+    }
+}
+
+impl Engine {
+    pub fn new(config: Config) -> Self {
+        let normalizer = Normalizer::new(config.normalize);
+        Engine { config, normalizer }
+    }
+
+    pub fn normalizer(&self) -> &Normalizer {
+        &self.normalizer
+    }
+
+    /// Stage 1 for one document.
+    pub fn prepare(&self, doc: Document) -> Prepared {
+        let mut units = Vec::with_capacity(doc.text.len() / 8);
+        let mut paragraphs = Vec::new();
+        let mut dateline = false;
+        let mut first = true;
+        for line in doc.text.split('\n') {
+            let mut line = line;
+            if first && self.config.datelines && line.chars().any(char::is_alphanumeric) {
+                first = false;
+                let cut = self.normalizer.dateline_end(line);
+                if cut > 0 {
+                    dateline = true;
+                    line = &line[cut..];
+                }
+            }
+            let start = units.len();
+            self.config.signer.units(&self.normalizer, line, &mut units);
+            if units.len() > start {
+                paragraphs.push((units.len() as u32, fold_all(&units[start..])));
+            }
+        }
+        Prepared {
+            id: doc.id,
+            source: doc.source,
+            date: doc.date,
+            title: doc.title,
+            chars: doc.text.chars().count(),
+            units,
+            paragraphs,
+            dateline,
+        }
+    }
+
+    /// Reads the inputs and runs every stage.
+    pub fn run_inputs(&self, inputs: &[String], read: &ReadOptions) -> Result<Outcome, ReadError> {
+        let (items, report) = corpus::read_with(inputs, read, |doc| self.prepare(doc))?;
+        let mut outcome = self.run(items, report.skipped);
+        outcome.stats.ignored_files = report.ignored_files.len();
+        Ok(outcome)
+    }
+
+    /// Reads the inputs and signs them (stages 1–3), for `naql sign`.
+    pub fn sign_inputs(
+        &self,
+        inputs: &[String],
+        read: &ReadOptions,
+    ) -> Result<(Vec<Signed>, Vec<BadRecord>), ReadError> {
+        let (items, report) = corpus::read_with(inputs, read, |doc| self.prepare(doc))?;
+        let mut stats = Stats::default();
+        Ok((self.sign_all(items, &mut stats), report.skipped))
+    }
+
+    /// Runs every stage on documents already in memory.
+    pub fn run_documents(&self, docs: Vec<Document>) -> Outcome {
+        let items = docs
+            .into_par_iter()
+            .enumerate()
+            .map(|(i, d)| Item {
+                id: d.id.clone(),
+                origin: Origin {
+                    file: "-".into(),
+                    line: i as u64 + 1,
+                },
+                value: self.prepare(d),
+            })
+            .collect();
+        self.run(items, Vec::new())
+    }
+
+    /// Stages 2 and 3: boilerplate and signatures, with the stats they produce.
+    pub fn sign_all(&self, items: Vec<Item<Prepared>>, stats: &mut Stats) -> Vec<Signed> {
+        let boiler = self.boilerplate(&items);
+        stats.boilerplate_paragraphs = boiler.values().map(HashSet::len).sum();
+        let signer = self.config.signer;
+        let signed: Vec<(Signed, usize, bool)> = items
+            .into_par_iter()
+            .map(|item| {
+                let p = item.value;
+                let source_boiler = p.source.as_deref().and_then(|s| boiler.get(s));
+                let mut kept = Vec::with_capacity(p.units.len());
+                let mut removed = 0;
+                let mut start = 0usize;
+                for &(end, h) in &p.paragraphs {
+                    let end = end as usize;
+                    if source_boiler.is_some_and(|b| b.contains(&h)) {
+                        removed += 1;
+                    } else {
+                        kept.extend_from_slice(&p.units[start..end]);
+                    }
+                    start = end;
+                }
+                let all_boiler = kept.is_empty() && !p.units.is_empty();
+                if all_boiler {
+                    kept = p.units.clone();
+                    removed = 0;
+                }
+                let signature = signer.sign_units(&kept);
+                let content_key = (fold_all(&kept), kept.len());
+                let info = Prepared {
+                    units: Vec::new(),
+                    ..p
+                };
+                let s = Signed {
+                    info,
+                    origin: item.origin,
+                    kept,
+                    signature,
+                    content_key,
+                };
+                (s, removed, all_boiler)
+            })
+            .collect();
+        let mut docs = Vec::with_capacity(signed.len());
+        for (s, removed, all) in signed {
+            stats.boilerplate_removed += removed;
+            stats.documents_all_boilerplate += all as usize;
+            stats.datelines_removed += s.info.dateline as usize;
+            docs.push(s);
+        }
+        docs
+    }
+
+    /// (source, paragraph hash) pairs that recur in `min_docs` distinct documents of the source.
+    fn boilerplate(&self, items: &[Item<Prepared>]) -> HashMap<String, HashSet<u64>> {
+        let min = self.config.boilerplate_min_docs;
+        if min == 0 {
+            return HashMap::new();
+        }
+        // One entry per (source, paragraph, distinct document text).
+        let mut seen: Vec<(&str, u64, u64)> = items
+            .par_iter()
+            .filter_map(|it| it.value.source.as_deref().map(|s| (s, &it.value)))
+            .flat_map_iter(|(s, p)| {
+                let doc = fold_all(&p.units);
+                p.paragraphs.iter().map(move |&(_, h)| (s, h, doc))
+            })
+            .collect();
+        seen.par_sort_unstable();
+        seen.dedup();
+        let mut out: HashMap<String, HashSet<u64>> = HashMap::new();
+        let mut i = 0;
+        while i < seen.len() {
+            let mut j = i;
+            while j < seen.len() && seen[j].0 == seen[i].0 && seen[j].1 == seen[i].1 {
+                j += 1;
+            }
+            if j - i >= min {
+                out.entry(seen[i].0.to_owned())
+                    .or_default()
+                    .insert(seen[i].1);
+            }
+            i = j;
+        }
+        out
+    }
+
+    /// All stages after reading.
+    pub fn run(&self, items: Vec<Item<Prepared>>, skipped_records: Vec<BadRecord>) -> Outcome {
+        let mut stats = Stats {
+            documents: items.len(),
+            input_records: items.len() + skipped_records.len(),
+            ..Stats::default()
+        };
+        for b in &skipped_records {
+            *stats.skipped.entry(skip_reason(&b.reason)).or_default() += 1;
+        }
+        let docs = self.sign_all(items, &mut stats);
+        let lsh = self.config.lsh();
+
+        // Exact duplicates: the first document with the same kept text stands for the group.
+        let mut exact_of: Vec<usize> = (0..docs.len()).collect();
+        let mut first_with: HashMap<(u64, usize), usize> = HashMap::new();
+        for (i, d) in docs.iter().enumerate() {
+            if d.kept.is_empty() {
+                continue;
+            }
+            let first = *first_with.entry(d.content_key).or_insert(i);
+            exact_of[i] = first;
+            stats.exact_duplicates += (first != i) as usize;
+        }
+        let reps: Vec<usize> = (0..docs.len())
+            .filter(|&i| exact_of[i] == i && !docs[i].kept.is_empty())
+            .collect();
+
+        let candidates = candidate_pairs(&docs, &reps, &lsh);
+        stats.candidate_pairs = candidates.len();
+
+        // Shingle sets of every document that needs one, computed once.
+        let exact = self.config.verify == Verify::Exact;
+        let mut needs = vec![false; docs.len()];
+        if exact {
+            for &(a, b) in &candidates {
+                needs[a] = true;
+                needs[b] = true;
+            }
+        }
+        let signer = self.config.signer;
+        let set_of = |i: usize| signer.shingle_set(&docs[i].kept);
+        let mut sets: Vec<Option<Vec<u64>>> = needs
+            .par_iter()
+            .enumerate()
+            .map(|(i, &n)| n.then(|| set_of(i)))
+            .collect();
+
+        let threshold = self.config.threshold;
+        let pairs: Vec<Pair> = candidates
+            .par_iter()
+            .filter_map(|&(a, b)| {
+                let jaccard_est = docs[a].signature.jaccard(&docs[b].signature);
+                let overlap = match (&sets[a], &sets[b]) {
+                    (Some(sa), Some(sb)) => Some(Overlap::of(sa, sb)),
+                    _ => None,
+                };
+                let j = overlap.map_or(jaccard_est, |o| o.jaccard);
+                (j >= threshold).then_some(Pair {
+                    a,
+                    b,
+                    jaccard_est,
+                    overlap,
+                })
+            })
+            .collect();
+        stats.verified_pairs = pairs.len();
+
+        // Clusters over all documents: exact groups and verified pairs.
+        let mut uf = UnionFind((0..docs.len()).collect());
+        for (i, &e) in exact_of.iter().enumerate() {
+            uf.union(i, e);
+        }
+        for p in &pairs {
+            uf.union(p.a, p.b);
+        }
+        let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for i in 0..docs.len() {
+            if docs[i].kept.is_empty() {
+                *stats.skipped.entry("empty text".into()).or_default() += 1;
+                continue;
+            }
+            let root = uf.find(i);
+            groups.entry(root).or_default().push(i);
+        }
+        let groups: Vec<Vec<usize>> = groups.into_values().filter(|g| g.len() > 1).collect();
+        stats.clustered = groups.iter().map(Vec::len).sum();
+        stats.singletons =
+            docs.len() - stats.clustered - stats.skipped.get("empty text").unwrap_or(&0);
+
+        // Sets for scoring members against representatives.
+        if exact {
+            let missing: Vec<usize> = groups
+                .iter()
+                .flatten()
+                .map(|&i| exact_of[i])
+                .filter(|&i| sets[i].is_none())
+                .collect::<HashSet<_>>()
+                .into_iter()
+                .collect();
+            let computed: Vec<(usize, Vec<u64>)> =
+                missing.into_par_iter().map(|i| (i, set_of(i))).collect();
+            for (i, s) in computed {
+                sets[i] = Some(s);
+            }
+        }
+        let mut clusters: Vec<Cluster> = groups
+            .into_par_iter()
+            .map(|g| {
+                let rep = *g
+                    .iter()
+                    .min_by_key(|&&i| representative_key(&docs[i]))
+                    .expect("groups are not empty");
+                let mut order = g.clone();
+                order.sort_by_key(|&i| (i != rep, date_order(&docs[i]), docs[i].info.id.clone()));
+                let members = order
+                    .into_iter()
+                    .map(|m| {
+                        let (a, b) = (exact_of[m], exact_of[rep]);
+                        match (&sets[a], &sets[b]) {
+                            (Some(sa), Some(sb)) => {
+                                let o = Overlap::of(sa, sb);
+                                Member {
+                                    doc: m,
+                                    jaccard: o.jaccard,
+                                    containment: Some(o.containment_ab),
+                                    rep_containment: Some(o.containment_ba),
+                                }
+                            }
+                            _ => Member {
+                                doc: m,
+                                jaccard: docs[m].signature.jaccard(&docs[rep].signature),
+                                containment: None,
+                                rep_containment: None,
+                            },
+                        }
+                    })
+                    .collect();
+                Cluster {
+                    id: 0,
+                    representative: rep,
+                    members,
+                }
+            })
+            .collect();
+        clusters.sort_by(|x, y| {
+            y.members.len().cmp(&x.members.len()).then_with(|| {
+                representative_key(&docs[x.representative])
+                    .cmp(&representative_key(&docs[y.representative]))
+            })
+        });
+        for (i, c) in clusters.iter_mut().enumerate() {
+            c.id = i + 1;
+        }
+        stats.clusters = clusters.len();
+        Outcome {
+            docs,
+            pairs,
+            clusters,
+            stats,
+            skipped_records,
+            lsh,
+            exact_of,
+        }
+    }
+}
+
+/// A short, countable form of a bad record's reason.
+fn skip_reason(reason: &str) -> String {
+    for (prefix, name) in [
+        ("malformed JSON", "malformed JSON"),
+        ("no text field", "missing text"),
+        ("no field", "missing field"),
+        ("duplicate id", "duplicate id"),
+        ("invalid UTF-8", "invalid UTF-8"),
+        ("binary data", "binary data"),
+        ("input ends", "truncated input"),
+        ("cannot read", "truncated input"),
+    ] {
+        if reason.starts_with(prefix) {
+            return name.to_string();
+        }
+    }
+    "bad record".to_string()
+}
+
+fn date_order(d: &Signed) -> (bool, u64) {
+    let key = d.info.date.as_deref().and_then(corpus::date_key);
+    (key.is_none(), key.unwrap_or(0))
+}
+
+/// Earliest date (undated last), then longest text, then smallest id.
+fn representative_key(d: &Signed) -> ((bool, u64), std::cmp::Reverse<usize>, &str) {
+    (
+        date_order(d),
+        std::cmp::Reverse(d.info.chars),
+        d.info.id.as_str(),
+    )
+}
+
+/// Every pair of `reps` that shares a band key, sorted and distinct.
+fn candidate_pairs(docs: &[Signed], reps: &[usize], lsh: &LshParams) -> Vec<(usize, usize)> {
+    let mut pairs: Vec<(usize, usize)> = (0..lsh.bands)
+        .into_par_iter()
+        .flat_map_iter(|band| {
+            let mut keys: Vec<(u64, usize)> = reps
+                .iter()
+                .map(|&i| (lsh.band_key(&docs[i].signature, band), i))
+                .collect();
+            keys.sort_unstable();
+            let mut out = Vec::new();
+            let mut s = 0;
+            while s < keys.len() {
+                let mut e = s + 1;
+                while e < keys.len() && keys[e].0 == keys[s].0 {
+                    e += 1;
+                }
+                for x in s..e {
+                    for y in x + 1..e {
+                        out.push((keys[x].1, keys[y].1));
+                    }
+                }
+                s = e;
+            }
+            out
+        })
+        .collect();
+    pairs.par_sort_unstable();
+    pairs.dedup();
+    pairs
+}
+
+impl Outcome {
+    /// Verified pairs over all documents: pairs between exact-duplicate groups expanded to
+    /// their members, plus the pairs inside each group (Jaccard 1). Sorted by (a, b).
+    pub fn all_pairs(&self) -> Vec<Pair> {
+        let mut members: HashMap<usize, Vec<usize>> = HashMap::new();
+        for (i, &e) in self.exact_of.iter().enumerate() {
+            if !self.docs[i].kept.is_empty() {
+                members.entry(e).or_default().push(i);
+            }
+        }
+        let one = Overlap {
+            jaccard: 1.0,
+            containment_ab: 1.0,
+            containment_ba: 1.0,
+        };
+        let mut out = Vec::new();
+        for group in members.values() {
+            for (x, &a) in group.iter().enumerate() {
+                for &b in &group[x + 1..] {
+                    out.push(Pair {
+                        a,
+                        b,
+                        jaccard_est: 1.0,
+                        overlap: Some(one),
+                    });
+                }
+            }
+        }
+        for p in &self.pairs {
+            for &a in &members[&p.a] {
+                for &b in &members[&p.b] {
+                    let (a, b, swap) = if a < b { (a, b, false) } else { (b, a, true) };
+                    let overlap = p.overlap.map(|o| {
+                        if swap {
+                            Overlap {
+                                containment_ab: o.containment_ba,
+                                containment_ba: o.containment_ab,
+                                ..o
+                            }
+                        } else {
+                            o
+                        }
+                    });
+                    out.push(Pair {
+                        a,
+                        b,
+                        jaccard_est: p.jaccard_est,
+                        overlap,
+                    });
+                }
+            }
+        }
+        out.sort_by_key(|p| (p.a, p.b));
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(id: &str, source: &str, text: &str) -> Document {
+        Document {
+            id: id.into(),
+            source: Some(source.into()),
+            date: None,
+            title: None,
+            text: text.into(),
+        }
+    }
+
+    const STORY: &str = "أعلنت وزارة الصحة اليوم عن تسجيل حالات جديدة في عدد من المناطق وأكدت أن الفرق الطبية تعمل على مدار الساعة لمتابعة المخالطين وتقديم الرعاية اللازمة للمرضى في المستشفيات";
+
+    #[test]
+    fn copies_cluster_and_unrelated_texts_do_not() {
+        let e = Engine::new(Config::default());
+        let out = e.run_documents(vec![
+            doc("a", "was", &format!("الرياض - واس: {STORY}")),
+            doc("b", "okaz", &format!("{STORY}.")),
+            doc(
+                "c",
+                "sabq",
+                "خبر آخر تماما عن مباراة كرة القدم بين الفريقين في الملعب الكبير مساء أمس",
+            ),
+            doc("d", "sabq", "   "),
+        ]);
+        assert_eq!(out.clusters.len(), 1);
+        let ids: Vec<&str> = out.clusters[0]
+            .members
+            .iter()
+            .map(|m| out.docs[m.doc].info.id.as_str())
+            .collect();
+        assert_eq!(ids, ["a", "b"]); // undated: the longer text (with its dateline) represents
+        assert_eq!(out.stats.clustered, 2);
+        assert_eq!(out.stats.singletons, 1);
+        assert_eq!(out.stats.skipped["empty text"], 1);
+        assert_eq!(out.stats.datelines_removed, 1);
+    }
+
+    #[test]
+    fn boilerplate_is_left_out_per_source() {
+        let footer = "للتواصل مع الكاتب ارسل رسالة";
+        let mut docs: Vec<Document> = (0..6)
+            .map(|i| {
+                doc(
+                    &format!("m{i}"),
+                    "almadina",
+                    &format!("خبر رقم {i} عن موضوع مختلف {i} {i}\n{footer}"),
+                )
+            })
+            .collect();
+        docs.push(doc("x", "other", footer));
+        let mut cfg = Config::default();
+        let out = Engine::new(cfg.clone()).run_documents(docs.clone());
+        assert_eq!(out.stats.boilerplate_paragraphs, 1);
+        assert_eq!(out.stats.boilerplate_removed, 6);
+        assert!(
+            out.clusters.is_empty(),
+            "shared footers must not make copies"
+        );
+        cfg.boilerplate_min_docs = 0;
+        let out = Engine::new(cfg).run_documents(docs);
+        assert_eq!(out.stats.boilerplate_removed, 0);
+    }
+}

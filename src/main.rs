@@ -1,0 +1,394 @@
+//! The `naql` command: parses arguments, calls the library, renders. Nothing else lives here.
+
+use std::fs::File;
+use std::io::{self, BufWriter, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use naql::corpus::{FieldMap, ReadOptions};
+use naql::dedup::{Config, Engine, Verify};
+use naql::report::{self, Format, Params};
+use naql::sketch::{Shingling, Signer};
+use naql::text::{NormalizeOptions, Normalizer};
+
+#[derive(Parser)]
+#[command(
+    name = "naql",
+    version,
+    about = "Find copied and rewritten Arabic news across outlets",
+    long_about = "naql finds copied and rewritten Arabic news across outlets.\n\n\
+                  Inputs are JSONL files (also .jsonl.gz), directories of .txt files (one \
+                  article each, id = relative path), single .txt files, or - for JSONL on stdin."
+)]
+struct Cli {
+    /// Worker threads (default: all cores). Output is identical whatever the number.
+    #[arg(long, global = true)]
+    threads: Option<usize>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Cluster copied reports: normalize, shingle, MinHash, LSH, verify, union-find.
+    Cluster(ClusterArgs),
+    /// Print verified pairs as JSONL {"a","b","jaccard_est","jaccard","containment_ab","containment_ba"}.
+    Pairs(RunArgs),
+    /// Print MinHash signatures as JSONL, one document a line, for pipelines.
+    Sign(RunArgs),
+    /// Print the normalized text of FILE (or stdin): one line per input line, tokens joined by spaces.
+    Normalize(NormalizeArgs),
+}
+
+#[derive(Args)]
+struct ClusterArgs {
+    #[command(flatten)]
+    run: RunArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+#[derive(Args)]
+struct RunArgs {
+    /// JSONL (.jsonl, .jsonl.gz), directories of .txt, .txt files, or - (JSONL on stdin).
+    #[arg(required = true)]
+    inputs: Vec<String>,
+    /// Jaccard similarity at which two reports count as copies.
+    #[arg(long, default_value_t = 0.8)]
+    threshold: f64,
+    /// Words per shingle.
+    #[arg(long, default_value_t = 5)]
+    ngram: usize,
+    /// Use character shingles of this length instead of words (for headlines and short texts).
+    #[arg(long)]
+    char_ngram: Option<usize>,
+    /// MinHash values per signature.
+    #[arg(long, default_value_t = 128)]
+    num_perm: usize,
+    /// Hash seed (signatures from different seeds are not comparable).
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// How candidates are verified.
+    #[arg(long, value_enum, default_value_t = VerifyArg::Exact)]
+    verify: VerifyArg,
+    /// LSH tuning: weight of false candidates (they only cost verification time).
+    #[arg(long, default_value_t = 0.05)]
+    fp_weight: f64,
+    /// LSH tuning: weight of missed pairs.
+    #[arg(long, default_value_t = 0.95)]
+    fn_weight: f64,
+    /// A paragraph in this many distinct documents of one source is boilerplate (0: off).
+    #[arg(long, default_value_t = 5)]
+    boilerplate_min_docs: usize,
+    /// Keep leading datelines («الرياض - واس:») in the shingles.
+    #[arg(long)]
+    keep_datelines: bool,
+    /// Turn a normalization rule off (repeatable): diacritics, tatweel, alef, alef_maqsura,
+    /// teh_marbuta, hamza_carriers, digits, presentation_forms, persian_letters, invisible, case.
+    #[arg(long = "no-fold", value_name = "RULE")]
+    no_fold: Vec<String>,
+    #[command(flatten)]
+    fields: FieldArgs,
+    /// Set bad records aside (reported with file, line and reason) instead of stopping.
+    #[arg(long)]
+    skip_bad: bool,
+    /// Write the output here (atomically: a temporary file renamed into place).
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+    /// No progress bar, no summary on stderr.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum VerifyArg {
+    Exact,
+    Estimate,
+}
+
+#[derive(Args)]
+struct FieldArgs {
+    /// Field holding the document id (default: detect id, doc_id, docno, …; else file:line).
+    #[arg(long)]
+    id_field: Option<String>,
+    /// Field holding the text (default: detect text, content, body, …).
+    #[arg(long)]
+    text_field: Option<String>,
+    /// Field holding the outlet (default: detect source, outlet, src, …).
+    #[arg(long)]
+    source_field: Option<String>,
+    /// Field holding the date (default: detect date, published, time, date_extracted, …).
+    #[arg(long)]
+    date_field: Option<String>,
+    /// Field holding the title (default: detect title, headline).
+    #[arg(long)]
+    title_field: Option<String>,
+}
+
+#[derive(Args)]
+struct NormalizeArgs {
+    /// A text file, or - (the default) for stdin.
+    #[arg(default_value = "-")]
+    file: String,
+    /// Turn a normalization rule off (repeatable); see `naql cluster --help`.
+    #[arg(long = "no-fold", value_name = "RULE")]
+    no_fold: Vec<String>,
+    /// Print one token a line with its byte span in the original: `start end normalized original`.
+    #[arg(long)]
+    tokens: bool,
+}
+
+fn normalize_options(no_fold: &[String]) -> Result<NormalizeOptions, String> {
+    let mut o = NormalizeOptions::default();
+    for rule in no_fold {
+        if !o.set(rule, false) {
+            return Err(format!(
+                "unknown normalization rule {rule:?}; rules: {}",
+                NormalizeOptions::RULES.join(", ")
+            ));
+        }
+    }
+    Ok(o)
+}
+
+impl RunArgs {
+    fn config(&self) -> Result<Config, String> {
+        if !(self.threshold > 0.0 && self.threshold <= 1.0) {
+            return Err(format!(
+                "--threshold must be in (0, 1], got {}",
+                self.threshold
+            ));
+        }
+        if self.num_perm == 0 || self.num_perm > 4096 {
+            return Err("--num-perm must be between 1 and 4096".into());
+        }
+        if self.ngram == 0 || self.ngram > 16 || self.char_ngram == Some(0) {
+            return Err("--ngram must be between 1 and 16, --char-ngram at least 1".into());
+        }
+        Ok(Config {
+            normalize: normalize_options(&self.no_fold)?,
+            signer: Signer {
+                shingling: match self.char_ngram {
+                    Some(n) => Shingling::Chars(n),
+                    None => Shingling::Words(self.ngram),
+                },
+                num_perm: self.num_perm,
+                seed: self.seed,
+            },
+            threshold: self.threshold,
+            false_positive_weight: self.fp_weight,
+            false_negative_weight: self.fn_weight,
+            verify: match self.verify {
+                VerifyArg::Exact => Verify::Exact,
+                VerifyArg::Estimate => Verify::Estimate,
+            },
+            boilerplate_min_docs: self.boilerplate_min_docs,
+            datelines: !self.keep_datelines,
+        })
+    }
+
+    fn read_options(&self) -> ReadOptions {
+        let f = &self.fields;
+        let progress = (!self.quiet && io::stderr().is_terminal()).then(|| {
+            let total: u64 = self
+                .inputs
+                .iter()
+                .filter_map(|p| std::fs::metadata(p).ok())
+                .filter(|m| m.is_file())
+                .map(|m| m.len())
+                .sum();
+            let bar = indicatif::ProgressBar::new(total);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {elapsed}")
+                    .expect("valid template"),
+            );
+            bar
+        });
+        ReadOptions {
+            fields: FieldMap {
+                id: f.id_field.clone(),
+                text: f.text_field.clone(),
+                source: f.source_field.clone(),
+                date: f.date_field.clone(),
+                title: f.title_field.clone(),
+            },
+            skip_bad: self.skip_bad,
+            progress,
+        }
+    }
+}
+
+/// Writes to a temporary file beside `path` and renames it into place when done, so a reader
+/// (or a killed job) never sees half an output; or writes to stdout.
+fn with_output(
+    path: Option<&Path>,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<(), String> {
+    match path {
+        None => {
+            let stdout = io::stdout();
+            let mut w = BufWriter::with_capacity(1 << 16, stdout.lock());
+            match write(&mut w).and_then(|_| w.flush()) {
+                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+                r => r.map_err(|e| format!("writing output: {e}")),
+            }
+        }
+        Some(path) => {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy())
+                .unwrap_or_default();
+            let tmp = path.with_file_name(format!(".{name}.naql-tmp-{}", std::process::id()));
+            let err = |e: io::Error| format!("{}: {e}", path.display());
+            let result = (|| {
+                let mut w = BufWriter::new(File::create(&tmp)?);
+                write(&mut w)?;
+                w.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+                std::fs::rename(&tmp, path)
+            })();
+            if result.is_err() {
+                let _ = std::fs::remove_file(&tmp);
+            }
+            result.map_err(err)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), String> {
+    if let Some(n) = cli.threads {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global()
+            .map_err(|e| e.to_string())?;
+    }
+    match cli.command {
+        Command::Cluster(args) => {
+            let config = args.run.config()?;
+            let engine = Engine::new(config);
+            let read = args.run.read_options();
+            let out = engine
+                .run_inputs(&args.run.inputs, &read)
+                .map_err(|e| e.to_string())?;
+            if let Some(bar) = &read.progress {
+                bar.finish_and_clear();
+            }
+            let params = Params::new(&engine.config, out.lsh);
+            with_output(args.run.output.as_deref(), |w| {
+                report::write_clusters(w, &out, &params, args.format)
+            })?;
+            report_skipped(&args.run, &out.skipped_records);
+            if !args.run.quiet && (args.format != Format::Text || args.run.output.is_some()) {
+                eprintln!("naql: {}", report::summary_line(&out));
+            }
+        }
+        Command::Pairs(args) => {
+            let engine = Engine::new(args.config()?);
+            let read = args.read_options();
+            let out = engine
+                .run_inputs(&args.inputs, &read)
+                .map_err(|e| e.to_string())?;
+            if let Some(bar) = &read.progress {
+                bar.finish_and_clear();
+            }
+            let pairs = out.all_pairs();
+            with_output(args.output.as_deref(), |w| {
+                report::write_pairs(w, &out, &pairs)
+            })?;
+            report_skipped(&args, &out.skipped_records);
+            if !args.quiet {
+                eprintln!(
+                    "naql: {} verified pairs; {}",
+                    pairs.len(),
+                    report::summary_line(&out)
+                );
+            }
+        }
+        Command::Sign(args) => {
+            let engine = Engine::new(args.config()?);
+            let read = args.read_options();
+            let (docs, skipped) = engine
+                .sign_inputs(&args.inputs, &read)
+                .map_err(|e| e.to_string())?;
+            if let Some(bar) = &read.progress {
+                bar.finish_and_clear();
+            }
+            with_output(args.output.as_deref(), |w| {
+                report::write_signatures(w, &docs, &engine.config)
+            })?;
+            report_skipped(&args, &skipped);
+        }
+        Command::Normalize(args) => {
+            let normalizer = Normalizer::new(normalize_options(&args.no_fold)?);
+            let text = read_text(&args.file)?;
+            with_output(None, |w| {
+                if args.tokens {
+                    for t in normalizer.tokens(&text) {
+                        writeln!(
+                            w,
+                            "{}\t{}\t{}\t{}",
+                            t.span.start,
+                            t.span.end,
+                            t.text,
+                            &text[t.span.clone()]
+                        )?;
+                    }
+                    Ok(())
+                } else {
+                    let n = normalizer.normalize(&text);
+                    w.write_all(n.as_bytes())?;
+                    if !n.ends_with('\n') {
+                        writeln!(w)?;
+                    }
+                    Ok(())
+                }
+            })?;
+        }
+    }
+    Ok(())
+}
+
+fn report_skipped(args: &RunArgs, skipped: &[naql::corpus::BadRecord]) {
+    if args.quiet || skipped.is_empty() {
+        return;
+    }
+    eprintln!("naql: skipped {} bad records:", skipped.len());
+    for b in skipped.iter().take(20) {
+        eprintln!("  {b}");
+    }
+    if skipped.len() > 20 {
+        eprintln!(
+            "  … and {} more (all are listed in --format json)",
+            skipped.len() - 20
+        );
+    }
+}
+
+fn read_text(file: &str) -> Result<String, String> {
+    let mut bytes = Vec::new();
+    if file == "-" {
+        io::stdin()
+            .read_to_end(&mut bytes)
+            .map_err(|e| format!("stdin: {e}"))?;
+    } else {
+        bytes = std::fs::read(file).map_err(|e| format!("{file}: {e}"))?;
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let line = 1 + e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count();
+        format!("{file}:{line}: invalid UTF-8 at byte {at}")
+    })
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("naql: error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}

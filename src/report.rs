@@ -1,0 +1,345 @@
+//! Renderers for cluster results: JSON, JSONL, CSV and a readable text summary.
+//!
+//! The JSON shapes are part of naql's interface (documented in the README); scores are rounded
+//! to four decimals so that output bytes are identical across runs and thread counts.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::dedup::{Config, Outcome, Pair, Signed, Verify};
+use crate::sketch::{ALGORITHM, LshParams, Shingling};
+use crate::text::NormalizeOptions;
+
+/// Output formats of `naql cluster`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    Jsonl,
+    Csv,
+}
+
+fn round(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+/// The parameters that produced a result: enough to reproduce it.
+#[derive(Serialize)]
+pub struct Params {
+    pub naql_version: &'static str,
+    pub algorithm: &'static str,
+    pub hash: &'static str,
+    pub shingling: Shingling,
+    pub num_perm: usize,
+    pub seed: u64,
+    pub threshold: f64,
+    pub lsh: LshParams,
+    pub verify: Verify,
+    pub boilerplate_min_docs: usize,
+    pub datelines: bool,
+    pub normalization: NormalizeOptions,
+}
+
+impl Params {
+    pub fn new(config: &Config, lsh: LshParams) -> Params {
+        Params {
+            naql_version: env!("CARGO_PKG_VERSION"),
+            algorithm: ALGORITHM,
+            hash: "xxh3-64",
+            shingling: config.signer.shingling,
+            num_perm: config.signer.num_perm,
+            seed: config.signer.seed,
+            threshold: config.threshold,
+            lsh: LshParams {
+                midpoint: round(lsh.midpoint),
+                p_at_threshold: round(lsh.p_at_threshold),
+                ..lsh
+            },
+            verify: config.verify,
+            boilerplate_min_docs: config.boilerplate_min_docs,
+            datelines: config.datelines,
+            normalization: config.normalize,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct MemberOut<'a> {
+    id: &'a str,
+    source: Option<&'a str>,
+    title: Option<&'a str>,
+    date: Option<&'a str>,
+    jaccard: f64,
+    containment: Option<f64>,
+    rep_containment: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct ClusterOut<'a> {
+    id: usize,
+    representative: &'a str,
+    size: usize,
+    sources: Vec<&'a str>,
+    members: Vec<MemberOut<'a>>,
+}
+
+fn clusters_out(out: &Outcome) -> Vec<ClusterOut<'_>> {
+    out.clusters
+        .iter()
+        .map(|c| {
+            let mut sources: Vec<&str> = c
+                .members
+                .iter()
+                .filter_map(|m| out.docs[m.doc].info.source.as_deref())
+                .collect();
+            sources.sort_unstable();
+            sources.dedup();
+            ClusterOut {
+                id: c.id,
+                representative: &out.docs[c.representative].info.id,
+                size: c.members.len(),
+                sources,
+                members: c
+                    .members
+                    .iter()
+                    .map(|m| {
+                        let d = &out.docs[m.doc].info;
+                        MemberOut {
+                            id: &d.id,
+                            source: d.source.as_deref(),
+                            title: d.title.as_deref(),
+                            date: d.date.as_deref(),
+                            jaccard: round(m.jaccard),
+                            containment: m.containment.map(round),
+                            rep_containment: m.rep_containment.map(round),
+                        }
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+struct Whole<'a> {
+    params: &'a Params,
+    stats: &'a crate::dedup::Stats,
+    skipped_records: &'a [crate::corpus::BadRecord],
+    clusters: Vec<ClusterOut<'a>>,
+}
+
+/// Writes the clusters of `out` in `format`.
+pub fn write_clusters(
+    w: &mut dyn Write,
+    out: &Outcome,
+    params: &Params,
+    format: Format,
+) -> io::Result<()> {
+    match format {
+        Format::Json => {
+            let whole = Whole {
+                params,
+                stats: &out.stats,
+                skipped_records: &out.skipped_records,
+                clusters: clusters_out(out),
+            };
+            serde_json::to_writer_pretty(&mut *w, &whole)?;
+            writeln!(w)
+        }
+        Format::Jsonl => {
+            for c in clusters_out(out) {
+                serde_json::to_writer(&mut *w, &c)?;
+                writeln!(w)?;
+            }
+            Ok(())
+        }
+        Format::Csv => {
+            writeln!(
+                w,
+                "cluster,size,representative,id,source,date,title,jaccard,containment,rep_containment"
+            )?;
+            for c in clusters_out(out) {
+                for m in &c.members {
+                    let num = |x: Option<f64>| x.map_or(String::new(), |v| v.to_string());
+                    let row = [
+                        c.id.to_string(),
+                        c.size.to_string(),
+                        csv_field(c.representative),
+                        csv_field(m.id),
+                        csv_field(m.source.unwrap_or("")),
+                        csv_field(m.date.unwrap_or("")),
+                        csv_field(m.title.unwrap_or("")),
+                        m.jaccard.to_string(),
+                        num(m.containment),
+                        num(m.rep_containment),
+                    ];
+                    writeln!(w, "{}", row.join(","))?;
+                }
+            }
+            Ok(())
+        }
+        Format::Text => write_text(w, out, params),
+    }
+}
+
+/// RFC 4180 quoting: fields with commas, quotes or line breaks are quoted, quotes doubled.
+pub fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// One line that accounts for every input record.
+pub fn summary_line(out: &Outcome) -> String {
+    let s = &out.stats;
+    let skipped: usize = s.skipped.values().sum();
+    let reasons: Vec<String> = s.skipped.iter().map(|(r, n)| format!("{n} {r}")).collect();
+    let mut line = format!(
+        "{} documents: {} in {} clusters, {} singletons, {} skipped",
+        s.input_records, s.clustered, s.clusters, s.singletons, skipped
+    );
+    if !reasons.is_empty() {
+        line += &format!(" ({})", reasons.join(", "));
+    }
+    line
+}
+
+fn write_text(w: &mut dyn Write, out: &Outcome, params: &Params) -> io::Result<()> {
+    let s = &out.stats;
+    writeln!(w, "{}", summary_line(out))?;
+    let shingles = match params.shingling {
+        Shingling::Words(n) => format!("{n}-word shingles"),
+        Shingling::Chars(n) => format!("{n}-character shingles"),
+    };
+    writeln!(
+        w,
+        "threshold {} · {} · k={} · LSH {} bands × {} rows (P(candidate | J={}) = {:.3}) · {} verification",
+        params.threshold,
+        shingles,
+        params.num_perm,
+        params.lsh.bands,
+        params.lsh.rows,
+        params.threshold,
+        params.lsh.p_at_threshold,
+        match params.verify {
+            Verify::Exact => "exact",
+            Verify::Estimate => "estimated",
+        }
+    )?;
+    writeln!(
+        w,
+        "{} exact duplicates · {} candidate pairs → {} verified · {} boilerplate paragraphs removed · {} datelines removed",
+        s.exact_duplicates,
+        s.candidate_pairs,
+        s.verified_pairs,
+        s.boilerplate_removed,
+        s.datelines_removed
+    )?;
+    for c in clusters_out(out) {
+        writeln!(w)?;
+        writeln!(
+            w,
+            "#{} · {} reports · {} outlets{}",
+            c.id,
+            c.size,
+            c.sources.len(),
+            if c.sources.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", c.sources.join(", "))
+            }
+        )?;
+        for (i, m) in c.members.iter().enumerate() {
+            let mark = if i == 0 { "★" } else { " " };
+            let scores = if i == 0 {
+                "representative".to_string()
+            } else {
+                match m.containment {
+                    Some(cn) => format!("J {:.2} · C {:.2}", m.jaccard, cn),
+                    None => format!("J≈{:.2}", m.jaccard),
+                }
+            };
+            writeln!(
+                w,
+                "  {mark} {:<12} {:<10} {:<22} {}  {}",
+                m.source.unwrap_or("-"),
+                m.date.map_or("-", |d| d.get(..10).unwrap_or(d)),
+                scores,
+                m.id,
+                m.title.unwrap_or("")
+            )?;
+        }
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct PairOut<'a> {
+    a: &'a str,
+    b: &'a str,
+    jaccard_est: f64,
+    jaccard: Option<f64>,
+    containment_ab: Option<f64>,
+    containment_ba: Option<f64>,
+}
+
+/// Verified pairs as JSONL.
+pub fn write_pairs(w: &mut dyn Write, out: &Outcome, pairs: &[Pair]) -> io::Result<()> {
+    for p in pairs {
+        let o = PairOut {
+            a: &out.docs[p.a].info.id,
+            b: &out.docs[p.b].info.id,
+            jaccard_est: round(p.jaccard_est),
+            jaccard: p.overlap.map(|o| round(o.jaccard)),
+            containment_ab: p.overlap.map(|o| round(o.containment_ab)),
+            containment_ba: p.overlap.map(|o| round(o.containment_ba)),
+        };
+        serde_json::to_writer(&mut *w, &o)?;
+        writeln!(w)?;
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct SignatureOut<'a> {
+    id: &'a str,
+    algorithm: &'static str,
+    num_perm: usize,
+    seed: u64,
+    shingling: Shingling,
+    empty: bool,
+    signature: &'a [u32],
+}
+
+/// Signatures as JSONL, one document a line, in input order.
+pub fn write_signatures(w: &mut dyn Write, docs: &[Signed], config: &Config) -> io::Result<()> {
+    for d in docs {
+        let o = SignatureOut {
+            id: &d.info.id,
+            algorithm: ALGORITHM,
+            num_perm: config.signer.num_perm,
+            seed: config.signer.seed,
+            shingling: config.signer.shingling,
+            empty: d.signature.is_empty(),
+            signature: &d.signature.0,
+        };
+        serde_json::to_writer(&mut *w, &o)?;
+        writeln!(w)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quotes_only_when_needed() {
+        assert_eq!(csv_field("عنوان"), "عنوان");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\"\n"), "\"say \"\"hi\"\"\n\"");
+    }
+}
