@@ -18,6 +18,8 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use std::time::Instant;
+
 use rayon::prelude::*;
 
 use crate::corpus::{self, BadRecord, Document, Item, Origin, ReadError, ReadOptions};
@@ -177,6 +179,8 @@ pub struct Outcome {
     pub lsh: LshParams,
     /// For each document, the index of the first document with the same kept text.
     pub exact_of: Vec<usize>,
+    /// Wall time of each stage in seconds (not part of any output: it varies run to run).
+    pub timings: Vec<(&'static str, f64)>,
 }
 
 /// Union-find with path halving; unions keep the smaller index as root (determinism).
@@ -245,9 +249,12 @@ impl Engine {
 
     /// Reads the inputs and runs every stage.
     pub fn run_inputs(&self, inputs: &[String], read: &ReadOptions) -> Result<Outcome, ReadError> {
+        let start = Instant::now();
         let (items, report) = corpus::read_with(inputs, read, |doc| self.prepare(doc))?;
+        let read_time = start.elapsed().as_secs_f64();
         let mut outcome = self.run(items, report.skipped);
         outcome.stats.ignored_files = report.ignored_files.len();
+        outcome.timings.insert(0, ("read+normalize", read_time));
         Ok(outcome)
     }
 
@@ -376,8 +383,16 @@ impl Engine {
         for b in &skipped_records {
             *stats.skipped.entry(skip_reason(&b.reason)).or_default() += 1;
         }
+        let mut timings = Vec::new();
+        let mut clock = Instant::now();
+        let mut lap = |name: &'static str| {
+            timings.push((name, clock.elapsed().as_secs_f64()));
+            clock = Instant::now();
+        };
         let docs = self.sign_all(items, &mut stats);
+        lap("boilerplate+sign");
         let lsh = self.config.lsh();
+        lap("lsh params");
 
         // Exact duplicates: the first document with the same kept text stands for the group.
         let mut exact_of: Vec<usize> = (0..docs.len()).collect();
@@ -396,6 +411,7 @@ impl Engine {
 
         let candidates = candidate_pairs(&docs, &reps, &lsh);
         stats.candidate_pairs = candidates.len();
+        lap("candidates");
 
         // Shingle sets of every document that needs one, computed once.
         let exact = self.config.verify == Verify::Exact;
@@ -433,6 +449,7 @@ impl Engine {
             })
             .collect();
         stats.verified_pairs = pairs.len();
+        lap("verify");
 
         // Clusters over all documents: exact groups and verified pairs.
         let mut uf = UnionFind((0..docs.len()).collect());
@@ -521,6 +538,7 @@ impl Engine {
             c.id = i + 1;
         }
         stats.clusters = clusters.len();
+        lap("cluster");
         Outcome {
             docs,
             pairs,
@@ -529,6 +547,7 @@ impl Engine {
             skipped_records,
             lsh,
             exact_of,
+            timings,
         }
     }
 }

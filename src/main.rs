@@ -101,6 +101,9 @@ struct RunArgs {
     /// No progress bar, no summary on stderr.
     #[arg(short, long)]
     quiet: bool,
+    /// Print the wall time of each stage on stderr.
+    #[arg(long)]
+    timings: bool,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -280,6 +283,11 @@ fn run(cli: Cli) -> Result<(), String> {
                 report::write_clusters(w, &out, &params, args.format)
             })?;
             report_skipped(&args.run, &out.skipped_records);
+            if args.run.timings {
+                for (stage, secs) in &out.timings {
+                    eprintln!("naql: {stage:<18} {:>8.3} s", secs);
+                }
+            }
             if !args.run.quiet && (args.format != Format::Text || args.run.output.is_some()) {
                 eprintln!("naql: {}", report::summary_line(&out));
             }
