@@ -33,7 +33,7 @@ fn main() {
         let sets: Vec<Vec<u64>> = out
             .docs
             .par_iter()
-            .map(|d| signer.shingle_set(&d.kept))
+            .map(|d| signer.shingle_set(&d.kept()))
             .collect();
         let mut postings: HashMap<u64, Vec<u32>> = HashMap::new();
         for (i, s) in sets.iter().enumerate() {
@@ -85,7 +85,11 @@ fn main() {
             out.stats.candidate_pairs,
             elapsed.as_secs_f64()
         );
-        let missed: Vec<_> = truth.iter().filter(|p| !found.contains(p)).take(5).collect();
+        let missed: Vec<_> = truth
+            .iter()
+            .filter(|p| !found.contains(p))
+            .take(5)
+            .collect();
         for (a, b) in missed {
             let o = naql::sketch::Overlap::of(&sets[*a], &sets[*b]);
             println!(

@@ -16,7 +16,6 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::sync_channel;
 
 use rayon::prelude::*;
-use serde_json::value::RawValue;
 
 /// One article.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -490,66 +489,190 @@ fn parse_line(
     if line.contains(&0) {
         return Err("binary data (NUL bytes), not JSON".into());
     }
-    let text = std::str::from_utf8(line)
-        .map_err(|e| format!("invalid UTF-8 at byte {} of the line", e.valid_up_to()))?;
-    let map: HashMap<String, &RawValue> = serde_json::from_str(text).map_err(|e| {
-        if e.is_data() {
-            "expected a JSON object".to_string()
-        } else {
-            format!("malformed JSON: {e}")
-        }
+    // simdutf8 validates Arabic text many times faster than std; std then locates an error.
+    let text = simdutf8::basic::from_utf8(line).map_err(|_| {
+        let at = std::str::from_utf8(line).map_or_else(|e| e.valid_up_to(), |_| 0);
+        format!("invalid UTF-8 at byte {at} of the line")
     })?;
-    let pick = |given: &Option<String>, candidates: &[&str], required: bool| {
-        if let Some(name) = given {
-            return match map.get(name.as_str()) {
-                Some(v) => Ok(Some((name.clone(), *v))),
-                None if required => Err(format!("no field {name:?}")),
-                None => Ok(None),
-            };
+    let mut found = Found::default();
+    let seed = RecordSeed {
+        fields,
+        found: &mut found,
+    };
+    let mut de = serde_json::Deserializer::from_str(text);
+    serde::de::DeserializeSeed::deserialize(seed, &mut de)
+        .and_then(|()| de.end())
+        .map_err(|e| {
+            if e.is_data() {
+                "expected a JSON object".to_string()
+            } else {
+                format!("malformed JSON: {e}")
+            }
+        })?;
+    let [id, text, source, date, title] = found.values;
+    let body = match text {
+        Some((_, Scalar::Str(s))) => s,
+        Some((_, Scalar::Null)) => String::new(),
+        Some((name, _)) => return Err(format!("field {name:?} is not a string")),
+        None => {
+            return Err(match &fields.text {
+                Some(name) => format!("no field {name:?}"),
+                None => format!(
+                    "no text field (looked for {}; name it with --text-field)",
+                    TEXT_FIELDS.join(", ")
+                ),
+            });
         }
-        Ok(candidates
-            .iter()
-            .find_map(|c| map.get(*c).map(|v| (c.to_string(), *v))))
     };
-    let text_field = pick(&fields.text, TEXT_FIELDS, true)?.ok_or_else(|| {
-        format!(
-            "no text field (looked for {}; name it with --text-field)",
-            TEXT_FIELDS.join(", ")
-        )
-    })?;
-    let body = match scalar(text_field.1) {
-        Scalar::Str(s) => s,
-        Scalar::Null => String::new(),
-        _ => return Err(format!("field {:?} is not a string", text_field.0)),
-    };
-    let id = match pick(&fields.id, ID_FIELDS, fields.id.is_some())? {
-        Some((name, v)) => match scalar(v) {
-            Scalar::Str(s) if !s.is_empty() => s,
-            Scalar::Num(n) => n,
-            _ => return Err(format!("field {name:?} is not a usable id")),
-        },
+    let id = match id {
+        Some((_, Scalar::Str(s))) if !s.is_empty() => s,
+        Some((_, Scalar::Num(n))) => n,
+        Some((name, _)) => return Err(format!("field {name:?} is not a usable id")),
+        None if fields.id.is_some() => {
+            return Err(format!("no field {:?}", fields.id.as_deref().unwrap_or("")));
+        }
         None => format!("{file}:{line_no}"),
     };
     let optional =
-        |given: &Option<String>, candidates: &[&str]| -> Result<Option<String>, String> {
-            Ok(match pick(given, candidates, given.is_some())? {
-                Some((_, v)) => match scalar(v) {
-                    Scalar::Str(s) if !s.trim().is_empty() => Some(s),
-                    Scalar::Num(n) => Some(n),
-                    _ => None,
+        |v: Option<(String, Scalar)>, given: &Option<String>| -> Result<Option<String>, String> {
+            match v {
+                Some((_, Scalar::Str(s))) if !s.trim().is_empty() => Ok(Some(s)),
+                Some((_, Scalar::Num(n))) => Ok(Some(n)),
+                Some(_) => Ok(None),
+                None => match given {
+                    Some(name) => Err(format!("no field {name:?}")),
+                    None => Ok(None),
                 },
-                None => None,
-            })
+            }
         };
     Ok(Some(Document {
         id,
-        source: optional(&fields.source, SOURCE_FIELDS)?,
-        date: optional(&fields.date, DATE_FIELDS)?,
-        title: optional(&fields.title, TITLE_FIELDS)?,
+        source: optional(source, &fields.source)?,
+        date: optional(date, &fields.date)?,
+        title: optional(title, &fields.title)?,
         text: body,
     }))
 }
 
+/// The fields a record can fill.
+#[derive(Clone, Copy)]
+enum Role {
+    Id,
+    Text,
+    Source,
+    Date,
+    Title,
+}
+
+const ROLES: [(Role, &[&str]); 5] = [
+    (Role::Id, ID_FIELDS),
+    (Role::Text, TEXT_FIELDS),
+    (Role::Source, SOURCE_FIELDS),
+    (Role::Date, DATE_FIELDS),
+    (Role::Title, TITLE_FIELDS),
+];
+
+/// Per role: the value found so far, with its field name and its rank among the candidates.
+#[derive(Default)]
+struct Found {
+    values: [Option<(String, Scalar)>; 5],
+    ranks: [usize; 5],
+}
+
+/// Parses one JSON object in a single pass, keeping only the fields some role wants and
+/// skipping the rest unparsed; for detected fields the earliest candidate in the list wins.
+struct RecordSeed<'a> {
+    fields: &'a FieldMap,
+    found: &'a mut Found,
+}
+
+impl RecordSeed<'_> {
+    /// Which roles a key fills, and at which rank.
+    fn roles_of(&self, key: &str) -> Vec<(Role, usize)> {
+        let f = self.fields;
+        ROLES
+            .iter()
+            .filter_map(|&(role, candidates)| {
+                let given = match role {
+                    Role::Id => &f.id,
+                    Role::Text => &f.text,
+                    Role::Source => &f.source,
+                    Role::Date => &f.date,
+                    Role::Title => &f.title,
+                };
+                match given {
+                    Some(name) => (name == key).then_some((role, 0)),
+                    None => candidates
+                        .iter()
+                        .position(|c| *c == key)
+                        .map(|rank| (role, rank)),
+                }
+            })
+            .collect()
+    }
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for RecordSeed<'_> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for RecordSeed<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            let roles: Vec<(Role, usize)> = self
+                .roles_of(&key.0)
+                .into_iter()
+                .filter(|&(r, rank)| {
+                    let i = r as usize;
+                    self.found.values[i].is_none() || rank < self.found.ranks[i]
+                })
+                .collect();
+            if roles.is_empty() {
+                map.next_value::<serde::de::IgnoredAny>()?;
+                continue;
+            }
+            let value: Scalar = map.next_value()?;
+            for (role, rank) in roles {
+                let i = role as usize;
+                self.found.values[i] = Some((key.0.to_string(), value.clone()));
+                self.found.ranks[i] = rank;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A map key, borrowed from the line when it has no escapes.
+struct Key<'de>(std::borrow::Cow<'de, str>);
+
+impl<'de> serde::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Owned(v.to_owned())))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+/// A field's value as far as naql cares: text, a number (kept as written), null, or other.
+#[derive(Clone)]
 enum Scalar {
     Str(String),
     Num(String),
@@ -557,13 +680,48 @@ enum Scalar {
     Other,
 }
 
-fn scalar(v: &RawValue) -> Scalar {
-    let raw = v.get();
-    match raw.as_bytes().first() {
-        Some(b'"') => serde_json::from_str(raw).map_or(Scalar::Other, Scalar::Str),
-        Some(b'-' | b'0'..=b'9') => Scalar::Num(raw.to_owned()),
-        Some(b'n') => Scalar::Null,
-        _ => Scalar::Other,
+impl<'de> serde::Deserialize<'de> for Scalar {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Scalar;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a JSON value")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Scalar, E> {
+                Ok(Scalar::Str(v.to_owned()))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Scalar, E> {
+                Ok(Scalar::Str(v))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Scalar, E> {
+                Ok(Scalar::Num(v.to_string()))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Scalar, E> {
+                Ok(Scalar::Num(v.to_string()))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Scalar, E> {
+                Ok(Scalar::Num(v.to_string()))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Scalar, E> {
+                Ok(Scalar::Other)
+            }
+            fn visit_unit<E>(self) -> Result<Scalar, E> {
+                Ok(Scalar::Null)
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut s: A) -> Result<Scalar, A::Error> {
+                while s.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                Ok(Scalar::Other)
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<Scalar, A::Error> {
+                while m
+                    .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+                    .is_some()
+                {}
+                Ok(Scalar::Other)
+            }
+        }
+        d.deserialize_any(V)
     }
 }
 

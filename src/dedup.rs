@@ -91,6 +91,10 @@ pub struct Prepared {
     /// For each paragraph: where its units end in `units`, and its hash.
     paragraphs: Vec<(u32, u64)>,
     dateline: bool,
+    /// Signature and content key of all units, made while reading (in parallel with
+    /// decompression); only documents that lose a boilerplate paragraph are signed again.
+    signature: Signature,
+    content_key: (u64, usize),
 }
 
 /// A document after stage 3.
@@ -98,11 +102,35 @@ pub struct Prepared {
 pub struct Signed {
     pub info: Prepared,
     pub origin: Origin,
-    /// The units kept after boilerplate removal.
-    pub kept: Vec<u64>,
+    /// Indices of the paragraphs left out as boilerplate.
+    removed: Vec<u32>,
+    /// How many units are kept.
+    pub kept_len: usize,
     pub signature: Signature,
-    /// Hash and length of `kept`: equal for exact duplicates.
+    /// Hash and length of the kept units: equal for exact duplicates.
     pub content_key: (u64, usize),
+}
+
+impl Signed {
+    /// The units kept after boilerplate removal (borrowed when nothing was removed).
+    pub fn kept(&self) -> std::borrow::Cow<'_, [u64]> {
+        if self.removed.is_empty() {
+            return std::borrow::Cow::Borrowed(&self.info.units);
+        }
+        std::borrow::Cow::Owned(kept_units(&self.info, &self.removed))
+    }
+}
+
+fn kept_units(p: &Prepared, removed: &[u32]) -> Vec<u64> {
+    let mut kept = Vec::with_capacity(p.units.len());
+    let mut start = 0usize;
+    for (i, &(end, _)) in p.paragraphs.iter().enumerate() {
+        if removed.binary_search(&(i as u32)).is_err() {
+            kept.extend_from_slice(&p.units[start..end as usize]);
+        }
+        start = end as usize;
+    }
+    kept
 }
 
 fn fold(h: u64, x: u64) -> u64 {
@@ -235,6 +263,8 @@ impl Engine {
                 paragraphs.push((units.len() as u32, fold_all(&units[start..])));
             }
         }
+        let signature = self.config.signer.sign_units(&units);
+        let content_key = (fold_all(&units), units.len());
         Prepared {
             id: doc.id,
             source: doc.source,
@@ -244,6 +274,8 @@ impl Engine {
             units,
             paragraphs,
             dateline,
+            signature,
+            content_key,
         }
     }
 
@@ -294,39 +326,39 @@ impl Engine {
         let signed: Vec<(Signed, usize, bool)> = items
             .into_par_iter()
             .map(|item| {
-                let p = item.value;
+                let mut p = item.value;
                 let source_boiler = p.source.as_deref().and_then(|s| boiler.get(s));
-                let mut kept = Vec::with_capacity(p.units.len());
-                let mut removed = 0;
-                let mut start = 0usize;
-                for &(end, h) in &p.paragraphs {
-                    let end = end as usize;
-                    if source_boiler.is_some_and(|b| b.contains(&h)) {
-                        removed += 1;
-                    } else {
-                        kept.extend_from_slice(&p.units[start..end]);
-                    }
-                    start = end;
-                }
-                let all_boiler = kept.is_empty() && !p.units.is_empty();
-                if all_boiler {
-                    kept = p.units.clone();
-                    removed = 0;
-                }
-                let signature = signer.sign_units(&kept);
-                let content_key = (fold_all(&kept), kept.len());
-                let info = Prepared {
-                    units: Vec::new(),
-                    ..p
+                let mut removed: Vec<u32> = match source_boiler {
+                    Some(b) => (0..p.paragraphs.len() as u32)
+                        .filter(|&i| b.contains(&p.paragraphs[i as usize].1))
+                        .collect(),
+                    None => Vec::new(),
                 };
+                // A document that would be left with nothing keeps everything.
+                let all_boiler = !removed.is_empty() && removed.len() == p.paragraphs.len();
+                if all_boiler {
+                    removed.clear();
+                }
+                let (signature, content_key) = if removed.is_empty() {
+                    let key = p.content_key;
+                    (
+                        std::mem::replace(&mut p.signature, Signature(Vec::new())),
+                        key,
+                    )
+                } else {
+                    let kept = kept_units(&p, &removed);
+                    (signer.sign_units(&kept), (fold_all(&kept), kept.len()))
+                };
+                let n_removed = removed.len();
                 let s = Signed {
-                    info,
+                    info: p,
                     origin: item.origin,
-                    kept,
+                    removed,
+                    kept_len: content_key.1,
                     signature,
                     content_key,
                 };
-                (s, removed, all_boiler)
+                (s, n_removed, all_boiler)
             })
             .collect();
         let mut docs = Vec::with_capacity(signed.len());
@@ -398,7 +430,7 @@ impl Engine {
         let mut exact_of: Vec<usize> = (0..docs.len()).collect();
         let mut first_with: HashMap<(u64, usize), usize> = HashMap::new();
         for (i, d) in docs.iter().enumerate() {
-            if d.kept.is_empty() {
+            if d.kept_len == 0 {
                 continue;
             }
             let first = *first_with.entry(d.content_key).or_insert(i);
@@ -406,7 +438,7 @@ impl Engine {
             stats.exact_duplicates += (first != i) as usize;
         }
         let reps: Vec<usize> = (0..docs.len())
-            .filter(|&i| exact_of[i] == i && !docs[i].kept.is_empty())
+            .filter(|&i| exact_of[i] == i && docs[i].kept_len > 0)
             .collect();
 
         let candidates = candidate_pairs(&docs, &reps, &lsh);
@@ -423,7 +455,7 @@ impl Engine {
             }
         }
         let signer = self.config.signer;
-        let set_of = |i: usize| signer.shingle_set(&docs[i].kept);
+        let set_of = |i: usize| signer.shingle_set(&docs[i].kept());
         let mut sets: Vec<Option<Vec<u64>>> = needs
             .par_iter()
             .enumerate()
@@ -461,7 +493,7 @@ impl Engine {
         }
         let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
         for i in 0..docs.len() {
-            if docs[i].kept.is_empty() {
+            if docs[i].kept_len == 0 {
                 *stats.skipped.entry("empty text".into()).or_default() += 1;
                 continue;
             }
@@ -623,7 +655,7 @@ impl Outcome {
     pub fn all_pairs(&self) -> Vec<Pair> {
         let mut members: HashMap<usize, Vec<usize>> = HashMap::new();
         for (i, &e) in self.exact_of.iter().enumerate() {
-            if !self.docs[i].kept.is_empty() {
+            if self.docs[i].kept_len > 0 {
                 members.entry(e).or_default().push(i);
             }
         }

@@ -4,23 +4,44 @@
 //! across runs, machines and versions ([`ALGORITHM`] names the scheme):
 //!
 //! * **token hash**: XXH3-64 (seed 0) of the normalized token's UTF-8 bytes;
-//! * **word shingle**: the `n` consecutive token hashes of a document; its key is XXH3-64 with
-//!   the signer's seed over those `n` hashes as little-endian `u64`s. A document with fewer than
-//!   `n` tokens (but at least one) has one shingle: all its tokens;
+//! * **word shingle**: `n` consecutive token hashes `t₀ … tₙ₋₁` of a document; its key is
+//!   `fmix64(H ^ S)` where `H = Σ tⱼ · P^(n−1−j)` (wrapping `u64` arithmetic, computed rolling),
+//!   `P = 0x9E37_79B9_7F4A_7C15`, `S = XXH3-64(seed as u64 little-endian)` and `fmix64` is
+//!   MurmurHash3's 64-bit finalizer. A document with fewer than `n` tokens (but at least one)
+//!   has one shingle: all its tokens;
 //! * **character shingle**: `n` consecutive characters of a paragraph's normalized text (tokens
 //!   joined by one space); its key is XXH3-64 with the seed over their UTF-8 bytes;
 //! * **signature**: one-permutation hashing (Li, Owen & Zhang 2012) into `k` bins: a key `h`
 //!   falls in bin `(h >> 32) * k >> 32` with value `h & 0xFFFF_FFFF`; each bin keeps its minimum.
 //!   Empty bins are filled by optimal densification (Shrivastava 2017): bin `i` takes the value of
-//!   the first non-empty bin `j = (g >> 32) * k >> 32` for `g = XXH3-64(seed ^ DENSIFY_SEED)` of
-//!   `(i as u32, attempt as u32)` little-endian, `attempt = 1, 2, …`. The fraction of equal
-//!   bins is an unbiased estimate of the Jaccard similarity of the shingle sets;
+//!   the first non-empty bin `j = (g >> 32) * k >> 32` for
+//!   `g = fmix64((i << 32 | attempt) ^ seed ^ DENSIFY_SEED)`, `attempt = 1, 2, …`. The fraction
+//!   of equal bins is an unbiased estimate of the Jaccard similarity of the shingle sets;
 //! * **band key**: XXH3-64, seeded with the band index, of the band's `r` values as little-endian `u32`s.
 
 use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 
 /// The name and version of the signature scheme; stored with every persisted signature.
-pub const ALGORITHM: &str = "naql-oph-xxh3-v1";
+pub const ALGORITHM: &str = "naql-oph-v1";
+
+/// The multiplier of the rolling shingle polynomial (odd, from the golden ratio).
+const POLY: u64 = 0x9E37_79B9_7F4A_7C15;
+
+/// MurmurHash3's 64-bit finalizer: a bijection with full avalanche.
+#[inline]
+pub fn fmix64(mut h: u64) -> u64 {
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    h ^ (h >> 33)
+}
+
+/// The value mixed into every word-shingle key for a seed.
+#[inline]
+fn seed_key(seed: u64) -> u64 {
+    xxh3_64(&seed.to_le_bytes())
+}
 
 const DENSIFY_SEED: u64 = 0x6e61_716c_6465_6e73; // "naqldens"
 
@@ -133,12 +154,9 @@ impl Sketcher {
                 out.push(b as u32);
                 continue;
             }
-            let mut attempt = 1u32;
+            let mut attempt = 1u64;
             loop {
-                let mut bytes = [0u8; 8];
-                bytes[..4].copy_from_slice(&(i as u32).to_le_bytes());
-                bytes[4..].copy_from_slice(&attempt.to_le_bytes());
-                let j = reduce(xxh3_64_with_seed(&bytes, dseed), k);
+                let j = reduce(fmix64(((i as u64) << 32 | attempt) ^ dseed), k);
                 if self.bins[j] != u64::MAX {
                     out.push(self.bins[j] as u32);
                     break;
@@ -158,17 +176,19 @@ impl Signer {
             return;
         }
         let n = n.clamp(1, tokens.len());
-        let mut bytes = [0u8; 8 * 16];
-        for w in tokens.windows(n) {
-            if n <= 16 {
-                for (slot, t) in bytes.chunks_exact_mut(8).zip(w) {
-                    slot.copy_from_slice(&t.to_le_bytes());
-                }
-                f(xxh3_64_with_seed(&bytes[..8 * n], self.seed));
-            } else {
-                let v: Vec<u8> = w.iter().flat_map(|t| t.to_le_bytes()).collect();
-                f(xxh3_64_with_seed(&v, self.seed));
-            }
+        let s = seed_key(self.seed);
+        // P^(n-1): the weight of the token that leaves the window.
+        let lead = (1..n).fold(1u64, |p, _| p.wrapping_mul(POLY));
+        let mut h = tokens[..n]
+            .iter()
+            .fold(0u64, |h, &t| h.wrapping_mul(POLY).wrapping_add(t));
+        f(fmix64(h ^ s));
+        for i in n..tokens.len() {
+            h = h
+                .wrapping_sub(tokens[i - n].wrapping_mul(lead))
+                .wrapping_mul(POLY)
+                .wrapping_add(tokens[i]);
+            f(fmix64(h ^ s));
         }
     }
 
@@ -212,7 +232,9 @@ impl Signer {
     /// of each line.
     pub fn units(&self, normalizer: &crate::text::Normalizer, text: &str, out: &mut Vec<u64>) {
         match self.shingling {
-            Shingling::Words(_) => normalizer.for_each_token(text, |t, _| out.push(token_hash(t))),
+            Shingling::Words(_) => {
+                normalizer.for_each_token_bytes(text, |t, _| out.push(xxh3_64(t)))
+            }
             Shingling::Chars(n) => {
                 for line in text.split('\n') {
                     let norm = normalizer.normalize(line);
@@ -225,42 +247,9 @@ impl Signer {
     /// Normalizes, shingles and signs one text (no boilerplate or dateline removal: those need
     /// a corpus or a document structure; see `dedup`).
     pub fn sign(&self, normalizer: &crate::text::Normalizer, text: &str) -> Signature {
-        match self.shingling {
-            Shingling::Words(n) => {
-                // Stream tokens through a ring of the last n hashes: no per-document buffer.
-                let mut s = Sketcher::new(self.num_perm, self.seed);
-                let mut ring = [0u64; 16];
-                let n = n.clamp(1, 16);
-                let mut count = 0usize;
-                let mut bytes = [0u8; 8 * 16];
-                normalizer.for_each_token(text, |t, _| {
-                    ring[count % n] = token_hash(t);
-                    count += 1;
-                    if count >= n {
-                        for j in 0..n {
-                            let t = ring[(count - n + j) % n];
-                            bytes[8 * j..8 * j + 8].copy_from_slice(&t.to_le_bytes());
-                        }
-                        s.add(xxh3_64_with_seed(&bytes[..8 * n], self.seed));
-                    }
-                });
-                if count > 0 && count < n {
-                    s.add(xxh3_64_with_seed(
-                        &ring[..count]
-                            .iter()
-                            .flat_map(|t| t.to_le_bytes())
-                            .collect::<Vec<u8>>(),
-                        self.seed,
-                    ));
-                }
-                s.finish()
-            }
-            Shingling::Chars(_) => {
-                let mut units = Vec::new();
-                self.units(normalizer, text, &mut units);
-                self.sign_units(&units)
-            }
-        }
+        let mut units = Vec::with_capacity(text.len() / 8);
+        self.units(normalizer, text, &mut units);
+        self.sign_units(&units)
     }
 
     /// The sorted, distinct shingle keys of `units`: the exact set whose Jaccard the signature estimates.

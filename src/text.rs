@@ -127,12 +127,65 @@ enum Action {
     Separate,
     /// Vanishes without ending the token.
     Drop,
-    /// Part of a token, written as this character.
-    Letter(char),
+    /// Part of a token, written as this character (UTF-8 bytes and their count).
+    Letter([u8; 4], u8),
     /// Part of a token, written as several characters (ligatures); index into the expansions.
     Expand(u16),
-    /// Not in the table: decide from Unicode properties at run time.
+    /// A letter whose lowercase is several characters: lowercased at run time.
     Other,
+}
+
+/// The bytes of the token being built. Letters are stored 4 bytes at a time (a fixed-size copy
+/// the compiler turns into one store) and the length advances by the real width; a token longer
+/// than the inline array (a URL, junk) moves to the heap.
+struct TokenBuf {
+    inline: [u8; 128],
+    len: usize,
+    heap: Vec<u8>,
+    spilled: bool,
+}
+
+impl TokenBuf {
+    fn new() -> Self {
+        TokenBuf {
+            inline: [0; 128],
+            len: 0,
+            heap: Vec::new(),
+            spilled: false,
+        }
+    }
+
+    /// One comparison on the fast path: a spill happens only once `len` passes 124, and `len`
+    /// only grows until `clear`, so a spilled buffer never takes the fast path.
+    #[inline(always)]
+    fn push(&mut self, enc: [u8; 4], n: u8) {
+        if self.len <= self.inline.len() - 4 {
+            self.inline[self.len..self.len + 4].copy_from_slice(&enc);
+        } else {
+            if !self.spilled {
+                self.heap.clear();
+                self.heap.extend_from_slice(&self.inline[..self.len]);
+                self.spilled = true;
+            }
+            self.heap.extend_from_slice(&enc[..n as usize]);
+        }
+        self.len += n as usize;
+    }
+
+    #[inline(always)]
+    fn as_bytes(&self) -> &[u8] {
+        if self.spilled {
+            &self.heap
+        } else {
+            &self.inline[..self.len]
+        }
+    }
+
+    #[inline(always)]
+    fn clear(&mut self) {
+        self.len = 0;
+        self.spilled = false;
+    }
 }
 
 /// The code points below this bound are decided by table lookup (ASCII, Latin, Greek,
@@ -151,6 +204,9 @@ pub struct Token {
 pub struct Normalizer {
     options: NormalizeOptions,
     table: Vec<Action>,
+    /// `table` packed for the hot loop (see [`pack`]); fixed size so masked indexing needs no
+    /// bounds check.
+    packed: Box<[u32; TABLE_END as usize]>,
     /// Presentation-form code points (U+FB50–U+FDFF, U+FE70–U+FEFF) → actions.
     presentation: Vec<Action>,
     expansions: Vec<Vec<Action>>,
@@ -159,6 +215,28 @@ pub struct Normalizer {
 impl Default for Normalizer {
     fn default() -> Self {
         Normalizer::new(NormalizeOptions::default())
+    }
+}
+
+fn letter(c: char) -> Action {
+    let mut enc = [0u8; 4];
+    let len = c.encode_utf8(&mut enc).len() as u8;
+    Action::Letter(enc, len)
+}
+
+/// Packs an action into a `u32` for the hot loop: the high byte is the kind — 0 separate,
+/// 1–3 a letter of that many UTF-8 bytes (held in the low bytes, little-endian), 4 drop,
+/// 5 expand (index in the low 16 bits), 6 other, 7 a 4-byte letter (looked up again).
+fn pack(a: Action) -> u32 {
+    match a {
+        Action::Separate => 0,
+        Action::Letter(enc, len) if len <= 3 => {
+            (len as u32) << 24 | u32::from_le_bytes([enc[0], enc[1], enc[2], 0])
+        }
+        Action::Letter(..) => 7 << 24,
+        Action::Drop => 4 << 24,
+        Action::Expand(k) => 5 << 24 | k as u32,
+        Action::Other => 6 << 24,
     }
 }
 
@@ -179,6 +257,7 @@ impl Normalizer {
         let mut n = Normalizer {
             options,
             table: Vec::with_capacity(TABLE_END as usize),
+            packed: Box::new([0; TABLE_END as usize]),
             presentation: Vec::new(),
             expansions: Vec::new(),
         };
@@ -195,7 +274,25 @@ impl Normalizer {
             };
             n.presentation.push(a);
         }
+        for (p, &a) in n.packed.iter_mut().zip(&n.table) {
+            *p = pack(a);
+        }
         n
+    }
+
+    /// The action of a packed entry that is not a plain letter or separator.
+    #[cold]
+    fn unpack(&self, entry: u32, text: &str, i: usize) -> Action {
+        match entry >> 24 {
+            4 => Action::Drop,
+            5 => Action::Expand(entry as u16),
+            6 => Action::Other,
+            _ => {
+                // A letter of 4 UTF-8 bytes does not fit in 24 bits: decide it again.
+                let c = text[i..].chars().next().expect("valid UTF-8");
+                self.action_of(c)
+            }
+        }
     }
 
     pub fn options(&self) -> &NormalizeOptions {
@@ -241,9 +338,7 @@ impl Normalizer {
             _ if is_combining_mark(c) => c,
             _ => return Action::Separate,
         };
-        // A mapped letter may itself need a fold (e.g. a Persian digit → ASCII is final, but
-        // ٱ → ا is too); one level is enough for every rule above.
-        Action::Letter(mapped)
+        letter(mapped)
     }
 
     /// A presentation form: its NFKC decomposition, each character then folded by the other rules.
@@ -253,11 +348,7 @@ impl Normalizer {
             .nfkc()
             .map(|d| {
                 let a = self.action_of(d);
-                if a == Action::Other {
-                    Action::Letter(d)
-                } else {
-                    a
-                }
+                if a == Action::Other { letter(d) } else { a }
             })
             .collect();
         match parts.as_slice() {
@@ -287,68 +378,101 @@ impl Normalizer {
 
     /// Calls `f(normalized, span)` for each token of `text`, in order. `span` is the token's
     /// byte range in `text`: from its first letter to its last letter or trailing mark.
-    ///
-    /// This is the hot path of signing, so it reuses one buffer and allocates nothing per token.
     pub fn for_each_token(&self, text: &str, mut f: impl FnMut(&str, Range<usize>)) {
-        let mut buf = String::with_capacity(64);
-        let mut start = usize::MAX; // byte offset of the current token's first letter
-        let mut end = 0; // byte offset just past its last letter or mark
-        for (i, c) in text.char_indices() {
-            let action = self.action_of(c);
-            let next = i + c.len_utf8();
-            match action {
-                Action::Separate => {
-                    if start != usize::MAX {
-                        f(&buf, start..end);
-                        buf.clear();
-                        start = usize::MAX;
-                    }
-                }
-                Action::Drop => {
-                    if start != usize::MAX {
-                        end = next;
-                    }
-                }
-                Action::Letter(l) => {
-                    if start == usize::MAX {
-                        start = i;
-                    }
-                    buf.push(l);
-                    end = next;
-                }
-                Action::Other => {
-                    if start == usize::MAX {
-                        start = i;
-                    }
-                    buf.extend(c.to_lowercase());
-                    end = next;
-                }
-                Action::Expand(k) => {
-                    // A ligature such as ﷺ can hold several words; each gets the ligature's span.
-                    for part in &self.expansions[k as usize] {
-                        match *part {
-                            Action::Letter(l) => {
-                                if start == usize::MAX {
-                                    start = i;
-                                }
-                                buf.push(l);
+        self.for_each_token_bytes(text, |t, span| {
+            f(
+                std::str::from_utf8(t).expect("the normalizer writes UTF-8"),
+                span,
+            )
+        })
+    }
+
+    /// [`Normalizer::for_each_token`] with the token as UTF-8 bytes: the hot path of signing.
+    /// Walks bytes, not chars: every 1- and 2-byte UTF-8 sequence (U+0000–U+07FF, which holds
+    /// ASCII and the Arabic block) is decoded inline and looked up in the table, whose entries
+    /// carry their output already encoded. Reuses one buffer; allocates nothing per token.
+    pub fn for_each_token_bytes(&self, text: &str, mut f: impl FnMut(&[u8], Range<usize>)) {
+        let bytes = text.as_bytes();
+        let len = bytes.len();
+        let mut buf = TokenBuf::new();
+        let mut i = 0;
+        while i < len {
+            // Between tokens: skip separators, and marks that have no letter to attach to.
+            let (mut entry, mut width) = self.entry_at(text, i);
+            let mut kind = entry >> 24;
+            if kind == 0 || kind == 4 {
+                i += width;
+                continue;
+            }
+            // A token starts here; consume characters until a separator. Letters and trailing
+            // marks alike extend the token, so its span always ends where the loop stops.
+            let mut start = i;
+            loop {
+                if kind.wrapping_sub(1) < 3 {
+                    // The common case: a letter of 1–3 UTF-8 bytes, stored as is.
+                    buf.push(entry.to_le_bytes(), kind as u8);
+                    i += width;
+                } else if kind == 0 {
+                    break;
+                } else {
+                    let next = i + width;
+                    match self.unpack(entry, text, i) {
+                        Action::Drop => {}
+                        Action::Letter(enc, n) => buf.push(enc, n),
+                        Action::Other => {
+                            // A character whose lowercase is several characters (such as İ).
+                            for l in text[i..next].chars().flat_map(char::to_lowercase) {
+                                let mut e = [0u8; 4];
+                                let n = l.encode_utf8(&mut e).len() as u8;
+                                buf.push(e, n);
                             }
-                            Action::Separate if start != usize::MAX => {
-                                f(&buf, start..next);
-                                buf.clear();
-                                start = usize::MAX;
-                            }
-                            _ => {}
                         }
+                        Action::Expand(k) => {
+                            // A ligature such as ﷺ can hold several words; each gets its span.
+                            for part in &self.expansions[k as usize] {
+                                match *part {
+                                    Action::Letter(enc, n) => buf.push(enc, n),
+                                    Action::Separate if buf.len > 0 => {
+                                        f(buf.as_bytes(), start..next);
+                                        buf.clear();
+                                        start = i;
+                                    }
+                                    _ => {}
+                                }
+                            }
+                        }
+                        Action::Separate => unreachable!("kind 0 is handled above"),
                     }
-                    if start != usize::MAX {
-                        end = next;
-                    }
+                    i = next;
                 }
+                if i >= len {
+                    break;
+                }
+                (entry, width) = self.entry_at(text, i);
+                kind = entry >> 24;
+            }
+            if buf.len > 0 {
+                f(buf.as_bytes(), start..i);
+                buf.clear();
             }
         }
-        if start != usize::MAX {
-            f(&buf, start..end);
+    }
+
+    /// The packed entry of the character at byte `i` and its width in bytes. Every 1- and
+    /// 2-byte UTF-8 sequence (U+0000–U+07FF: ASCII and the Arabic block) is decoded inline.
+    #[inline(always)]
+    fn entry_at(&self, text: &str, i: usize) -> (u32, usize) {
+        let bytes = text.as_bytes();
+        let b = bytes[i];
+        if b < 0x80 {
+            (self.packed[b as usize], 1)
+        } else if b < 0xE0 {
+            // The input is a valid &str, so the continuation byte exists.
+            let cp = ((b as usize & 0x1F) << 6) | (bytes[i + 1] as usize & 0x3F);
+            (self.packed[cp & 0x7FF], 2)
+        } else {
+            let c = text[i..].chars().next().expect("valid UTF-8");
+            (pack(self.action_of(c)), c.len_utf8())
         }
     }
 
@@ -570,6 +694,14 @@ mod tests {
             "أعلن الوزير أن الاتفاق - وهو الأول - سيوقع"
         );
         assert_eq!(cut(""), "");
+    }
+
+    #[test]
+    fn very_long_tokens_survive_the_inline_buffer() {
+        let long = "ب".repeat(500) + "أ";
+        let toks = default_normalizer().tokens(&format!("قبل {long} بعد"));
+        assert_eq!(toks.len(), 3);
+        assert_eq!(toks[1].text, "ب".repeat(500) + "ا");
     }
 
     #[test]

@@ -1,0 +1,76 @@
+//! Per-stage throughput on real Arabic text (the SaudiNewsNet fixture sample).
+//!
+//!     cargo bench --bench stages
+//!
+//! `sign` is the library's signing path (normalize + shingle + MinHash) measured in bytes of
+//! input text per second on one core.
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use std::hint::black_box;
+
+use naql::corpus::{ReadOptions, read_all};
+use naql::dedup::{Config, Engine};
+use naql::sketch::Signer;
+use naql::text::default_normalizer;
+use xxhash_rust::xxh3::xxh3_64;
+
+const SAMPLE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/fixtures/saudinewsnet-sample.jsonl"
+);
+
+fn texts() -> Vec<String> {
+    let (docs, _) = read_all(&[SAMPLE.to_string()], &ReadOptions::default()).expect("fixture");
+    docs.into_iter().map(|(d, _)| d.text).collect()
+}
+
+fn stages(c: &mut Criterion) {
+    let texts = texts();
+    let bytes: usize = texts.iter().map(String::len).sum();
+    let n = default_normalizer();
+    let signer = Signer::default();
+    let mut g = c.benchmark_group("stages");
+    g.throughput(Throughput::Bytes(bytes as u64));
+    g.bench_function("normalize", |b| {
+        b.iter(|| {
+            let mut count = 0usize;
+            for t in &texts {
+                n.for_each_token_bytes(t, |tok, _| count += tok.len());
+            }
+            black_box(count)
+        })
+    });
+    g.bench_function("normalize+hash", |b| {
+        b.iter(|| {
+            let mut acc = 0u64;
+            for t in &texts {
+                n.for_each_token_bytes(t, |tok, _| acc ^= xxh3_64(tok));
+            }
+            black_box(acc)
+        })
+    });
+    g.bench_function("sign", |b| {
+        b.iter(|| {
+            for t in &texts {
+                black_box(signer.sign(n, t));
+            }
+        })
+    });
+    let docs: Vec<naql::corpus::Document> =
+        read_all(&[SAMPLE.to_string()], &ReadOptions::default())
+            .expect("fixture")
+            .0
+            .into_iter()
+            .map(|(d, _)| d)
+            .collect();
+    let engine = Engine::new(Config::default());
+    g.throughput(Throughput::Elements(docs.len() as u64));
+    g.sample_size(20);
+    g.bench_function("cluster (in memory, all stages)", |b| {
+        b.iter(|| black_box(engine.run_documents(docs.clone()).clusters.len()))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, stages);
+criterion_main!(benches);
