@@ -1,0 +1,96 @@
+//! Laws the normalizer, shingler and estimators must keep for any input.
+
+use naql::sketch::{Overlap, Signer, token_hash};
+use naql::text::{Normalizer, default_normalizer};
+use proptest::prelude::*;
+
+/// Text drawn from what Arabic news really contains: letters of every fold, diacritics,
+/// tatweel, digits, ligatures, invisible marks, Latin, punctuation and whitespace.
+fn arabic_text() -> impl Strategy<Value = String> {
+    let pieces = prop::sample::select(vec![
+        "ا", "أ", "إ", "آ", "ٱ", "ب", "ت", "ة", "ه", "ى", "ي", "ئ", "ؤ", "و", "ء", "ل", "م", "ن",
+        "ک", "ی", "ہ", "ك", "\u{064E}", "\u{0651}", "\u{0652}", "\u{064B}", "\u{0670}", "\u{0640}",
+        "٢", "۴", "7", "\u{FEFB}", "\u{FDFA}", "\u{FE8D}", "\u{200F}", "\u{200C}", "\u{FEFF}",
+        "\u{00AD}", "N", "a", "İ", " ", "  ", "\n", "\r\n", "،", "؛", "؟", "«", "»", ".", "-", ":",
+    ]);
+    prop::collection::vec(pieces, 0..60).prop_map(|v| v.concat())
+}
+
+proptest! {
+    #[test]
+    fn normalization_is_idempotent(text in arabic_text()) {
+        let n = default_normalizer();
+        let once = n.normalize(&text);
+        prop_assert_eq!(n.normalize(&once), once);
+    }
+
+    #[test]
+    fn spans_are_ordered_in_bounds_and_point_at_the_token(text in arabic_text()) {
+        let n = default_normalizer();
+        let toks = n.tokens(&text);
+        let (mut last_start, mut last_end) = (0, 0);
+        for t in &toks {
+            prop_assert!(t.span.start < t.span.end && t.span.end <= text.len());
+            prop_assert!(text.is_char_boundary(t.span.start) && text.is_char_boundary(t.span.end));
+            // Spans move forward; they overlap only inside one ligature that holds several
+            // words (ﷺ), whose words all point at it.
+            prop_assert!(t.span.start >= last_start && t.span.end >= last_end);
+            if t.span.start < last_end {
+                let shared = &text[t.span.start..last_end];
+                prop_assert_eq!(shared.chars().count(), 1, "overlap {:?}", shared);
+                prop_assert!(n.normalize(shared).contains(' '));
+            }
+            (last_start, last_end) = (t.span.start, t.span.end);
+            // Normalizing what the span covers gives back this token (among its words).
+            let again = n.normalize(&text[t.span.clone()]);
+            prop_assert!(again.split(' ').any(|w| w == t.text), "{:?} vs {:?}", again, t.text);
+        }
+    }
+
+    #[test]
+    fn diacritics_and_tatweel_never_change_the_signature(text in arabic_text()) {
+        let n = default_normalizer();
+        let decorated: String = text
+            .chars()
+            .flat_map(|c| {
+                let extra = if ('\u{0628}'..='\u{064A}').contains(&c) { Some('\u{064E}') } else { None };
+                std::iter::once(c).chain(extra)
+            })
+            .collect();
+        let s = Signer::default();
+        prop_assert_eq!(s.sign(n, &text), s.sign(n, &decorated));
+    }
+
+    #[test]
+    fn estimates_and_overlaps_are_symmetric_and_bounded(a in arabic_text(), b in arabic_text()) {
+        let n = default_normalizer();
+        let s = Signer { shingling: naql::sketch::Shingling::Words(2), ..Signer::default() };
+        let (sa, sb) = (s.sign(n, &a), s.sign(n, &b));
+        let e = sa.jaccard(&sb);
+        prop_assert_eq!(e, sb.jaccard(&sa));
+        prop_assert!((0.0..=1.0).contains(&e));
+        let units = |t: &str| {
+            let mut u = Vec::new();
+            n.for_each_token(t, |w, _| u.push(token_hash(w)));
+            s.shingle_set(&u)
+        };
+        let (ua, ub) = (units(&a), units(&b));
+        let o = Overlap::of(&ua, &ub);
+        let r = Overlap::of(&ub, &ua);
+        prop_assert_eq!(o.jaccard, r.jaccard);
+        prop_assert_eq!(o.containment_ab, r.containment_ba);
+        prop_assert!(o.jaccard <= o.containment_ab.min(o.containment_ba) + 1e-12);
+        if !ua.is_empty() && ua == ub {
+            prop_assert_eq!(e, 1.0);
+        }
+    }
+
+    #[test]
+    fn switching_every_rule_off_only_tokenizes(text in arabic_text()) {
+        let raw = Normalizer::new(naql::text::NormalizeOptions::none());
+        for t in raw.tokens(&text) {
+            // With no folds, a token is exactly the original text it spans.
+            prop_assert_eq!(&t.text, &text[t.span.clone()]);
+        }
+    }
+}
