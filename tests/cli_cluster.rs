@@ -1,0 +1,179 @@
+//! `naql cluster`, `pairs`, `sign` and `normalize` run as a user runs them, on the fixtures.
+
+use std::process::Command;
+
+use serde_json::Value;
+
+const SAMPLE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/fixtures/saudinewsnet-sample.jsonl"
+);
+const SEEDS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/seeds");
+
+fn naql(args: &[&str]) -> (String, String, i32) {
+    let out = Command::new(env!("CARGO_BIN_EXE_naql"))
+        .args(args)
+        .output()
+        .expect("run naql");
+    (
+        String::from_utf8(out.stdout).expect("UTF-8 stdout"),
+        String::from_utf8(out.stderr).expect("UTF-8 stderr"),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
+fn cluster_json(args: &[&str]) -> Value {
+    let mut all = vec!["cluster", "--format", "json", "-q"];
+    all.extend_from_slice(args);
+    let (out, err, code) = naql(&all);
+    assert_eq!(code, 0, "{err}");
+    serde_json::from_str(&out).expect("JSON output")
+}
+
+#[test]
+fn the_sample_clusters_real_wire_copies_and_accounts_for_every_article() {
+    let v = cluster_json(&[SAMPLE]);
+    let stats = &v["stats"];
+    let n = |k: &str| stats[k].as_u64().unwrap();
+    let skipped: u64 = stats["skipped"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|x| x.as_u64().unwrap())
+        .sum();
+    assert_eq!(n("input_records"), 316);
+    assert_eq!(n("clustered") + n("singletons") + skipped, 316);
+    assert_eq!(stats["skipped"]["empty text"], 3);
+    let clusters = v["clusters"].as_array().unwrap();
+    assert!(clusters.len() >= 20, "{} clusters", clusters.len());
+    assert_eq!(clusters.len() as u64, n("clusters"));
+    // Wire copies cross outlets: most clusters hold two or more sources.
+    let multi = clusters
+        .iter()
+        .filter(|c| c["sources"].as_array().unwrap().len() >= 2)
+        .count();
+    assert!(multi * 2 > clusters.len());
+    for c in clusters {
+        let members = c["members"].as_array().unwrap();
+        assert_eq!(c["size"].as_u64().unwrap() as usize, members.len());
+        assert_eq!(members[0]["id"], c["representative"]);
+        assert_eq!(members[0]["jaccard"], 1.0);
+        // The representative is the earliest report.
+        let first = members[0]["date"].as_str().unwrap();
+        assert!(members.iter().all(|m| m["date"].as_str().unwrap() >= first));
+        for m in members {
+            let j = m["jaccard"].as_f64().unwrap();
+            let cn = m["containment"].as_f64().unwrap();
+            assert!((0.0..=1.0).contains(&j) && j <= cn + 1e-9);
+        }
+    }
+    // Parameters that reproduce the run are in the output.
+    assert_eq!(v["params"]["algorithm"], "naql-oph-v1");
+    assert_eq!(v["params"]["num_perm"], 128);
+    assert!(v["params"]["lsh"]["p_at_threshold"].as_f64().unwrap() > 0.9);
+}
+
+#[test]
+fn the_five_seed_reports_are_one_story_but_not_copies() {
+    for threshold in ["0.8", "0.5", "0.3"] {
+        let v = cluster_json(&[SEEDS, "--threshold", threshold]);
+        assert_eq!(v["stats"]["singletons"], 5, "threshold {threshold}");
+        assert_eq!(v["clusters"].as_array().unwrap().len(), 0);
+    }
+}
+
+#[test]
+fn every_format_carries_the_same_clusters() {
+    let v = cluster_json(&[SAMPLE]);
+    let clusters = v["clusters"].as_array().unwrap();
+    let members: usize = clusters
+        .iter()
+        .map(|c| c["members"].as_array().unwrap().len())
+        .sum();
+
+    let (jsonl, _, code) = naql(&["cluster", SAMPLE, "--format", "jsonl", "-q"]);
+    assert_eq!(code, 0);
+    let lines: Vec<Value> = jsonl
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(&lines, clusters);
+
+    let (csv, _, _) = naql(&["cluster", SAMPLE, "--format", "csv", "-q"]);
+    let mut rows = csv.lines();
+    assert!(
+        rows.next()
+            .unwrap()
+            .starts_with("cluster,size,representative,id,")
+    );
+    // Titles may hold commas or quotes; the row count still matches one row per member.
+    assert_eq!(csv.lines().count() - 1, members);
+
+    let (text, _, _) = naql(&["cluster", SAMPLE]);
+    assert!(text.starts_with("316 documents:"));
+    assert_eq!(text.matches("\n#").count(), clusters.len());
+    let rep = clusters[0]["representative"].as_str().unwrap();
+    assert!(text.contains(rep));
+}
+
+#[test]
+fn pairs_are_verified_and_agree_with_clusters() {
+    let (out, _, code) = naql(&["pairs", SAMPLE, "-q"]);
+    assert_eq!(code, 0);
+    let pairs: Vec<Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(!pairs.is_empty());
+    let v = cluster_json(&[SAMPLE]);
+    let cluster_of = |id: &str| {
+        v["clusters"].as_array().unwrap().iter().position(|c| {
+            c["members"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|m| m["id"] == id)
+        })
+    };
+    for p in &pairs {
+        let j = p["jaccard"].as_f64().unwrap();
+        assert!(j >= 0.8, "{p}");
+        assert!(p["containment_ab"].as_f64().unwrap() >= j);
+        let (a, b) = (p["a"].as_str().unwrap(), p["b"].as_str().unwrap());
+        assert!(
+            cluster_of(a).is_some() && cluster_of(a) == cluster_of(b),
+            "{a} {b}"
+        );
+    }
+}
+
+#[test]
+fn signatures_are_jsonl_with_their_algorithm() {
+    let (out, _, code) = naql(&["sign", SEEDS, "-q", "--num-perm", "64"]);
+    assert_eq!(code, 0);
+    let sigs: Vec<Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(sigs.len(), 5);
+    for s in &sigs {
+        assert_eq!(s["algorithm"], "naql-oph-v1");
+        assert_eq!(s["signature"].as_array().unwrap().len(), 64);
+    }
+    assert_eq!(sigs[0]["id"], "000_c451157b21fd5381.txt");
+}
+
+#[test]
+fn normalize_prints_folded_text_and_token_spans() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("in.txt");
+    std::fs::write(&f, "قالَ المُتحدِّث: «أمريكا» رفضت ٣ مقترحات\nسطر ثانٍ").unwrap();
+    let (out, _, code) = naql(&["normalize", f.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert_eq!(out, "قال المتحدث امريكا رفضت 3 مقترحات\nسطر ثان\n");
+    let (tokens, _, _) = naql(&["normalize", "--tokens", f.to_str().unwrap()]);
+    let first: Vec<&str> = tokens.lines().next().unwrap().split('\t').collect();
+    assert_eq!(first, ["0", "8", "قال", "قالَ"]);
+    let (kept, _, _) = naql(&["normalize", "--no-fold", "alef", f.to_str().unwrap()]);
+    assert!(kept.contains("أمريكا"));
+}
