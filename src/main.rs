@@ -59,8 +59,8 @@ struct RunArgs {
     /// Jaccard similarity at which two reports count as copies.
     #[arg(long, default_value_t = 0.8)]
     threshold: f64,
-    /// Words per shingle.
-    #[arg(long, default_value_t = 5)]
+    /// Words per shingle (3 finds rewritten wire copies that 5 misses; see BENCHMARKS.md).
+    #[arg(long, default_value_t = 3)]
     ngram: usize,
     /// Use character shingles of this length instead of words (for headlines and short texts).
     #[arg(long)]

@@ -58,7 +58,7 @@ pub fn token_hash(token: &str) -> u64 {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case", tag = "kind", content = "n")]
 pub enum Shingling {
-    /// `n` consecutive words (the default, n = 5).
+    /// `n` consecutive words (the default, n = 3: see BENCHMARKS.md for the evidence).
     Words(usize),
     /// `n` consecutive characters of the normalized text: for headlines and other short texts.
     Chars(usize),
@@ -66,7 +66,7 @@ pub enum Shingling {
 
 impl Default for Shingling {
     fn default() -> Self {
-        Shingling::Words(5)
+        Shingling::Words(3)
     }
 }
 
