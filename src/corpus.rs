@@ -265,6 +265,8 @@ where
                     items.push(item);
                 }
             }
+            // Bad `.txt` files come here whether or not bad records are skipped.
+            Err(b) if !options.skip_bad => return Err(ReadError::Bad(b)),
             Err(b) => report.skipped.push(b),
         }
     }
@@ -291,6 +293,13 @@ fn read_txt(path: &Path, id: &str) -> Result<Record, ReadError> {
         file: file.clone(),
         error,
     })?;
+    if bytes.contains(&0) {
+        return Ok(Err(BadRecord {
+            file,
+            line: 1,
+            reason: "binary data (NUL bytes), not text".into(),
+        }));
+    }
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
@@ -303,13 +312,6 @@ fn read_txt(path: &Path, id: &str) -> Result<Record, ReadError> {
             }));
         }
     };
-    if text.contains('\0') {
-        return Ok(Err(BadRecord {
-            file,
-            line: 1,
-            reason: "binary data (NUL bytes), not text".into(),
-        }));
-    }
     let title = text
         .lines()
         .map(str::trim)
@@ -390,9 +392,10 @@ where
                 let at_end = filled < start + CHUNK_BYTES || error.is_some();
                 if !at_end {
                     // Keep the partial last line for the next chunk; a line longer than a chunk
-                    // just makes this chunk grow.
-                    match buf.iter().rposition(|&b| b == b'\n') {
-                        Some(nl) => carry = buf.split_off(nl + 1),
+                    // just makes this chunk grow. The carry has no newline, so only the newly
+                    // read bytes are searched (rescanning it made long lines quadratic).
+                    match buf[start..].iter().rposition(|&b| b == b'\n') {
+                        Some(nl) => carry = buf.split_off(start + nl + 1),
                         None => {
                             carry = buf;
                             continue;
@@ -433,11 +436,11 @@ fn parse_chunk(chunk: Chunk, file: &str, options: &ReadOptions) -> Result<Vec<Re
     }
     let last = lines.len();
     for (i, line) in lines.into_iter().enumerate() {
-        let truncated = i + 1 == last && chunk.error.is_some() && !ends_cleanly;
-        let result = if truncated {
-            Err("input ends in the middle of this line (truncated file)".to_string())
-        } else {
-            parse_line(line, file, line_no, &options.fields)
+        let result = match &chunk.error {
+            Some(e) if i + 1 == last && !ends_cleanly => Err(format!(
+                "input ends in the middle of this line (truncated file: {e})"
+            )),
+            _ => parse_line(line, file, line_no, &options.fields),
         };
         match result {
             Ok(Some(doc)) => records.push(Ok((
@@ -462,7 +465,8 @@ fn parse_chunk(chunk: Chunk, file: &str, options: &ReadOptions) -> Result<Vec<Re
         }
         line_no += 1;
     }
-    if let Some(error) = chunk.error {
+    // After a cut line the error is already reported with it; else it is a record of its own.
+    if let Some(error) = chunk.error.filter(|_| ends_cleanly) {
         let bad = BadRecord {
             file: file.to_owned(),
             line: line_no,
@@ -491,6 +495,10 @@ fn parse_line(
     }
     // simdutf8 validates Arabic text many times faster than std; std then locates an error.
     let text = simdutf8::basic::from_utf8(line).map_err(|_| {
+        // Control bytes (not JSON whitespace) in invalid UTF-8: binary, not another encoding.
+        if line.iter().any(|&b| b < 0x20 && b != b'\t' && b != b'\r') {
+            return "binary data (control bytes), not JSON".to_string();
+        }
         let at = std::str::from_utf8(line).map_or_else(|e| e.valid_up_to(), |_| 0);
         format!("invalid UTF-8 at byte {at} of the line")
     })?;
