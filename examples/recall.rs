@@ -4,7 +4,7 @@
 //! uses (after normalization, datelines and boilerplate) reaches the threshold, found by an
 //! inverted index over all shingles (exact: no pair is skipped).
 //!
-//!     cargo run --release --example recall -- ../shared/data/saudinewsnet.jsonl.gz 0.5 0.8
+//!     cargo run --release --example recall -- ../shared/data/saudinewsnet.jsonl.gz [--ngram N] 0.5 0.8
 
 use std::collections::{HashMap, HashSet};
 use std::time::Instant;
@@ -15,13 +15,21 @@ use rayon::prelude::*;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let (input, thresholds) = args.split_first().expect("usage: recall CORPUS T...");
+    let (input, rest) = args
+        .split_first()
+        .expect("usage: recall CORPUS [--ngram N] T...");
+    let (ngram, thresholds) = match rest {
+        [flag, n, ts @ ..] if flag == "--ngram" => (n.parse().expect("n"), ts),
+        ts => (3, ts),
+    };
     for t in thresholds {
         let threshold: f64 = t.parse().expect("threshold");
-        let engine = Engine::new(Config {
+        let mut config = Config {
             threshold,
             ..Config::default()
-        });
+        };
+        config.signer.shingling = naql::sketch::Shingling::Words(ngram);
+        let engine = Engine::new(config);
         let start = Instant::now();
         let out = engine
             .run_inputs(std::slice::from_ref(input), &ReadOptions::default())
@@ -72,7 +80,7 @@ fn main() {
             .filter(|(a, b)| out.docs[*a].info.source != out.docs[*b].info.source)
             .count();
         println!(
-            "threshold {threshold}: LSH {}x{} P(cand|J=t)={:.3} | ground truth {} pairs ({} cross-outlet) | naql {} pairs, {} true | recall {:.4} precision {:.4} | candidates {} | naql run {:.2}s",
+            "n={ngram} threshold {threshold}: LSH {}x{} P(cand|J=t)={:.3} | ground truth {} pairs ({} cross-outlet) | naql {} pairs, {} true | recall {:.4} precision {:.4} | candidates {} | naql run {:.2}s",
             out.lsh.bands,
             out.lsh.rows,
             out.lsh.p_at_threshold,

@@ -1,3 +1,63 @@
+//! # naql — find copied and rewritten Arabic news across outlets
+//!
+//! Outlets republish wire copy and each other's stories with small edits: another dateline,
+//! added diacritics, a different hamza or alef, ة for ه, tatweel, Arabic-Indic digits,
+//! ligatures, invisible bidi marks, a footer. naql normalizes all of that away (keeping the
+//! original spelling reachable through spans), cuts each article into word shingles, sketches
+//! them with MinHash, finds candidate pairs with LSH, verifies them exactly and clusters them.
+//!
+//! ## Normalize
+//!
+//! ```
+//! use naql::text::Normalizer;
+//!
+//! let n = Normalizer::default();
+//! assert_eq!(n.normalize("قالَ المُتَحَدِّثُ إنّ «الإتفاقيّة» ستُوقّع في ٢٠٢٢"),
+//!            "قال المتحدث ان الاتفاقيه ستوقع في 2022");
+//! // Every token remembers where it came from.
+//! let tokens = n.tokens("أعلنَ الوزير");
+//! assert_eq!(tokens[0].text, "اعلن");
+//! assert_eq!(&"أعلنَ الوزير"[tokens[0].span.clone()], "أعلنَ");
+//! ```
+//!
+//! ## Sign and compare two texts
+//!
+//! ```
+//! use naql::sketch::Signer;
+//! use naql::text::default_normalizer;
+//!
+//! let signer = Signer::default(); // 3-word shingles, 128 values
+//! let a = signer.sign(default_normalizer(),
+//!     "أعلنت وزارة الصحة اليوم عن تسجيل حالات جديدة في عدد من المناطق");
+//! let b = signer.sign(default_normalizer(),
+//!     "أعلنَت وزارةُ الصحّة اليوم عن تسجيل حالاتٍ جديدة في عدد من المناطق.");
+//! assert_eq!(a.jaccard(&b), 1.0);
+//! ```
+//!
+//! ## Cluster a corpus
+//!
+//! ```
+//! use naql::corpus::Document;
+//! use naql::dedup::{Config, Engine};
+//!
+//! let story = "أعلنت وزارة الصحة اليوم عن تسجيل حالات جديدة في عدد من المناطق وأكدت أن \
+//!              الفرق الطبية تعمل على مدار الساعة لمتابعة المخالطين";
+//! let doc = |id: &str, source: &str, text: String| Document {
+//!     id: id.into(), source: Some(source.into()), text, ..Document::default()
+//! };
+//! let engine = Engine::new(Config::default());
+//! let out = engine.run_documents(vec![
+//!     doc("wire", "was", format!("الرياض - واس: {story}")),
+//!     doc("paper", "okaz", format!("{story}.")),
+//!     doc("other", "sabq", "مباراة كرة القدم بين الفريقين انتهت بالتعادل".into()),
+//! ]);
+//! assert_eq!(out.clusters.len(), 1);
+//! assert_eq!(out.stats.singletons, 1);
+//! ```
+//!
+//! The modules follow the data: [`corpus`] reads documents, [`text`] normalizes, [`sketch`]
+//! shingles and signs, [`dedup`] finds and verifies pairs and clusters them, [`report`] renders.
+
 pub mod corpus;
 pub mod dedup;
 pub mod report;

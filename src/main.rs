@@ -95,7 +95,8 @@ struct RunArgs {
     /// Set bad records aside (reported with file, line and reason) instead of stopping.
     #[arg(long)]
     skip_bad: bool,
-    /// Write the output here (atomically: a temporary file renamed into place).
+    /// Write the output here (a regular file is replaced atomically: written beside it, then
+    /// renamed into place; devices and pipes are written in place).
     #[arg(short, long)]
     output: Option<PathBuf>,
     /// No progress bar, no summary on stderr.
@@ -238,6 +239,18 @@ fn with_output(
                 Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
                 r => r.map_err(|e| format!("writing output: {e}")),
             }
+        }
+        // A symlink, device or FIFO (`-o /dev/stdout`, `-o /dev/null`) is written in place:
+        // renaming over it would replace the link or the device itself.
+        Some(path) if std::fs::symlink_metadata(path).is_ok_and(|m| !m.is_file()) => {
+            let err = |e: io::Error| format!("{}: {e}", path.display());
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .truncate(true)
+                .open(path)
+                .map_err(err)?;
+            let mut w = BufWriter::new(file);
+            write(&mut w).and_then(|_| w.flush()).map_err(err)
         }
         Some(path) => {
             let name = path

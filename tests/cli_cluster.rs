@@ -177,3 +177,27 @@ fn normalize_prints_folded_text_and_token_spans() {
     let (kept, _, _) = naql(&["normalize", "--no-fold", "alef", f.to_str().unwrap()]);
     assert!(kept.contains("أمريكا"));
 }
+
+#[test]
+fn output_through_a_symlink_writes_the_target_and_keeps_the_link() {
+    // Renaming a temporary file over `-o PATH` must never replace a link or a device
+    // (`-o /dev/stdout` once replaced the /dev/stdout link on a developer machine).
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("target.json");
+    let link = dir.path().join("link.json");
+    std::fs::write(&target, "old").unwrap();
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let (_, err, code) = naql(&["cluster", SEEDS, "-q", "-o", link.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert!(
+        std::fs::read_to_string(&target)
+            .unwrap()
+            .starts_with("5 documents:")
+    );
+}
