@@ -428,6 +428,7 @@ where
 
 fn parse_chunk(chunk: Chunk, file: &str, options: &ReadOptions) -> Result<Vec<Record>, ReadError> {
     let mut records = Vec::new();
+    let lookup = FieldLookup::new(&options.fields);
     let mut line_no = chunk.first_line;
     let ends_cleanly = chunk.bytes.last().is_none_or(|&b| b == b'\n');
     let mut lines: Vec<&[u8]> = chunk.bytes.split(|&b| b == b'\n').collect();
@@ -440,7 +441,7 @@ fn parse_chunk(chunk: Chunk, file: &str, options: &ReadOptions) -> Result<Vec<Re
             Some(e) if i + 1 == last && !ends_cleanly => Err(format!(
                 "input ends in the middle of this line (truncated file: {e})"
             )),
-            _ => parse_line(line, file, line_no, &options.fields),
+            _ => parse_record(line, file, line_no, &lookup),
         };
         match result {
             Ok(Some(doc)) => records.push(Ok((
@@ -481,12 +482,24 @@ fn parse_chunk(chunk: Chunk, file: &str, options: &ReadOptions) -> Result<Vec<Re
 }
 
 /// One JSON line → a document; `Ok(None)` for a blank line.
+#[cfg(test)]
 fn parse_line(
     line: &[u8],
     file: &str,
     line_no: u64,
     fields: &FieldMap,
 ) -> Result<Option<Document>, String> {
+    parse_record(line, file, line_no, &FieldLookup::new(fields))
+}
+
+/// One JSON line → a document; `Ok(None)` for a blank line.
+fn parse_record(
+    line: &[u8],
+    file: &str,
+    line_no: u64,
+    lookup: &FieldLookup,
+) -> Result<Option<Document>, String> {
+    let fields = lookup.fields;
     if line.iter().all(u8::is_ascii_whitespace) {
         return Ok(None);
     }
@@ -504,7 +517,7 @@ fn parse_line(
     })?;
     let mut found = Found::default();
     let seed = RecordSeed {
-        fields,
+        lookup,
         found: &mut found,
     };
     let mut de = serde_json::Deserializer::from_str(text);
@@ -517,7 +530,9 @@ fn parse_line(
                 format!("malformed JSON: {e}")
             }
         })?;
-    let [id, text, source, date, title] = found.values;
+    let [id, text, source, date, title] = found
+        .values
+        .map(|v| v.map(|(role, rank, value)| (lookup.name(role, rank), value)));
     let body = match text {
         Some((_, Scalar::Str(s))) => s,
         Some((_, Scalar::Null)) => String::new(),
@@ -563,7 +578,7 @@ fn parse_line(
 }
 
 /// The fields a record can fill.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Role {
     Id,
     Text,
@@ -580,44 +595,61 @@ const ROLES: [(Role, &[&str]); 5] = [
     (Role::Title, TITLE_FIELDS),
 ];
 
-/// Per role: the value found so far, with its field name and its rank among the candidates.
+/// Per role: the value found so far, with the role, its rank among the candidates and the value.
 #[derive(Default)]
 struct Found {
-    values: [Option<(String, Scalar)>; 5],
-    ranks: [usize; 5],
+    values: [Option<(Role, usize, Scalar)>; 5],
+}
+
+/// Which roles each field name fills (and at which rank among the candidates), built once per
+/// chunk so that each key of a record costs one hash lookup.
+struct FieldLookup<'a> {
+    fields: &'a FieldMap,
+    roles: HashMap<&'a str, Vec<(Role, usize)>>,
+}
+
+impl<'a> FieldLookup<'a> {
+    fn new(fields: &'a FieldMap) -> Self {
+        let mut roles: HashMap<&'a str, Vec<(Role, usize)>> = HashMap::new();
+        for (role, candidates) in ROLES {
+            match fields.given(role) {
+                Some(name) => roles.entry(name).or_default().push((role, 0)),
+                None => {
+                    for (rank, c) in candidates.iter().enumerate() {
+                        roles.entry(c).or_default().push((role, rank));
+                    }
+                }
+            }
+        }
+        FieldLookup { fields, roles }
+    }
+
+    /// The field name behind a role's value, for messages.
+    fn name(&self, role: Role, rank: usize) -> String {
+        match self.fields.given(role) {
+            Some(name) => name.to_string(),
+            None => ROLES[role as usize].1[rank].to_string(),
+        }
+    }
+}
+
+impl FieldMap {
+    fn given(&self, role: Role) -> Option<&str> {
+        match role {
+            Role::Id => self.id.as_deref(),
+            Role::Text => self.text.as_deref(),
+            Role::Source => self.source.as_deref(),
+            Role::Date => self.date.as_deref(),
+            Role::Title => self.title.as_deref(),
+        }
+    }
 }
 
 /// Parses one JSON object in a single pass, keeping only the fields some role wants and
 /// skipping the rest unparsed; for detected fields the earliest candidate in the list wins.
 struct RecordSeed<'a> {
-    fields: &'a FieldMap,
+    lookup: &'a FieldLookup<'a>,
     found: &'a mut Found,
-}
-
-impl RecordSeed<'_> {
-    /// Which roles a key fills, and at which rank.
-    fn roles_of(&self, key: &str) -> Vec<(Role, usize)> {
-        let f = self.fields;
-        ROLES
-            .iter()
-            .filter_map(|&(role, candidates)| {
-                let given = match role {
-                    Role::Id => &f.id,
-                    Role::Text => &f.text,
-                    Role::Source => &f.source,
-                    Role::Date => &f.date,
-                    Role::Title => &f.title,
-                };
-                match given {
-                    Some(name) => (name == key).then_some((role, 0)),
-                    None => candidates
-                        .iter()
-                        .position(|c| *c == key)
-                        .map(|rank| (role, rank)),
-                }
-            })
-            .collect()
-    }
 }
 
 impl<'de> serde::de::DeserializeSeed<'de> for RecordSeed<'_> {
@@ -634,23 +666,26 @@ impl<'de> serde::de::Visitor<'de> for RecordSeed<'_> {
     }
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         while let Some(key) = map.next_key::<Key<'de>>()? {
-            let roles: Vec<(Role, usize)> = self
-                .roles_of(&key.0)
-                .into_iter()
-                .filter(|&(r, rank)| {
-                    let i = r as usize;
-                    self.found.values[i].is_none() || rank < self.found.ranks[i]
-                })
-                .collect();
-            if roles.is_empty() {
+            // Wanted: the role is still empty, or this field ranks before the one found.
+            let wanted = |found: &[Option<(Role, usize, Scalar)>; 5], role: Role, rank: usize| {
+                found[role as usize]
+                    .as_ref()
+                    .is_none_or(|(_, r, _)| rank < *r)
+            };
+            let roles = self.lookup.roles.get(key.0.as_ref());
+            let any = roles.is_some_and(|r| {
+                r.iter()
+                    .any(|&(role, rank)| wanted(&self.found.values, role, rank))
+            });
+            if !any {
                 map.next_value::<serde::de::IgnoredAny>()?;
                 continue;
             }
             let value: Scalar = map.next_value()?;
-            for (role, rank) in roles {
-                let i = role as usize;
-                self.found.values[i] = Some((key.0.to_string(), value.clone()));
-                self.found.ranks[i] = rank;
+            for &(role, rank) in roles.into_iter().flatten() {
+                if wanted(&self.found.values, role, rank) {
+                    self.found.values[role as usize] = Some((role, rank, value.clone()));
+                }
             }
         }
         Ok(())

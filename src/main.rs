@@ -304,6 +304,8 @@ fn run(cli: Cli) -> Result<(), String> {
             if !args.run.quiet && (args.format != Format::Text || args.run.output.is_some()) {
                 eprintln!("naql: {}", report::summary_line(&out));
             }
+            // Freeing a large corpus piece by piece takes longer than the OS needs to drop it.
+            std::mem::forget(out);
         }
         Command::Pairs(args) => {
             let engine = Engine::new(args.config()?);

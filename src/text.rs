@@ -564,23 +564,30 @@ impl Normalizer {
     /// 2. a dash after at most 4 tokens followed by an agency name (then an optional colon);
     /// 3. a line of at most 14 tokens that ends with an agency name (the whole line goes).
     pub fn dateline_end(&self, line: &str) -> usize {
-        let mut toks: Vec<Token> = Vec::with_capacity(16);
-        self.for_each_token(line, |t, span| {
+        // Only the start of the line matters: tokenize at most ~600 bytes of it.
+        let mut cut = line.len().min(600);
+        while !line.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        let head = &line[..cut];
+        let mut buf = String::new();
+        let mut toks: Vec<(Range<usize>, Range<usize>)> = Vec::with_capacity(16); // (in buf, span)
+        self.for_each_token(head, |t, span| {
             if toks.len() < 15 {
-                toks.push(Token {
-                    text: t.to_owned(),
-                    span,
-                })
+                let at = buf.len();
+                buf.push_str(t);
+                toks.push((at..buf.len(), span));
             }
         });
         if toks.is_empty() {
             return 0;
         }
-        let words: Vec<&str> = toks.iter().map(|t| t.text.as_str()).collect();
+        let whole_line = cut == line.len() && toks.len() < 15;
+        let words: Vec<&str> = toks.iter().map(|(b, _)| &buf[b.clone()]).collect();
         // The separator text between token i and i+1 (or after the last one).
         let gap = |i: usize| {
-            let from = toks[i].span.end;
-            let to = toks.get(i + 1).map_or(line.len(), |t| t.span.start);
+            let from = toks[i].1.end;
+            let to = toks.get(i + 1).map_or(line.len(), |t| t.1.start);
             &line[from..to]
         };
         for i in 0..toks.len().min(8) {
@@ -591,7 +598,7 @@ impl Normalizer {
             if g.contains(':') {
                 let dashed = (0..i).any(|j| gap(j).contains(DASHES)) || g.contains(DASHES);
                 if dashed || ends_with_agency(&words[..=i]) {
-                    return toks.get(i + 1).map_or(line.len(), |t| t.span.start);
+                    return toks.get(i + 1).map_or(line.len(), |t| t.1.start);
                 }
                 break;
             }
@@ -601,13 +608,13 @@ impl Normalizer {
                 for a in AGENCIES {
                     if words[i + 1..].starts_with(a) {
                         let last = i + a.len();
-                        return toks.get(last + 1).map_or(line.len(), |t| t.span.start);
+                        return toks.get(last + 1).map_or(line.len(), |t| t.1.start);
                     }
                 }
                 break;
             }
         }
-        if toks.len() <= 14 && ends_with_agency(&words) {
+        if whole_line && ends_with_agency(&words) {
             return line.len();
         }
         0
