@@ -492,8 +492,8 @@ impl Engine {
             uf.union(p.a, p.b);
         }
         let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-        for i in 0..docs.len() {
-            if docs[i].kept_len == 0 {
+        for (i, d) in docs.iter().enumerate() {
+            if d.kept_len == 0 {
                 *stats.skipped.entry("empty text".into()).or_default() += 1;
                 continue;
             }

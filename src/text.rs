@@ -363,15 +363,16 @@ impl Normalizer {
 
     fn action_of(&self, c: char) -> Action {
         let cp = c as u32;
-        if cp < TABLE_END {
-            if let Some(a) = self.table.get(cp as usize) {
-                return *a;
-            }
+        // While the tables are being built, entries not made yet fall through to the rules.
+        if cp < TABLE_END
+            && let Some(a) = self.table.get(cp as usize)
+        {
+            return *a;
         }
-        if let Some(i) = presentation_index(cp) {
-            if let Some(a) = self.presentation.get(i) {
-                return *a;
-            }
+        if let Some(i) = presentation_index(cp)
+            && let Some(a) = self.presentation.get(i)
+        {
+            return *a;
         }
         self.base_action(c)
     }
