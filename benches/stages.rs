@@ -49,6 +49,21 @@ fn stages(c: &mut Criterion) {
             black_box(acc)
         })
     });
+    let units: Vec<Vec<u64>> = texts
+        .iter()
+        .map(|t| {
+            let mut u = Vec::new();
+            signer.units(n, t, &mut u);
+            u
+        })
+        .collect();
+    g.bench_function("shingle+minhash (token hashes given)", |b| {
+        b.iter(|| {
+            for u in &units {
+                black_box(signer.sign_units(u));
+            }
+        })
+    });
     g.bench_function("sign", |b| {
         b.iter(|| {
             for t in &texts {

@@ -14,9 +14,10 @@
 //! * **signature**: one-permutation hashing (Li, Owen & Zhang 2012) into `k` bins: a key `h`
 //!   falls in bin `(h >> 32) * k >> 32` with value `h & 0xFFFF_FFFF`; each bin keeps its minimum.
 //!   Empty bins are filled by optimal densification (Shrivastava 2017): bin `i` takes the value of
-//!   the first non-empty bin `j = (g >> 32) * k >> 32` for
-//!   `g = fmix64((i << 32 | attempt) ^ seed ^ DENSIFY_SEED)`, `attempt = 1, 2, …`. The fraction
-//!   of equal bins is an unbiased estimate of the Jaccard similarity of the shingle sets;
+//!   the first non-empty bin in its probe sequence. Probe `t = 0, 1, 2, …` is bin
+//!   `(c * k) >> 16` where `c` is 16-bit chunk `t mod 4` (lowest first) of
+//!   `G = fmix64((i << 32 | (t / 4 + 1)) ^ seed ^ DENSIFY_SEED)`: four probes per hash. The
+//!   fraction of equal bins is an unbiased estimate of the Jaccard similarity of the shingle sets;
 //! * **band key**: XXH3-64, seeded with the band index, of the band's `r` values as little-endian `u32`s.
 
 use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
@@ -122,7 +123,13 @@ pub struct Sketcher {
 }
 
 impl Sketcher {
+    /// # Panics
+    /// If `num_perm` is 0 or above 65,536 (densification probes address bins with 16 bits).
     pub fn new(num_perm: usize, seed: u64) -> Self {
+        assert!(
+            (1..=1 << 16).contains(&num_perm),
+            "num_perm must be between 1 and 65536, got {num_perm}"
+        );
         Sketcher {
             bins: vec![u64::MAX; num_perm],
             seed,
@@ -154,14 +161,18 @@ impl Sketcher {
                 out.push(b as u32);
                 continue;
             }
-            let mut attempt = 1u64;
-            loop {
-                let j = reduce(fmix64(((i as u64) << 32 | attempt) ^ dseed), k);
-                if self.bins[j] != u64::MAX {
-                    out.push(self.bins[j] as u32);
-                    break;
+            let mut round = 1u64;
+            'probe: loop {
+                let g = fmix64(((i as u64) << 32 | round) ^ dseed);
+                for chunk in 0..4 {
+                    let c = (g >> (16 * chunk)) & 0xFFFF;
+                    let j = ((c * k as u64) >> 16) as usize;
+                    if self.bins[j] != u64::MAX {
+                        out.push(self.bins[j] as u32);
+                        break 'probe;
+                    }
                 }
-                attempt += 1;
+                round += 1;
             }
         }
         Signature(out)

@@ -136,11 +136,11 @@ enum Action {
 }
 
 /// The bytes of the token being built. Letters are stored 4 bytes at a time (a fixed-size copy
-/// the compiler turns into one store) and the length advances by the real width; a token longer
-/// than the inline array (a URL, junk) moves to the heap.
+/// the compiler turns into one store) and the length, kept by the caller in a local so it can
+/// live in a register, advances by the real width; a token longer than the inline array (a
+/// URL, junk) moves to the heap.
 struct TokenBuf {
     inline: [u8; 128],
-    len: usize,
     heap: Vec<u8>,
     spilled: bool,
 }
@@ -149,42 +149,35 @@ impl TokenBuf {
     fn new() -> Self {
         TokenBuf {
             inline: [0; 128],
-            len: 0,
             heap: Vec::new(),
             spilled: false,
         }
     }
 
-    /// One comparison on the fast path: a spill happens only once `len` passes 124, and `len`
-    /// only grows until `clear`, so a spilled buffer never takes the fast path.
+    /// Appends `n` bytes of `enc` to a token of `len` bytes. One comparison on the fast path:
+    /// a spill happens only once `len` passes 124, and `len` only grows until `clear`, so a
+    /// spilled buffer never takes the fast path.
     #[inline(always)]
-    fn push(&mut self, enc: [u8; 4], n: u8) {
-        if self.len <= self.inline.len() - 4 {
-            self.inline[self.len..self.len + 4].copy_from_slice(&enc);
+    fn push(&mut self, len: usize, enc: [u8; 4], n: u8) {
+        if len <= self.inline.len() - 4 {
+            self.inline[len..len + 4].copy_from_slice(&enc);
         } else {
             if !self.spilled {
                 self.heap.clear();
-                self.heap.extend_from_slice(&self.inline[..self.len]);
+                self.heap.extend_from_slice(&self.inline[..len]);
                 self.spilled = true;
             }
             self.heap.extend_from_slice(&enc[..n as usize]);
         }
-        self.len += n as usize;
     }
 
     #[inline(always)]
-    fn as_bytes(&self) -> &[u8] {
+    fn bytes(&self, len: usize) -> &[u8] {
         if self.spilled {
             &self.heap
         } else {
-            &self.inline[..self.len]
+            &self.inline[..len]
         }
-    }
-
-    #[inline(always)]
-    fn clear(&mut self) {
-        self.len = 0;
-        self.spilled = false;
     }
 }
 
@@ -396,6 +389,7 @@ impl Normalizer {
         let bytes = text.as_bytes();
         let len = bytes.len();
         let mut buf = TokenBuf::new();
+        let mut tl = 0usize; // the token's length in bytes
         let mut i = 0;
         while i < len {
             // Between tokens: skip separators, and marks that have no letter to attach to.
@@ -411,7 +405,8 @@ impl Normalizer {
             loop {
                 if kind.wrapping_sub(1) < 3 {
                     // The common case: a letter of 1–3 UTF-8 bytes, stored as is.
-                    buf.push(entry.to_le_bytes(), kind as u8);
+                    buf.push(tl, entry.to_le_bytes(), kind as u8);
+                    tl += kind as usize;
                     i += width;
                 } else if kind == 0 {
                     break;
@@ -419,23 +414,31 @@ impl Normalizer {
                     let next = i + width;
                     match self.unpack(entry, text, i) {
                         Action::Drop => {}
-                        Action::Letter(enc, n) => buf.push(enc, n),
+                        Action::Letter(enc, n) => {
+                            buf.push(tl, enc, n);
+                            tl += n as usize;
+                        }
                         Action::Other => {
                             // A character whose lowercase is several characters (such as İ).
                             for l in text[i..next].chars().flat_map(char::to_lowercase) {
                                 let mut e = [0u8; 4];
                                 let n = l.encode_utf8(&mut e).len() as u8;
-                                buf.push(e, n);
+                                buf.push(tl, e, n);
+                                tl += n as usize;
                             }
                         }
                         Action::Expand(k) => {
                             // A ligature such as ﷺ can hold several words; each gets its span.
                             for part in &self.expansions[k as usize] {
                                 match *part {
-                                    Action::Letter(enc, n) => buf.push(enc, n),
-                                    Action::Separate if buf.len > 0 => {
-                                        f(buf.as_bytes(), start..next);
-                                        buf.clear();
+                                    Action::Letter(enc, n) => {
+                                        buf.push(tl, enc, n);
+                                        tl += n as usize;
+                                    }
+                                    Action::Separate if tl > 0 => {
+                                        f(buf.bytes(tl), start..next);
+                                        buf.spilled = false;
+                                        tl = 0;
                                         start = i;
                                     }
                                     _ => {}
@@ -452,9 +455,10 @@ impl Normalizer {
                 (entry, width) = self.entry_at(text, i);
                 kind = entry >> 24;
             }
-            if buf.len > 0 {
-                f(buf.as_bytes(), start..i);
-                buf.clear();
+            if tl > 0 {
+                f(buf.bytes(tl), start..i);
+                buf.spilled = false;
+                tl = 0;
             }
         }
     }
