@@ -216,7 +216,7 @@ fn write_text(w: &mut dyn Write, out: &Outcome, params: &Params) -> io::Result<(
     };
     writeln!(
         w,
-        "threshold {} · {} · k={} · LSH {} bands × {} rows (P(candidate | J={}) = {:.3}) · {} verification",
+        "threshold {} · {} · k={} · LSH {} bands × {} rows (P(candidate | J={}) = {:.3}) · {} verification · {}",
         params.threshold,
         shingles,
         params.num_perm,
@@ -227,7 +227,8 @@ fn write_text(w: &mut dyn Write, out: &Outcome, params: &Params) -> io::Result<(
         match params.verify {
             Verify::Exact => "exact",
             Verify::Estimate => "estimated",
-        }
+        },
+        params.algorithm
     )?;
     writeln!(
         w,

@@ -201,3 +201,46 @@ fn output_through_a_symlink_writes_the_target_and_keeps_the_link() {
             .starts_with("5 documents:")
     );
 }
+
+#[test]
+fn estimate_verification_reports_estimates_and_no_containment() {
+    let exact = cluster_json(&[SAMPLE]);
+    let est = cluster_json(&[SAMPLE, "--verify", "estimate"]);
+    assert_eq!(est["params"]["verify"], "estimate");
+    let clusters = est["clusters"].as_array().unwrap();
+    // The same copies are found (estimates near 0.8 may move a few pairs either way).
+    let n = |v: &Value| v["stats"]["clustered"].as_i64().unwrap();
+    assert!(
+        (n(&est) - n(&exact)).abs() <= 10,
+        "{} vs {}",
+        n(&est),
+        n(&exact)
+    );
+    for m in clusters
+        .iter()
+        .flat_map(|c| c["members"].as_array().unwrap())
+    {
+        assert!(m["containment"].is_null());
+        assert!((0.0..=1.0).contains(&m["jaccard"].as_f64().unwrap()));
+    }
+}
+
+#[test]
+fn character_shingles_match_reworded_headlines() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("titles.jsonl");
+    let lines = [
+        r#"{"id": "a", "text": "خادم الحرمين الشريفين يهنئ رئيس جمهورية النيجر بذكرى استقلال بلاده"}"#,
+        r#"{"id": "b", "text": "خادم الحرمين يهنّئ رئيس جمهورية النيجر بذكرى استقلال بلاده"}"#,
+        r#"{"id": "c", "text": "ارتفاع أسعار النفط الخام في الأسواق العالمية اليوم"}"#,
+    ];
+    std::fs::write(&f, lines.join("\n")).unwrap();
+    let path = f.to_str().unwrap();
+    let words = cluster_json(&[path, "--threshold", "0.7"]);
+    assert_eq!(words["clusters"].as_array().unwrap().len(), 0);
+    let chars = cluster_json(&[path, "--threshold", "0.7", "--char-ngram", "4"]);
+    let clusters = chars["clusters"].as_array().unwrap();
+    assert_eq!(clusters.len(), 1);
+    assert_eq!(clusters[0]["size"], 2);
+    assert_eq!(chars["params"]["shingling"]["kind"], "chars");
+}
