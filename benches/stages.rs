@@ -3,7 +3,9 @@
 //!     cargo bench --bench stages
 //!
 //! `sign` is the library's signing path (normalize + shingle + MinHash) measured in bytes of
-//! input text per second on one core.
+//! input text per second on one core; the stages before it split that cost. `lsh candidates`
+//! bands every SaudiNewsNet signature and lists the colliding pairs (both cores), and `cluster`
+//! runs every stage in memory on the fixture.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
@@ -17,6 +19,10 @@ use xxhash_rust::xxh3::xxh3_64;
 const SAMPLE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/fixtures/saudinewsnet-sample.jsonl"
+);
+const SAUDI: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../shared/data/saudinewsnet.jsonl.gz"
 );
 
 fn texts() -> Vec<String> {
@@ -71,6 +77,35 @@ fn stages(c: &mut Criterion) {
             }
         })
     });
+    // LSH build + query (all candidate pairs) over every SaudiNewsNet signature when the shared
+    // data is there (a realistic bucket distribution), else over the fixture.
+    let corpus = if std::path::Path::new(SAUDI).exists() {
+        SAUDI
+    } else {
+        SAMPLE
+    };
+    let engine = Engine::new(Config::default());
+    let sigs: Vec<naql::sketch::Signature> = engine
+        .sign_inputs(&[corpus.to_string()], &ReadOptions::default())
+        .expect("corpus")
+        .0
+        .into_iter()
+        .map(|d| d.signature)
+        .filter(|s| !s.is_empty())
+        .collect();
+    let refs: Vec<&naql::sketch::Signature> = sigs.iter().collect();
+    let lsh = engine.config.lsh();
+    g.throughput(Throughput::Elements(refs.len() as u64));
+    g.sample_size(20);
+    let name = format!(
+        "lsh candidates ({} signatures, {}x{})",
+        refs.len(),
+        lsh.bands,
+        lsh.rows
+    );
+    g.bench_function(name, |b| {
+        b.iter(|| black_box(naql::dedup::candidate_pairs(&refs, &lsh).len()))
+    });
     let docs: Vec<naql::corpus::Document> =
         read_all(&[SAMPLE.to_string()], &ReadOptions::default())
             .expect("fixture")
@@ -78,9 +113,7 @@ fn stages(c: &mut Criterion) {
             .into_iter()
             .map(|(d, _)| d)
             .collect();
-    let engine = Engine::new(Config::default());
     g.throughput(Throughput::Elements(docs.len() as u64));
-    g.sample_size(20);
     g.bench_function("cluster (in memory, all stages)", |b| {
         b.iter(|| black_box(engine.run_documents(docs.clone()).clusters.len()))
     });

@@ -441,7 +441,11 @@ impl Engine {
             .filter(|&i| exact_of[i] == i && docs[i].kept_len > 0)
             .collect();
 
-        let candidates = candidate_pairs(&docs, &reps, &lsh);
+        let rep_sigs: Vec<&Signature> = reps.iter().map(|&i| &docs[i].signature).collect();
+        let candidates: Vec<(usize, usize)> = candidate_pairs(&rep_sigs, &lsh)
+            .into_iter()
+            .map(|(a, b)| (reps[a], reps[b]))
+            .collect();
         stats.candidate_pairs = candidates.len();
         lap("candidates");
 
@@ -617,14 +621,17 @@ fn representative_key(d: &Signed) -> ((bool, u64), std::cmp::Reverse<usize>, &st
     )
 }
 
-/// Every pair of `reps` that shares a band key, sorted and distinct.
-fn candidate_pairs(docs: &[Signed], reps: &[usize], lsh: &LshParams) -> Vec<(usize, usize)> {
+/// LSH candidates: every pair of `signatures` (as indices, `a < b`) that shares at least one
+/// band key, sorted and distinct. Each band sorts its keys instead of hashing them, so the
+/// result does not depend on the thread count.
+pub fn candidate_pairs(signatures: &[&Signature], lsh: &LshParams) -> Vec<(usize, usize)> {
     let mut pairs: Vec<(usize, usize)> = (0..lsh.bands)
         .into_par_iter()
         .flat_map_iter(|band| {
-            let mut keys: Vec<(u64, usize)> = reps
+            let mut keys: Vec<(u64, usize)> = signatures
                 .iter()
-                .map(|&i| (lsh.band_key(&docs[i].signature, band), i))
+                .enumerate()
+                .map(|(i, sig)| (lsh.band_key(sig, band), i))
                 .collect();
             keys.sort_unstable();
             let mut out = Vec::new();
