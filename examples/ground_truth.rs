@@ -1,7 +1,8 @@
 //! Exact ground truth for the peer comparison (`benches/peers/`): every pair of documents whose
 //! exact Jaccard over naql's word-shingle sets reaches the threshold, written as JSONL
 //! `{"a","b","jaccard"}` (document ids, `a` before `b` in input order, Jaccard rounded to 4
-//! decimals like `naql pairs`).
+//! decimals like `naql pairs`). A JSON summary (documents with words, empty documents, distinct
+//! shingles summed over documents, pairs) goes to stdout.
 //!
 //! The shingles are the ones `naql pairs --keep-datelines --boilerplate-min-docs 0` uses: the
 //! default normalization, no dateline removal, no boilerplate removal, so that naql and the
@@ -102,6 +103,17 @@ fn main() {
     }
     w.flush().expect("write");
     let empty = sets.iter().filter(|s| s.is_empty()).count();
+    let shingles: usize = sets.iter().map(Vec::len).sum();
+    // For the comparison script: the peers' shingle sets must add up to the same counts.
+    println!(
+        "{}",
+        serde_json::json!({
+            "documents": docs.len() - empty,
+            "empty": empty,
+            "shingles": shingles,
+            "pairs": truth.len(),
+        })
+    );
     eprintln!(
         "ground truth: {} documents ({} empty), {}-word shingles, J >= {}: {} pairs in {:.2} s (datelines kept, boilerplate kept)",
         docs.len(),

@@ -80,7 +80,7 @@ def mark_class(lo, hi):
 
 
 FOLD = fold_table()
-# The fast path, for texts without presentation forms or marks outside the BMP (nearly all):
+# The fast path, for texts without presentation forms or characters outside the BMP (nearly all):
 # drop with one regex, map with str.replace (both run in C), then tokens are runs of \w
 # (letters and digits: str.isalnum, plus "_", which is turned into a space first) and BMP marks.
 # A character class of BMP code points compiles to a bitmap in `re`: fast.
@@ -89,7 +89,8 @@ _ASTRAL_MARKS = mark_class(0x10000, sys.maxunicode + 1)
 DROP = re.compile("[" + "".join(re.escape(chr(c)) for c, v in FOLD.items() if v is None and c < 0xFB50) + "]+")
 REPLACE = [(chr(c), v) for c, v in FOLD.items() if v is not None and c < 0xFB50]
 TOKEN = re.compile(r"[\w" + _BMP_MARKS + r"]+")
-SLOW = re.compile(r"[\uFB50-\uFDFF\uFE70-\uFEFF" + _ASTRAL_MARKS + "]")
+# Presentation forms, or any character outside the BMP (which might be a mark): the full path.
+SLOW = re.compile(r"[\uFB50-\uFDFF\uFE70-\uFEFF\U00010000-\U0010FFFF]")
 TOKEN_FULL = re.compile(r"(?:[\w" + _BMP_MARKS + r"]|[" + _ASTRAL_MARKS + r"])+")
 
 
@@ -154,7 +155,7 @@ def sign_and_index_rensa(sets, args):
 
     bands = args.bands or 16
     t0 = time.perf_counter()
-    sigs = RMinHash.from_token_sets([list(s) for s in sets], num_perm=args.num_perm, seed=42)
+    sigs = RMinHash.from_token_sets(sets, num_perm=args.num_perm, seed=42)
     t1 = time.perf_counter()
     lsh = RMinHashLSH(threshold=args.threshold, num_perm=args.num_perm, num_bands=bands)
     lsh.insert_many(sigs, start_key=0)
