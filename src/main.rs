@@ -75,10 +75,10 @@ struct RunArgs {
     #[arg(long, value_enum, default_value_t = VerifyArg::Exact)]
     verify: VerifyArg,
     /// LSH tuning: weight of false candidates (they only cost verification time).
-    #[arg(long, default_value_t = 0.05)]
+    #[arg(long, default_value_t = 0.01)]
     fp_weight: f64,
     /// LSH tuning: weight of missed pairs.
-    #[arg(long, default_value_t = 0.95)]
+    #[arg(long, default_value_t = 0.99)]
     fn_weight: f64,
     /// A paragraph in this many distinct documents of one source is boilerplate (0: off).
     #[arg(long, default_value_t = 5)]
@@ -102,7 +102,7 @@ struct RunArgs {
     /// No progress bar, no summary on stderr.
     #[arg(short, long)]
     quiet: bool,
-    /// Print the wall time of each stage on stderr.
+    /// Print the wall time of each stage on stderr (cluster and pairs).
     #[arg(long)]
     timings: bool,
 }
@@ -296,11 +296,7 @@ fn run(cli: Cli) -> Result<(), String> {
                 report::write_clusters(w, &out, &params, args.format)
             })?;
             report_skipped(&args.run, &out.skipped_records);
-            if args.run.timings {
-                for (stage, secs) in &out.timings {
-                    eprintln!("naql: {stage:<18} {:>8.3} s", secs);
-                }
-            }
+            print_timings(&args.run, &out);
             if !args.run.quiet && (args.format != Format::Text || args.run.output.is_some()) {
                 eprintln!("naql: {}", report::summary_line(&out));
             }
@@ -321,6 +317,7 @@ fn run(cli: Cli) -> Result<(), String> {
                 report::write_pairs(w, &out, &pairs)
             })?;
             report_skipped(&args, &out.skipped_records);
+            print_timings(&args, &out);
             if !args.quiet {
                 eprintln!(
                     "naql: {} verified pairs; {}",
@@ -371,6 +368,14 @@ fn run(cli: Cli) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+fn print_timings(args: &RunArgs, out: &naql::dedup::Outcome) {
+    if args.timings {
+        for (stage, secs) in &out.timings {
+            eprintln!("naql: {stage:<18} {secs:>8.3} s");
+        }
+    }
 }
 
 fn report_skipped(args: &RunArgs, skipped: &[naql::corpus::BadRecord]) {
