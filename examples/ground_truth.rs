@@ -7,18 +7,17 @@
 //! The shingles are the ones `naql pairs --keep-datelines --boilerplate-min-docs 0` uses: the
 //! default normalization, no dateline removal, no boilerplate removal, so that naql and the
 //! Python peers (which have neither) see the same sets. Pairs are found with an inverted index
-//! over all shingles, as in `examples/recall.rs`: no pair is skipped.
+//! over all shingles (`naql::dedup::exact_pairs`, as in `examples/recall.rs`): no pair is skipped.
 //!
 //!     cargo run --release --example ground_truth -- CORPUS OUT.jsonl [--ngram 5] [--threshold 0.8]
 
-use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::time::Instant;
 
 use naql::corpus::ReadOptions;
 use naql::dedup::{Config, Engine};
-use naql::sketch::{Overlap, Shingling};
+use naql::sketch::Shingling;
 use rayon::prelude::*;
 
 const USAGE: &str = "usage: ground_truth CORPUS OUT.jsonl [--ngram N] [--threshold T]";
@@ -58,42 +57,10 @@ fn main() {
         .par_iter()
         .map(|d| signer.shingle_set(&d.kept()))
         .collect();
-    let mut postings: HashMap<u64, Vec<u32>> = HashMap::new();
-    for (i, s) in sets.iter().enumerate() {
-        for &k in s {
-            postings.entry(k).or_default().push(i as u32);
-        }
-    }
-    // For each document, the later documents sharing at least one shingle and how many.
-    let truth: Vec<(usize, usize, f64)> = (0..sets.len())
-        .into_par_iter()
-        .flat_map_iter(|i| {
-            let mut counts: HashMap<u32, u32> = HashMap::new();
-            for k in &sets[i] {
-                for &j in &postings[k] {
-                    if j as usize > i {
-                        *counts.entry(j).or_default() += 1;
-                    }
-                }
-            }
-            let si = sets[i].len();
-            let mut v: Vec<(usize, usize, f64)> = counts
-                .into_iter()
-                .filter_map(|(j, inter)| {
-                    let union = si + sets[j as usize].len() - inter as usize;
-                    let jaccard = inter as f64 / union as f64;
-                    (jaccard >= threshold).then_some((i, j as usize, jaccard))
-                })
-                .collect();
-            v.sort_unstable_by_key(|&(a, b, _)| (a, b));
-            v.into_iter()
-        })
-        .collect();
+    let truth = naql::dedup::exact_pairs(&sets, threshold);
 
     let mut w = BufWriter::new(File::create(output).expect("create output"));
     for &(a, b, jaccard) in &truth {
-        // Same check as the library's own scoring: the index count must agree with a merge.
-        debug_assert!((Overlap::of(&sets[a], &sets[b]).jaccard - jaccard).abs() < 1e-12);
         let line = serde_json::json!({
             "a": docs[a].info.id,
             "b": docs[b].info.id,

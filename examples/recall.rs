@@ -6,7 +6,7 @@
 //!
 //!     cargo run --release --example recall -- ../shared/data/saudinewsnet.jsonl.gz [--ngram N] 0.5 0.8
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::time::Instant;
 
 use naql::corpus::ReadOptions;
@@ -43,35 +43,9 @@ fn main() {
             .par_iter()
             .map(|d| signer.shingle_set(&d.kept()))
             .collect();
-        let mut postings: HashMap<u64, Vec<u32>> = HashMap::new();
-        for (i, s) in sets.iter().enumerate() {
-            for &k in s {
-                postings.entry(k).or_default().push(i as u32);
-            }
-        }
-        let truth: Vec<(usize, usize)> = (0..sets.len())
-            .into_par_iter()
-            .flat_map_iter(|i| {
-                let mut counts: HashMap<u32, u32> = HashMap::new();
-                for k in &sets[i] {
-                    for &j in &postings[k] {
-                        if j as usize > i {
-                            *counts.entry(j).or_default() += 1;
-                        }
-                    }
-                }
-                let si = sets[i].len();
-                let mut v: Vec<(usize, usize)> = counts
-                    .into_iter()
-                    .filter(|&(j, inter)| {
-                        let union = si + sets[j as usize].len() - inter as usize;
-                        inter as f64 / union as f64 >= threshold
-                    })
-                    .map(|(j, _)| (i, j as usize))
-                    .collect();
-                v.sort_unstable();
-                v.into_iter()
-            })
+        let truth: Vec<(usize, usize)> = naql::dedup::exact_pairs(&sets, threshold)
+            .into_iter()
+            .map(|(a, b, _)| (a, b))
             .collect();
         let truth_set: HashSet<(usize, usize)> = truth.iter().copied().collect();
         let hit = found.intersection(&truth_set).count();

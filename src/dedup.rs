@@ -656,6 +656,44 @@ pub fn candidate_pairs(signatures: &[&Signature], lsh: &LshParams) -> Vec<(usize
     pairs
 }
 
+/// Every pair of shingle sets (each sorted and distinct) whose exact Jaccard reaches
+/// `threshold`, as `(a, b, jaccard)` with `a < b`, sorted. An inverted index over all shingles
+/// counts each pair's intersection, so no pair is skipped: this is the ground truth that LSH
+/// recall is measured against. Its cost grows with the square of how many documents share a
+/// shingle, which is fine for evaluations, not for production runs.
+pub fn exact_pairs(sets: &[Vec<u64>], threshold: f64) -> Vec<(usize, usize, f64)> {
+    let mut postings: HashMap<u64, Vec<u32>> = HashMap::new();
+    for (i, s) in sets.iter().enumerate() {
+        for &k in s {
+            postings.entry(k).or_default().push(i as u32);
+        }
+    }
+    (0..sets.len())
+        .into_par_iter()
+        .flat_map_iter(|i| {
+            // The later documents sharing at least one shingle with `i`, and how many.
+            let mut counts: HashMap<u32, u32> = HashMap::new();
+            for k in &sets[i] {
+                for &j in &postings[k] {
+                    if j as usize > i {
+                        *counts.entry(j).or_default() += 1;
+                    }
+                }
+            }
+            let mut v: Vec<(usize, usize, f64)> = counts
+                .into_iter()
+                .filter_map(|(j, inter)| {
+                    let union = sets[i].len() + sets[j as usize].len() - inter as usize;
+                    let jaccard = inter as f64 / union as f64;
+                    (jaccard >= threshold).then_some((i, j as usize, jaccard))
+                })
+                .collect();
+            v.sort_unstable_by_key(|&(a, b, _)| (a, b));
+            v.into_iter()
+        })
+        .collect()
+}
+
 impl Outcome {
     /// Verified pairs over all documents: pairs between exact-duplicate groups expanded to
     /// their members, plus the pairs inside each group (Jaccard 1). Sorted by (a, b).
@@ -753,6 +791,29 @@ mod tests {
         assert_eq!(out.stats.singletons, 1);
         assert_eq!(out.stats.skipped["empty text"], 1);
         assert_eq!(out.stats.datelines_removed, 1);
+    }
+
+    #[test]
+    fn exact_pairs_agree_with_pairwise_overlaps() {
+        let sets = vec![
+            vec![1, 2, 3, 4],
+            vec![1, 2, 3, 5],
+            vec![9],
+            vec![],
+            vec![1, 2, 3, 4],
+        ];
+        let found = exact_pairs(&sets, 0.6);
+        let mut brute = Vec::new();
+        for a in 0..sets.len() {
+            for b in a + 1..sets.len() {
+                let j = Overlap::of(&sets[a], &sets[b]).jaccard;
+                if j >= 0.6 {
+                    brute.push((a, b, j));
+                }
+            }
+        }
+        assert_eq!(found, brute);
+        assert_eq!(found.len(), 3);
     }
 
     #[test]
