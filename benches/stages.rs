@@ -63,6 +63,15 @@ fn stages(c: &mut Criterion) {
             u
         })
         .collect();
+    g.bench_function("shingle (keys from token hashes)", |b| {
+        b.iter(|| {
+            let mut acc = 0u64;
+            for u in &units {
+                signer.for_each_shingle(u, |k| acc ^= k);
+            }
+            black_box(acc)
+        })
+    });
     g.bench_function("shingle+minhash (token hashes given)", |b| {
         b.iter(|| {
             for u in &units {
