@@ -519,17 +519,6 @@ pub fn default_normalizer() -> &'static Normalizer {
     N.get_or_init(Normalizer::default)
 }
 
-/// Lines of `text` with their byte offsets; a paragraph in naql is one non-blank line.
-/// `\r` before `\n` is left to the tokenizer, which treats it as a separator.
-pub fn lines_with_offsets(text: &str) -> impl Iterator<Item = (usize, &str)> {
-    let mut offset = 0;
-    text.split('\n').map(move |line| {
-        let at = offset;
-        offset += line.len() + 1;
-        (at, line)
-    })
-}
-
 /// News agencies as they appear in datelines, normalized (multi-word names as token lists).
 const AGENCIES: &[&[&str]] = &[
     &["واس"],
@@ -714,12 +703,5 @@ mod tests {
         let toks = default_normalizer().tokens(&format!("قبل {long} بعد"));
         assert_eq!(toks.len(), 3);
         assert_eq!(toks[1].text, "ب".repeat(500) + "ا");
-    }
-
-    #[test]
-    fn lines_keep_their_offsets() {
-        let text = "أ\r\nب\n\nج";
-        let lines: Vec<_> = lines_with_offsets(text).collect();
-        assert_eq!(lines, [(0, "أ\r"), (4, "ب"), (7, ""), (8, "ج")]);
     }
 }
