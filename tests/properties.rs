@@ -86,6 +86,26 @@ proptest! {
     }
 
     #[test]
+    fn sentences_cover_every_visible_character_once(text in arabic_text(), extra in "[ .!؟…»0-9a-zA-Z]{0,20}") {
+        let text = format!("{text}{extra}");
+        let spans = naql::sentences::sentences(&text);
+        let mut last = 0;
+        for r in &spans {
+            prop_assert!(r.start >= last && r.start < r.end && r.end <= text.len());
+            let s = &text[r.clone()];
+            prop_assert_eq!(s, s.trim());
+            prop_assert!(!s.contains('\n'));
+            last = r.end;
+        }
+        // Nothing is lost: every non-whitespace character lies inside a sentence.
+        for (i, c) in text.char_indices() {
+            if !c.is_whitespace() {
+                prop_assert!(spans.iter().any(|r| r.contains(&i)), "{:?} at {} lost", c, i);
+            }
+        }
+    }
+
+    #[test]
     fn switching_every_rule_off_only_tokenizes(text in arabic_text()) {
         let raw = Normalizer::new(naql::text::NormalizeOptions::none());
         for t in raw.tokens(&text) {
