@@ -382,7 +382,8 @@ impl Engine {
             .par_iter()
             .filter_map(|it| it.value.source.as_deref().map(|s| (s, &it.value)))
             .flat_map_iter(|(s, p)| {
-                let doc = fold_all(&p.units);
+                // Distinct texts are told apart by the hash made while preparing.
+                let doc = p.content_key.0;
                 p.paragraphs.iter().map(move |&(_, h)| (s, h, doc))
             })
             .collect();
