@@ -58,10 +58,13 @@
 //! The modules follow the data: [`corpus`] reads documents, [`text`] normalizes, [`sketch`]
 //! shingles and signs, [`dedup`] finds and verifies pairs and clusters them, [`report`] renders.
 //! [`sentences`] splits text into sentences with spans, for side-by-side comparison.
+//! [`story`] groups reports of the same story (content words, [`stem`], TF-IDF cosine).
 
 pub mod corpus;
 pub mod dedup;
 pub mod report;
 pub mod sentences;
 pub mod sketch;
+pub mod stem;
+pub mod story;
 pub mod text;

@@ -11,6 +11,7 @@ use naql::corpus::{FieldMap, ReadOptions};
 use naql::dedup::{Config, Engine, Verify};
 use naql::report::{self, Format, Params};
 use naql::sketch::{Shingling, Signer};
+use naql::story::{self, Idf, StoryConfig, StoryEngine, StoryModel, StoryOutcome};
 use naql::text::{NormalizeOptions, Normalizer};
 
 #[derive(Parser)]
@@ -34,21 +35,80 @@ struct Cli {
 enum Command {
     /// Cluster copied reports: normalize, shingle, MinHash, LSH, verify, union-find.
     Cluster(ClusterArgs),
-    /// Print verified pairs as JSONL {"a","b","jaccard_est","jaccard","containment_ab","containment_ba"}.
-    Pairs(RunArgs),
+    /// Print verified pairs as JSONL {"a","b","jaccard_est","jaccard","containment_ab","containment_ba"}
+    /// (with --level story: {"a","b","similarity"}).
+    Pairs(PairsArgs),
     /// Print MinHash signatures as JSONL, one document a line, for pipelines.
     Sign(RunArgs),
     /// Print the normalized text of FILE (or stdin): one line per input line, tokens joined by spaces.
     Normalize(NormalizeArgs),
+    /// Save the document frequencies of a corpus as an IDF table for `--level story --idf`.
+    Idf(IdfArgs),
 }
 
 #[derive(Args)]
 struct ClusterArgs {
     #[command(flatten)]
     run: RunArgs,
-    /// Output format.
+    /// Output format (story level: text, json or jsonl).
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    #[command(flatten)]
+    story: StoryArgs,
+}
+
+#[derive(Args)]
+struct PairsArgs {
+    #[command(flatten)]
+    run: RunArgs,
+    #[command(flatten)]
+    story: StoryArgs,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Level {
+    /// Copies: shared word shingles (Jaccard).
+    Copy,
+    /// Stories: shared content words (TF-IDF cosine), copies nested inside.
+    Story,
+}
+
+#[derive(Args)]
+struct StoryArgs {
+    /// copy: reports that copy one another; story: reports of the same story (see README).
+    #[arg(long, value_enum, default_value_t = Level::Copy)]
+    level: Level,
+    /// Story level: candidate pairs are at most this many days apart (articles with dates).
+    #[arg(long, default_value_t = 3.0, value_name = "DAYS")]
+    window: f64,
+    /// Story level: no date window.
+    #[arg(long)]
+    no_window: bool,
+    /// Story level: average similarity two groups need to merge (0: single linkage).
+    #[arg(long)]
+    linkage: Option<f64>,
+    /// Story level: document frequencies from this table (`naql idf`) instead of the input;
+    /// for batches too small to estimate them.
+    #[arg(long, value_name = "FILE")]
+    idf: Option<String>,
+}
+
+#[derive(Args)]
+struct IdfArgs {
+    /// JSONL (.jsonl, .jsonl.gz), directories of .txt, .txt files, or - (JSONL on stdin).
+    #[arg(required = true)]
+    inputs: Vec<String>,
+    /// Leave out terms found in fewer articles (they count as unseen).
+    #[arg(long, default_value_t = 2)]
+    min_df: u32,
+    #[command(flatten)]
+    fields: FieldArgs,
+    /// Set bad records aside instead of stopping.
+    #[arg(long)]
+    skip_bad: bool,
+    /// Write the table here (default: stdout).
+    #[arg(short, long)]
+    output: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -56,9 +116,10 @@ struct RunArgs {
     /// JSONL (.jsonl, .jsonl.gz), directories of .txt, .txt files, or - (JSONL on stdin).
     #[arg(required = true)]
     inputs: Vec<String>,
-    /// Jaccard similarity at which two reports count as copies.
-    #[arg(long, default_value_t = 0.8)]
-    threshold: f64,
+    /// Jaccard similarity at which two reports count as copies (default 0.8); with --level
+    /// story, the cosine at which they tell the same story (default 0.25).
+    #[arg(long)]
+    threshold: Option<f64>,
     /// Words per shingle (3 finds rewritten wire copies that 5 misses; see BENCHMARKS.md).
     #[arg(long, default_value_t = 3)]
     ngram: usize,
@@ -113,7 +174,7 @@ enum VerifyArg {
     Estimate,
 }
 
-#[derive(Args)]
+#[derive(Args, Default)]
 struct FieldArgs {
     /// Field holding the document id (default: detect id, doc_id, docno, …; else file:line).
     #[arg(long)]
@@ -160,11 +221,9 @@ fn normalize_options(no_fold: &[String]) -> Result<NormalizeOptions, String> {
 
 impl RunArgs {
     fn config(&self) -> Result<Config, String> {
-        if !(self.threshold > 0.0 && self.threshold <= 1.0) {
-            return Err(format!(
-                "--threshold must be in (0, 1], got {}",
-                self.threshold
-            ));
+        let threshold = self.threshold.unwrap_or(0.8);
+        if !(threshold > 0.0 && threshold <= 1.0) {
+            return Err(format!("--threshold must be in (0, 1], got {threshold}"));
         }
         if self.num_perm == 0 || self.num_perm > 4096 {
             return Err("--num-perm must be between 1 and 4096".into());
@@ -182,7 +241,7 @@ impl RunArgs {
                 num_perm: self.num_perm,
                 seed: self.seed,
             },
-            threshold: self.threshold,
+            threshold,
             false_positive_weight: self.fp_weight,
             false_negative_weight: self.fn_weight,
             verify: match self.verify {
@@ -212,15 +271,80 @@ impl RunArgs {
             bar
         });
         ReadOptions {
-            fields: FieldMap {
-                id: f.id_field.clone(),
-                text: f.text_field.clone(),
-                source: f.source_field.clone(),
-                date: f.date_field.clone(),
-                title: f.title_field.clone(),
-            },
+            fields: f.field_map(),
             skip_bad: self.skip_bad,
             progress,
+        }
+    }
+
+    /// The engines of `--level story`: copy level with the copy flags (threshold 0.8), story
+    /// level with `--threshold` as its cosine.
+    fn story_engine(&self, story: &StoryArgs) -> Result<StoryEngine, String> {
+        let mut copy = RunArgs {
+            threshold: None,
+            ..self.clone_flags()
+        }
+        .config()?;
+        copy.threshold = 0.8;
+        let mut cfg = StoryConfig {
+            normalize: copy.normalize,
+            ..StoryConfig::default()
+        };
+        if let Some(t) = self.threshold {
+            if !(t > 0.0 && t <= 1.0) {
+                return Err(format!("--threshold must be in (0, 1], got {t}"));
+            }
+            cfg.threshold = t;
+        }
+        if let Some(l) = story.linkage {
+            if !(0.0..=1.0).contains(&l) {
+                return Err(format!("--linkage must be in [0, 1], got {l}"));
+            }
+            cfg.linkage = l;
+        }
+        if !(story.window >= 0.0) {
+            return Err(format!("--window must be 0 or more days, got {}", story.window));
+        }
+        cfg.window_days = (!story.no_window).then_some(story.window);
+        let idf = match &story.idf {
+            Some(path) => Some(Idf::load(path, cfg.normalize)?),
+            None => None,
+        };
+        Ok(StoryEngine::new(copy, cfg, idf))
+    }
+
+    /// The flags that make a copy-level [`Config`] (everything but the inputs and output).
+    fn clone_flags(&self) -> RunArgs {
+        RunArgs {
+            inputs: Vec::new(),
+            threshold: self.threshold,
+            ngram: self.ngram,
+            char_ngram: self.char_ngram,
+            num_perm: self.num_perm,
+            seed: self.seed,
+            verify: self.verify,
+            fp_weight: self.fp_weight,
+            fn_weight: self.fn_weight,
+            boilerplate_min_docs: self.boilerplate_min_docs,
+            keep_datelines: self.keep_datelines,
+            no_fold: self.no_fold.clone(),
+            fields: FieldArgs::default(),
+            skip_bad: self.skip_bad,
+            output: None,
+            quiet: true,
+            timings: false,
+        }
+    }
+}
+
+impl FieldArgs {
+    fn field_map(&self) -> FieldMap {
+        FieldMap {
+            id: self.id_field.clone(),
+            text: self.text_field.clone(),
+            source: self.source_field.clone(),
+            date: self.date_field.clone(),
+            title: self.title_field.clone(),
         }
     }
 }
@@ -281,6 +405,72 @@ fn run(cli: Cli) -> Result<(), String> {
             .map_err(|e| e.to_string())?;
     }
     match cli.command {
+        Command::Cluster(args) if args.story.level == Level::Story => {
+            if args.format == Format::Csv {
+                return Err("--format csv is not available with --level story (use json or jsonl)".into());
+            }
+            let mut engine = args.run.story_engine(&args.story)?;
+            let read = args.run.read_options();
+            let out = engine
+                .run_inputs(&args.run.inputs, &read)
+                .map_err(|e| e.to_string())?;
+            if let Some(bar) = &read.progress {
+                bar.finish_and_clear();
+            }
+            with_output(args.run.output.as_deref(), |w| {
+                story::write_stories(w, &out, &engine.model.config, engine.fixed_idf, args.format)
+            })?;
+            report_skipped(&args.run, &out.copy.skipped_records);
+            print_story_timings(&args.run, &out);
+            if !args.run.quiet && (args.format != Format::Text || args.run.output.is_some()) {
+                eprintln!("naql: {}", story::summary_line(&out));
+            }
+            std::mem::forget(out);
+        }
+        Command::Pairs(PairsArgs { run: args, story }) if story.level == Level::Story => {
+            let mut engine = args.story_engine(&story)?;
+            let read = args.read_options();
+            let out = engine
+                .run_inputs(&args.inputs, &read)
+                .map_err(|e| e.to_string())?;
+            if let Some(bar) = &read.progress {
+                bar.finish_and_clear();
+            }
+            with_output(args.output.as_deref(), |w| story::write_pairs(w, &out))?;
+            report_skipped(&args, &out.copy.skipped_records);
+            print_story_timings(&args, &out);
+            if !args.quiet {
+                eprintln!(
+                    "naql: {} verified story pairs; {}",
+                    out.pairs.len(),
+                    story::summary_line(&out)
+                );
+            }
+            std::mem::forget(out);
+        }
+        Command::Idf(args) => {
+            let read = ReadOptions {
+                fields: args.fields.field_map(),
+                skip_bad: args.skip_bad,
+                progress: None,
+            };
+            let (docs, report) = naql::corpus::read_all(&args.inputs, &read).map_err(|e| e.to_string())?;
+            let model = StoryModel::new(StoryConfig::default());
+            let texts: Vec<(Option<String>, String)> =
+                docs.into_iter().map(|(d, _)| (d.title, d.text)).collect();
+            let table = model.idf_table(&texts, args.min_df);
+            with_output(args.output.as_deref(), |w| {
+                serde_json::to_writer(&mut *w, &table)?;
+                writeln!(w)
+            })?;
+            eprintln!(
+                "naql: IDF table of {} distinct articles ({} read, {} bad records set aside), {} terms",
+                table.documents,
+                texts.len(),
+                report.skipped.len(),
+                table.df.len()
+            );
+        }
         Command::Cluster(args) => {
             let config = args.run.config()?;
             let engine = Engine::new(config);
@@ -303,7 +493,7 @@ fn run(cli: Cli) -> Result<(), String> {
             // Freeing a large corpus piece by piece takes longer than the OS needs to drop it.
             std::mem::forget(out);
         }
-        Command::Pairs(args) => {
+        Command::Pairs(PairsArgs { run: args, .. }) => {
             let engine = Engine::new(args.config()?);
             let read = args.read_options();
             let out = engine
@@ -371,6 +561,14 @@ fn run(cli: Cli) -> Result<(), String> {
 }
 
 fn print_timings(args: &RunArgs, out: &naql::dedup::Outcome) {
+    if args.timings {
+        for (stage, secs) in &out.timings {
+            eprintln!("naql: {stage:<18} {secs:>8.3} s");
+        }
+    }
+}
+
+fn print_story_timings(args: &RunArgs, out: &StoryOutcome) {
     if args.timings {
         for (stage, secs) in &out.timings {
             eprintln!("naql: {stage:<18} {secs:>8.3} s");

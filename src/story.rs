@@ -1,0 +1,1099 @@
+//! Story-level clustering: which reports tell the same story, even when they share no sentences.
+//!
+//! Copy detection ([`crate::dedup`]) compares word shingles, so independently written reports
+//! of one event look unrelated to it. Here each article becomes a bag of content words instead:
+//!
+//! 1. **terms**: the normalized tokens of the title and text, stopwords dropped, light-stemmed
+//!    ([`crate::stem`]); a leading dateline is left out. Each occurrence counts
+//!    [`StoryConfig::title_weight`] times in the title, [`StoryConfig::lead_weight`] times in
+//!    the first [`StoryConfig::lead_words`] words of the text (the lead: news states its story
+//!    first) and once elsewhere;
+//! 2. **weights**: `(1 + ln count) · idf`, L2-normalized; `idf = 1 + ln((N + 1) / (df + 1))`,
+//!    with document frequencies from the input itself (each distinct term vector counted once,
+//!    so wire copies do not make their own words look common) or from a saved [`Idf`] table,
+//!    for batches too small to estimate one;
+//! 3. **candidates**: an inverted index over each article's [`StoryConfig::index_terms`]
+//!    highest-weighted terms; two articles are candidates when they share one of them and
+//!    their dates are at most [`StoryConfig::window_days`] apart (`examples/story_candidates.rs`
+//!    measures this against weighted MinHash with LSH; BENCHMARKS.md has the comparison);
+//! 4. **verification**: cosine of the weight vectors; a pair is kept at
+//!    [`StoryConfig::threshold`];
+//! 5. **stories**: copy-level clusters first (a story never splits a copy cluster), then
+//!    verified pairs from the most similar down; two groups merge only when their *average*
+//!    pairwise cosine reaches [`StoryConfig::linkage`]. Plain union-find (`linkage` 0) lets a
+//!    chain of pairwise-similar articles join unrelated stories; the average does not.
+//!
+//! ```
+//! use naql::story::{StoryConfig, StoryModel};
+//! use naql::corpus::Document;
+//!
+//! let doc = |id: &str, title: &str, text: &str| Document {
+//!     id: id.into(), title: Some(title.into()), text: text.into(), ..Document::default()
+//! };
+//! let docs = vec![
+//!     doc("a", "روسيا والناتو يبدآن محادثات الضمانات الأمنية في جنيف",
+//!         "بدأت روسيا وحلف الناتو محادثات في جنيف حول الضمانات الأمنية التي تطالب بها موسكو"),
+//!     doc("b", "محادثات جنيف: موسكو تطالب الناتو بضمانات أمنية",
+//!         "طالبت موسكو حلف الناتو في محادثات جنيف بضمانات أمنية مكتوبة بشأن توسع الحلف شرقا"),
+//!     doc("c", "الهلال يفوز على النصر في الدوري",
+//!         "فاز فريق الهلال على النصر بهدفين في مباراة الدوري السعودي لكرة القدم"),
+//! ];
+//! let model = StoryModel::from_documents(StoryConfig::default(), &docs);
+//! let v: Vec<_> = docs.iter().map(|d| model.vector(d.title.as_deref(), &d.text)).collect();
+//! assert!(v[0].cosine(&v[1]) > 0.3);
+//! assert!(v[0].cosine(&v[2]) < 0.05);
+//! ```
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::{self, Write};
+use std::time::Instant;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use xxhash_rust::xxh3::xxh3_64;
+
+use crate::corpus::{self, BadRecord, Document, Item, Origin, ReadError, ReadOptions};
+use crate::dedup::{self, Engine, Outcome};
+use crate::stem::{STEMMER, Stopwords, stem};
+use crate::text::{NormalizeOptions, Normalizer};
+
+/// The format name and version of a saved IDF table.
+pub const IDF_FORMAT: &str = "naql-idf-v1";
+
+/// Everything that decides story similarity and clustering. `Default` is what
+/// `naql cluster --level story` uses; BENCHMARKS.md says where each value comes from.
+#[derive(Clone, Debug, Serialize)]
+pub struct StoryConfig {
+    pub normalize: NormalizeOptions,
+    /// How many times a title word counts.
+    pub title_weight: u32,
+    /// How many times a word of the lead counts.
+    pub lead_weight: u32,
+    /// Content words of the text that form the lead.
+    pub lead_words: usize,
+    /// Cosine at which two articles tell the same story.
+    pub threshold: f64,
+    /// Average pairwise cosine two groups need to merge; 0 is single linkage (union-find).
+    pub linkage: f64,
+    /// Candidate pairs are at most this many days apart (when both have a date); `None`: no limit.
+    pub window_days: Option<f64>,
+    /// Highest-weighted terms of each article that go into the candidate index.
+    pub index_terms: usize,
+    /// Terms shown for each story.
+    pub top_terms: usize,
+}
+
+impl Default for StoryConfig {
+    fn default() -> Self {
+        StoryConfig {
+            normalize: NormalizeOptions::default(),
+            title_weight: 3,
+            lead_weight: 2,
+            lead_words: 40,
+            threshold: 0.25,
+            linkage: 0.15,
+            window_days: Some(3.0),
+            index_terms: 12,
+            top_terms: 8,
+        }
+    }
+}
+
+/// A sparse, L2-normalized term vector: `(term hash, weight)` sorted by hash.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TermVector(pub Vec<(u64, f32)>);
+
+impl TermVector {
+    /// Cosine similarity: the dot product of two unit vectors, clamped to [0, 1]; 0 when either
+    /// is empty. Summed in hash order, so the result is the same wherever it is computed.
+    pub fn cosine(&self, other: &TermVector) -> f64 {
+        dot(&self.0, &other.0).clamp(0.0, 1.0)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The `k` highest weights' terms, heaviest first (ties: smaller hash first).
+    pub fn top(&self, k: usize) -> Vec<u64> {
+        let mut v = self.0.clone();
+        v.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        v.truncate(k);
+        v.into_iter().map(|(h, _)| h).collect()
+    }
+}
+
+fn dot(a: &[(u64, f32)], b: &[(u64, f32)]) -> f64 {
+    let (mut i, mut j, mut s) = (0, 0, 0.0f64);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                s += a[i].1 as f64 * b[j].1 as f64;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    s
+}
+
+/// `a + b` for sparse vectors sorted by term.
+fn add(a: &[(u64, f32)], b: &[(u64, f32)]) -> Vec<(u64, f32)> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() || j < b.len() {
+        if j == b.len() || (i < a.len() && a[i].0 < b[j].0) {
+            out.push(a[i]);
+            i += 1;
+        } else if i == a.len() || b[j].0 < a[i].0 {
+            out.push(b[j]);
+            j += 1;
+        } else {
+            out.push((a[i].0, a[i].1 + b[j].1));
+            i += 1;
+            j += 1;
+        }
+    }
+    out
+}
+
+/// Raw term counts of one article: `(term hash, weighted count)` sorted by hash.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TermCounts(pub Vec<(u64, u32)>);
+
+impl TermCounts {
+    /// A hash of the counts: equal for articles with the same terms (counted once in df).
+    fn key(&self) -> u64 {
+        self.0.iter().fold(0x7374_6f72_79, |h, &(t, c)| {
+            crate::sketch::fmix64(h.rotate_left(17) ^ t ^ (c as u64).wrapping_mul(0x9E37))
+        })
+    }
+}
+
+/// Document frequencies: how many articles of a reference corpus hold each term.
+#[derive(Clone, Debug, Default)]
+pub struct Idf {
+    pub documents: u64,
+    /// Keyed by XXH3-64 of the stem's UTF-8 bytes.
+    df: HashMap<u64, u32>,
+}
+
+/// The persisted form of an [`Idf`] (JSON): terms as stems, sorted, so the bytes are stable.
+#[derive(Serialize, Deserialize)]
+pub struct IdfTable {
+    pub format: String,
+    pub stemmer: String,
+    pub hash: String,
+    /// The normalization rules the stems were made with (a table only fits the same rules).
+    pub normalization: serde_json::Value,
+    /// Distinct articles counted.
+    pub documents: u64,
+    /// Terms found in fewer articles are left out (and count as df 0 when looked up).
+    pub min_df: u32,
+    pub df: BTreeMap<String, u32>,
+}
+
+impl Idf {
+    /// The inverse document frequency of a term (see the module docs).
+    #[inline]
+    pub fn weight(&self, term: u64) -> f32 {
+        let df = self.df.get(&term).copied().unwrap_or(0) as f64;
+        (1.0 + ((self.documents as f64 + 1.0) / (df + 1.0)).ln()) as f32
+    }
+
+    /// Document frequencies of `articles`, each distinct set of counts counted once.
+    pub fn from_counts<'a>(articles: impl IntoIterator<Item = &'a TermCounts>) -> Idf {
+        let mut seen = std::collections::HashSet::new();
+        let mut idf = Idf::default();
+        for c in articles {
+            if c.0.is_empty() || !seen.insert(c.key()) {
+                continue;
+            }
+            idf.documents += 1;
+            for &(t, _) in &c.0 {
+                *idf.df.entry(t).or_default() += 1;
+            }
+        }
+        idf
+    }
+
+    /// Reads a table written by [`IdfTable`] (`naql idf`). Errors name the file and say what
+    /// is wrong: not JSON (with line and column), another format version, another stemmer,
+    /// other normalization rules than `normalize`.
+    pub fn load(path: &str, normalize: NormalizeOptions) -> Result<Idf, String> {
+        let bytes = std::fs::read(path).map_err(|e| format!("{path}: {e}"))?;
+        let t: IdfTable = serde_json::from_slice(&bytes)
+            .map_err(|e| format!("{path}: not a naql IDF table: {e}"))?;
+        if t.format != IDF_FORMAT {
+            return Err(format!(
+                "{path}: IDF table format {:?}, this naql reads {IDF_FORMAT:?}",
+                t.format
+            ));
+        }
+        if t.stemmer != STEMMER {
+            return Err(format!(
+                "{path}: IDF table made with stemmer {:?}, this naql uses {STEMMER:?}",
+                t.stemmer
+            ));
+        }
+        let rules = serde_json::to_value(normalize).expect("plain struct");
+        if t.normalization != rules {
+            return Err(format!(
+                "{path}: IDF table made with other normalization rules ({}) than this run ({rules})",
+                t.normalization
+            ));
+        }
+        Ok(Idf {
+            documents: t.documents,
+            df: t
+                .df
+                .iter()
+                .map(|(term, &n)| (xxh3_64(term.as_bytes()), n))
+                .collect(),
+        })
+    }
+}
+
+/// Turns articles into term vectors. Build once, use from many threads.
+pub struct StoryModel {
+    pub config: StoryConfig,
+    normalizer: Normalizer,
+    stopwords: Stopwords,
+    pub idf: Idf,
+}
+
+impl StoryModel {
+    /// A model with an empty IDF (every term weighs the same) until one is set.
+    pub fn new(config: StoryConfig) -> StoryModel {
+        let normalizer = Normalizer::new(config.normalize);
+        let stopwords = Stopwords::new(&normalizer);
+        StoryModel {
+            config,
+            normalizer,
+            stopwords,
+            idf: Idf::default(),
+        }
+    }
+
+    /// A model whose IDF comes from `docs`.
+    pub fn from_documents(config: StoryConfig, docs: &[Document]) -> StoryModel {
+        let mut m = StoryModel::new(config);
+        let counts: Vec<TermCounts> = docs
+            .par_iter()
+            .map(|d| m.counts(d.title.as_deref(), &d.text))
+            .collect();
+        m.idf = Idf::from_counts(&counts);
+        m
+    }
+
+    /// Calls `f(stem, weight)` for every content word of an article, in order: the title's
+    /// words weigh `title_weight`, the lead's `lead_weight`, the rest 1.
+    pub fn for_each_term(&self, title: Option<&str>, text: &str, mut f: impl FnMut(&str, u32)) {
+        let mut emit = |word: &str, weight: u32| -> bool {
+            let h = xxh3_64(word.as_bytes());
+            if word.len() < 2 || self.stopwords.contains(word, h) {
+                return false;
+            }
+            f(stem(word), weight);
+            true
+        };
+        if let Some(t) = title {
+            self.normalizer
+                .for_each_token(t, |w, _| _ = emit(w, self.config.title_weight));
+        }
+        let mut body = text;
+        let first = text.lines().find(|l| l.chars().any(char::is_alphanumeric));
+        if let Some(line) = first {
+            let cut = self.normalizer.dateline_end(line);
+            if cut > 0 {
+                let at = line.as_ptr() as usize - text.as_ptr() as usize + cut;
+                body = &text[at..];
+            }
+        }
+        let mut seen = 0usize;
+        let (lead, lead_words) = (self.config.lead_weight, self.config.lead_words);
+        self.normalizer.for_each_token(body, |w, _| {
+            let weight = if seen < lead_words { lead } else { 1 };
+            seen += emit(w, weight) as usize;
+        });
+    }
+
+    /// The weighted term counts of an article.
+    pub fn counts(&self, title: Option<&str>, text: &str) -> TermCounts {
+        let mut v: Vec<(u64, u32)> = Vec::with_capacity(text.len() / 12);
+        self.for_each_term(title, text, |s, w| v.push((xxh3_64(s.as_bytes()), w)));
+        v.sort_unstable_by_key(|&(h, _)| h);
+        let mut out: Vec<(u64, u32)> = Vec::with_capacity(v.len());
+        for (h, w) in v {
+            match out.last_mut() {
+                Some(last) if last.0 == h => last.1 += w,
+                _ => out.push((h, w)),
+            }
+        }
+        TermCounts(out)
+    }
+
+    /// The unit TF-IDF vector of weighted counts.
+    pub fn weigh(&self, counts: &TermCounts) -> TermVector {
+        let mut v: Vec<(u64, f32)> = counts
+            .0
+            .iter()
+            .map(|&(t, c)| (t, (1.0 + (c as f32).ln()) * self.idf.weight(t)))
+            .collect();
+        let norm = v.iter().map(|x| x.1 as f64 * x.1 as f64).sum::<f64>().sqrt();
+        if norm > 0.0 {
+            for x in &mut v {
+                x.1 = (x.1 as f64 / norm) as f32;
+            }
+        }
+        TermVector(v)
+    }
+
+    /// The unit TF-IDF vector of an article.
+    pub fn vector(&self, title: Option<&str>, text: &str) -> TermVector {
+        self.weigh(&self.counts(title, text))
+    }
+
+    /// Story similarity of two articles (cosine of their vectors).
+    pub fn similarity(&self, a: (Option<&str>, &str), b: (Option<&str>, &str)) -> f64 {
+        self.vector(a.0, a.1).cosine(&self.vector(b.0, b.1))
+    }
+
+    /// The document frequencies of `docs` as a table to save (terms by their stems).
+    pub fn idf_table(&self, docs: &[(Option<String>, String)], min_df: u32) -> IdfTable {
+        let per_doc: Vec<(u64, Vec<String>)> = docs
+            .par_iter()
+            .map(|(title, text)| {
+                let mut terms: BTreeMap<String, u32> = BTreeMap::new();
+                self.for_each_term(title.as_deref(), text, |s, w| {
+                    *terms.entry(s.to_owned()).or_default() += w
+                });
+                let counts = TermCounts(
+                    terms
+                        .iter()
+                        .map(|(s, &c)| (xxh3_64(s.as_bytes()), c))
+                        .collect::<std::collections::BTreeSet<_>>()
+                        .into_iter()
+                        .collect(),
+                );
+                (counts.key(), terms.into_keys().collect())
+            })
+            .collect();
+        let mut seen = std::collections::HashSet::new();
+        let mut df: BTreeMap<String, u32> = BTreeMap::new();
+        let mut documents = 0;
+        for (key, terms) in per_doc {
+            if terms.is_empty() || !seen.insert(key) {
+                continue;
+            }
+            documents += 1;
+            for t in terms {
+                *df.entry(t).or_default() += 1;
+            }
+        }
+        df.retain(|_, n| *n >= min_df);
+        IdfTable {
+            format: IDF_FORMAT.into(),
+            stemmer: STEMMER.into(),
+            hash: "xxh3-64".into(),
+            normalization: serde_json::to_value(self.config.normalize).expect("plain struct"),
+            documents,
+            min_df,
+            df,
+        }
+    }
+
+    /// Maps term hashes back to stems by re-reading `texts` (for showing a story's terms).
+    fn names(&self, texts: &[(Option<&str>, &str)], wanted: &[u64]) -> HashMap<u64, String> {
+        let mut out = HashMap::new();
+        for (title, text) in texts {
+            self.for_each_term(*title, text, |s, _| {
+                let h = xxh3_64(s.as_bytes());
+                if wanted.contains(&h) && !out.contains_key(&h) {
+                    out.insert(h, s.to_owned());
+                }
+            });
+            if out.len() == wanted.len() {
+                break;
+            }
+        }
+        out
+    }
+}
+
+/// Days since 1970-01-01 (with the time of day as a fraction) of a date that
+/// [`corpus::date_key`] reads; `None` for anything else.
+pub fn date_days(date: &str) -> Option<f64> {
+    let k = corpus::date_key(date)?;
+    let (y, mo, d) = (k / 10_000_000_000, k / 100_000_000 % 100, k / 1_000_000 % 100);
+    let (h, mi, s) = (k / 10_000 % 100, k / 100 % 100, k % 100);
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) {
+        return None;
+    }
+    // Days from the civil date (Howard Hinnant's algorithm, proleptic Gregorian).
+    let y = y as i64 - (mo <= 2) as i64;
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (mo as i64 + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d as i64 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(days as f64 + (h * 3600 + mi * 60 + s) as f64 / 86_400.0)
+}
+
+/// One article as story clustering holds it.
+pub struct StoryDoc {
+    pub counts: TermCounts,
+    pub days: Option<f64>,
+    /// Kept to name each story's terms.
+    pub title: Option<String>,
+    pub text: String,
+}
+
+/// A verified pair (indices into the documents, `a < b`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoryPair {
+    pub a: usize,
+    pub b: usize,
+    pub similarity: f64,
+}
+
+/// An article of a story with its cosine to the story's centre (the mean of its vectors).
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoryMember {
+    pub doc: usize,
+    pub similarity: f64,
+}
+
+/// The articles of one copy-level cluster inside a story (or one article on its own).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CopyGroup {
+    /// The id of the copy-level cluster in [`StoryOutcome::copy`]; `None` for a lone article.
+    pub copy_cluster: Option<usize>,
+    pub members: Vec<StoryMember>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Story {
+    pub id: usize,
+    pub size: usize,
+    /// Copy groups by their earliest date, then id.
+    pub groups: Vec<CopyGroup>,
+    /// The centre's heaviest terms (stems) with their weight in the unit centre.
+    pub terms: Vec<(String, f64)>,
+}
+
+/// Counts that account for every input record.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct StoryStats {
+    pub input_records: usize,
+    pub documents: usize,
+    /// Articles in stories of two or more.
+    pub in_stories: usize,
+    pub singletons: usize,
+    pub skipped: BTreeMap<String, usize>,
+    pub stories: usize,
+    pub copy_clusters: usize,
+    pub undated: usize,
+    pub candidate_pairs: usize,
+    pub verified_pairs: usize,
+    /// Merges of two groups refused because their average similarity was below `linkage`.
+    pub merges_refused: usize,
+}
+
+/// The result of a story run.
+pub struct StoryOutcome {
+    /// The copy-level run underneath (its clusters are the inner level of the stories).
+    pub copy: Outcome,
+    pub pairs: Vec<StoryPair>,
+    /// Stories of two or more articles, largest first.
+    pub stories: Vec<Story>,
+    pub stats: StoryStats,
+    pub timings: Vec<(&'static str, f64)>,
+}
+
+/// Candidate pairs: articles sharing one of their `k` heaviest terms, dated at most `window`
+/// days apart (undated articles pair with every date). Sorted and distinct, `a < b`.
+pub fn candidate_pairs(
+    vectors: &[TermVector],
+    days: &[Option<f64>],
+    k: usize,
+    window: Option<f64>,
+) -> Vec<(usize, usize)> {
+    let mut postings: Vec<(u64, u32)> = vectors
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(i, v)| v.top(k).into_iter().map(move |t| (t, i as u32)))
+        .collect();
+    postings.par_sort_unstable();
+    let mut lists: Vec<&[(u64, u32)]> = Vec::new();
+    let mut s = 0;
+    while s < postings.len() {
+        let e = s + postings[s..]
+            .iter()
+            .take_while(|p| p.0 == postings[s].0)
+            .count();
+        if e - s > 1 {
+            lists.push(&postings[s..e]);
+        }
+        s = e;
+    }
+    let mut pairs: Vec<(usize, usize)> = lists
+        .par_iter()
+        .flat_map_iter(|list| {
+            // Dated articles by date, so the window is a sliding range; undated ones pair with all.
+            let mut dated: Vec<(f64, usize)> = Vec::new();
+            let mut undated: Vec<usize> = Vec::new();
+            for &(_, d) in *list {
+                match days[d as usize] {
+                    Some(t) if window.is_some() => dated.push((t, d as usize)),
+                    _ => undated.push(d as usize),
+                }
+            }
+            dated.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            let w = window.unwrap_or(f64::INFINITY);
+            let mut out = Vec::new();
+            for (x, &(tx, a)) in dated.iter().enumerate() {
+                for &(ty, b) in &dated[x + 1..] {
+                    if ty - tx > w {
+                        break;
+                    }
+                    out.push((a.min(b), a.max(b)));
+                }
+            }
+            for (x, &a) in undated.iter().enumerate() {
+                for &b in &undated[x + 1..] {
+                    out.push((a.min(b), a.max(b)));
+                }
+                for &(_, b) in &dated {
+                    out.push((a.min(b), a.max(b)));
+                }
+            }
+            out.into_iter()
+        })
+        .collect();
+    pairs.par_sort_unstable();
+    pairs.dedup();
+    pairs
+}
+
+/// Union-find over groups that keeps each group's size and the sum of its unit vectors, so
+/// the average pairwise cosine of two groups is `sum_a · sum_b / (n_a · n_b)`.
+struct Groups {
+    parent: Vec<usize>,
+    size: Vec<usize>,
+    sum: Vec<Vec<(u64, f32)>>,
+}
+
+impl Groups {
+    fn find(&mut self, mut x: usize) -> usize {
+        while self.parent[x] != x {
+            self.parent[x] = self.parent[self.parent[x]];
+            x = self.parent[x];
+        }
+        x
+    }
+
+    fn linkage(&self, a: usize, b: usize) -> f64 {
+        dot(&self.sum[a], &self.sum[b]) / (self.size[a] * self.size[b]) as f64
+    }
+
+    /// Merges two roots; the smaller index stays the root (determinism).
+    fn union(&mut self, a: usize, b: usize) {
+        let (lo, hi) = if a < b { (a, b) } else { (b, a) };
+        self.parent[hi] = lo;
+        self.size[lo] += self.size[hi];
+        let hs = std::mem::take(&mut self.sum[hi]);
+        self.sum[lo] = add(&self.sum[lo], &hs);
+    }
+}
+
+/// Runs copy-level and story-level clustering with one configuration each.
+pub struct StoryEngine {
+    pub copy: Engine,
+    pub model: StoryModel,
+    /// IDF from a saved table instead of the input.
+    pub fixed_idf: bool,
+}
+
+impl StoryEngine {
+    pub fn new(copy: dedup::Config, story: StoryConfig, idf: Option<Idf>) -> StoryEngine {
+        let mut model = StoryModel::new(story);
+        let fixed_idf = idf.is_some();
+        if let Some(idf) = idf {
+            model.idf = idf;
+        }
+        StoryEngine {
+            copy: Engine::new(copy),
+            model,
+            fixed_idf,
+        }
+    }
+
+    fn prepare(&self, doc: Document) -> (dedup::Prepared, StoryDoc) {
+        let counts = self.model.counts(doc.title.as_deref(), &doc.text);
+        let days = doc.date.as_deref().and_then(date_days);
+        let title = doc.title.clone();
+        let text = doc.text.clone();
+        let p = self.copy.prepare(doc);
+        (
+            p,
+            StoryDoc {
+                counts,
+                days,
+                title,
+                text,
+            },
+        )
+    }
+
+    /// Reads the inputs and runs every stage.
+    pub fn run_inputs(
+        &mut self,
+        inputs: &[String],
+        read: &ReadOptions,
+    ) -> Result<StoryOutcome, ReadError> {
+        let start = Instant::now();
+        let (items, report) = corpus::read_with(inputs, read, |doc| self.prepare(doc))?;
+        let read_time = start.elapsed().as_secs_f64();
+        let mut out = self.run(items, report.skipped);
+        out.copy.stats.ignored_files = report.ignored_files.len();
+        out.timings.insert(0, ("read+normalize", read_time));
+        Ok(out)
+    }
+
+    /// Runs every stage on documents already in memory.
+    pub fn run_documents(&mut self, docs: Vec<Document>) -> StoryOutcome {
+        let items = docs
+            .into_par_iter()
+            .enumerate()
+            .map(|(i, d)| Item {
+                id: d.id.clone(),
+                origin: Origin {
+                    file: "-".into(),
+                    line: i as u64 + 1,
+                },
+                value: self.prepare(d),
+            })
+            .collect();
+        self.run(items, Vec::new())
+    }
+
+    /// All stages after reading.
+    pub fn run(
+        &mut self,
+        items: Vec<Item<(dedup::Prepared, StoryDoc)>>,
+        skipped_records: Vec<BadRecord>,
+    ) -> StoryOutcome {
+        let mut timings = Vec::new();
+        let mut clock = Instant::now();
+        let mut lap = |name: &'static str| {
+            timings.push((name, clock.elapsed().as_secs_f64()));
+            clock = Instant::now();
+        };
+        let mut prepared = Vec::with_capacity(items.len());
+        let mut sdocs = Vec::with_capacity(items.len());
+        for it in items {
+            let (p, s) = it.value;
+            prepared.push(Item {
+                id: it.id,
+                origin: it.origin,
+                value: p,
+            });
+            sdocs.push(s);
+        }
+        let copy = self.copy.run(prepared, skipped_records);
+        lap("copy level");
+
+        if !self.fixed_idf {
+            self.model.idf = Idf::from_counts(sdocs.iter().map(|d| &d.counts));
+        }
+        let model = &self.model;
+        let config = &model.config;
+        let vectors: Vec<TermVector> = sdocs.par_iter().map(|d| model.weigh(&d.counts)).collect();
+        let days: Vec<Option<f64>> = sdocs.iter().map(|d| d.days).collect();
+        lap("weigh");
+
+        let candidates = candidate_pairs(&vectors, &days, config.index_terms, config.window_days);
+        lap("candidates");
+        let threshold = config.threshold;
+        let pairs: Vec<StoryPair> = candidates
+            .par_iter()
+            .filter_map(|&(a, b)| {
+                let similarity = vectors[a].cosine(&vectors[b]);
+                (similarity >= threshold).then_some(StoryPair { a, b, similarity })
+            })
+            .collect();
+        lap("verify");
+
+        let n = sdocs.len();
+        let empty = |i: usize| copy.docs[i].kept_len == 0;
+        // Copy clusters are the starting groups.
+        let mut copy_of: Vec<Option<usize>> = vec![None; n];
+        for c in &copy.clusters {
+            for m in &c.members {
+                copy_of[m.doc] = Some(c.id);
+            }
+        }
+        let mut groups = Groups {
+            parent: (0..n).collect(),
+            size: vec![1; n],
+            sum: vectors.iter().map(|v| v.0.clone()).collect(),
+        };
+        for c in &copy.clusters {
+            let first = c.members.iter().map(|m| m.doc).min().expect("not empty");
+            for m in &c.members {
+                let (ra, rb) = (groups.find(first), groups.find(m.doc));
+                if ra != rb {
+                    groups.union(ra, rb);
+                }
+            }
+        }
+        let mut order: Vec<&StoryPair> = pairs.iter().collect();
+        order.sort_by(|x, y| {
+            y.similarity
+                .total_cmp(&x.similarity)
+                .then((x.a, x.b).cmp(&(y.a, y.b)))
+        });
+        let mut refused = 0;
+        for p in order {
+            let (ra, rb) = (groups.find(p.a), groups.find(p.b));
+            if ra == rb {
+                continue;
+            }
+            if groups.linkage(ra, rb) >= config.linkage {
+                groups.union(ra, rb);
+            } else {
+                refused += 1;
+            }
+        }
+        let mut by_root: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for i in 0..n {
+            if !empty(i) {
+                let r = groups.find(i);
+                by_root.entry(r).or_default().push(i);
+            }
+        }
+        lap("stories");
+
+        let multi: Vec<(usize, Vec<usize>)> = by_root.into_iter().filter(|g| g.1.len() > 1).collect();
+        let date_order = |i: usize| {
+            let k = copy.docs[i].info.date.as_deref().and_then(corpus::date_key);
+            (k.is_none(), k.unwrap_or(0), copy.docs[i].info.id.as_str())
+        };
+        let mut stories: Vec<Story> = multi
+            .par_iter()
+            .map(|(root, members)| {
+                let size = members.len();
+                let centre = &groups.sum[*root];
+                let norm = centre
+                    .iter()
+                    .map(|x| x.1 as f64 * x.1 as f64)
+                    .sum::<f64>()
+                    .sqrt()
+                    .max(f64::MIN_POSITIVE);
+                let mut cg: BTreeMap<(usize, Option<usize>), Vec<StoryMember>> = BTreeMap::new();
+                for &m in members {
+                    let similarity = (dot(&vectors[m].0, centre) / norm).clamp(0.0, 1.0);
+                    // Lone articles get a key of their own (the article index, past any cluster id).
+                    let key = match copy_of[m] {
+                        Some(c) => (c, Some(c)),
+                        None => (usize::MAX / 2 + m, None),
+                    };
+                    cg.entry(key).or_default().push(StoryMember { doc: m, similarity });
+                }
+                let mut groups_out: Vec<CopyGroup> = cg
+                    .into_iter()
+                    .map(|((_, c), mut members)| {
+                        members.sort_by(|a, b| date_order(a.doc).cmp(&date_order(b.doc)));
+                        CopyGroup {
+                            copy_cluster: c,
+                            members,
+                        }
+                    })
+                    .collect();
+                groups_out.sort_by(|a, b| {
+                    date_order(a.members[0].doc).cmp(&date_order(b.members[0].doc))
+                });
+                let top = TermVector(centre.clone()).top(config.top_terms);
+                let texts: Vec<(Option<&str>, &str)> = members
+                    .iter()
+                    .map(|&m| (sdocs[m].title.as_deref(), sdocs[m].text.as_str()))
+                    .collect();
+                let names = model.names(&texts, &top);
+                let weight: HashMap<u64, f32> = centre.iter().copied().collect();
+                let terms = top
+                    .iter()
+                    .map(|h| {
+                        let name = names.get(h).cloned().unwrap_or_else(|| format!("{h:016x}"));
+                        (name, weight[h] as f64 / norm)
+                    })
+                    .collect();
+                Story {
+                    id: 0,
+                    size,
+                    groups: groups_out,
+                    terms,
+                }
+            })
+            .collect();
+        stories.sort_by(|x, y| {
+            y.size.cmp(&x.size).then_with(|| {
+                date_order(x.groups[0].members[0].doc).cmp(&date_order(y.groups[0].members[0].doc))
+            })
+        });
+        for (i, s) in stories.iter_mut().enumerate() {
+            s.id = i + 1;
+        }
+        lap("report");
+
+        // Bad records and empty texts, as the copy level counted them.
+        let skipped_total: usize = copy.stats.skipped.values().sum();
+        let in_stories: usize = stories.iter().map(|s| s.size).sum();
+        let stats = StoryStats {
+            input_records: copy.stats.input_records,
+            documents: n,
+            in_stories,
+            singletons: copy.stats.input_records - in_stories - skipped_total,
+            skipped: copy.stats.skipped.clone(),
+            stories: stories.len(),
+            copy_clusters: copy.clusters.len(),
+            undated: days.iter().filter(|d| d.is_none()).count(),
+            candidate_pairs: candidates.len(),
+            verified_pairs: pairs.len(),
+            merges_refused: refused,
+        };
+        StoryOutcome {
+            copy,
+            pairs,
+            stories,
+            stats,
+            timings,
+        }
+    }
+}
+
+impl StoryOutcome {
+    /// The id of document `i`.
+    pub fn id(&self, i: usize) -> &str {
+        &self.copy.docs[i].info.id
+    }
+}
+
+fn round(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+#[derive(Serialize)]
+struct ArticleOut<'a> {
+    id: &'a str,
+    source: Option<&'a str>,
+    date: Option<&'a str>,
+    title: Option<&'a str>,
+    similarity: f64,
+}
+
+#[derive(Serialize)]
+struct GroupOut<'a> {
+    copy_cluster: Option<usize>,
+    articles: Vec<ArticleOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct StoryOut<'a> {
+    id: usize,
+    size: usize,
+    sources: Vec<&'a str>,
+    first_date: Option<&'a str>,
+    last_date: Option<&'a str>,
+    terms: Vec<(&'a str, f64)>,
+    copy_groups: Vec<GroupOut<'a>>,
+}
+
+fn stories_out(out: &StoryOutcome) -> Vec<StoryOut<'_>> {
+    out.stories
+        .iter()
+        .map(|s| {
+            let info = |i: usize| &out.copy.docs[i].info;
+            let members = s.groups.iter().flat_map(|g| &g.members);
+            let mut sources: Vec<&str> = members
+                .clone()
+                .filter_map(|m| info(m.doc).source.as_deref())
+                .collect();
+            sources.sort_unstable();
+            sources.dedup();
+            let mut dates: Vec<(u64, &str)> = members
+                .filter_map(|m| {
+                    let d = info(m.doc).date.as_deref()?;
+                    Some((corpus::date_key(d)?, d))
+                })
+                .collect();
+            dates.sort_unstable();
+            StoryOut {
+                id: s.id,
+                size: s.size,
+                sources,
+                first_date: dates.first().map(|d| d.1),
+                last_date: dates.last().map(|d| d.1),
+                terms: s.terms.iter().map(|(t, w)| (t.as_str(), round(*w))).collect(),
+                copy_groups: s
+                    .groups
+                    .iter()
+                    .map(|g| GroupOut {
+                        copy_cluster: g.copy_cluster,
+                        articles: g
+                            .members
+                            .iter()
+                            .map(|m| {
+                                let d = info(m.doc);
+                                ArticleOut {
+                                    id: &d.id,
+                                    source: d.source.as_deref(),
+                                    date: d.date.as_deref(),
+                                    title: d.title.as_deref(),
+                                    similarity: round(m.similarity),
+                                }
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+/// One line that accounts for every input record.
+pub fn summary_line(out: &StoryOutcome) -> String {
+    let s = &out.stats;
+    let skipped: usize = s.skipped.values().sum();
+    let reasons: Vec<String> = s.skipped.iter().map(|(r, n)| format!("{n} {r}")).collect();
+    let mut line = format!(
+        "{} documents: {} in {} stories, {} singletons, {} skipped",
+        s.input_records, s.in_stories, s.stories, s.singletons, skipped
+    );
+    if !reasons.is_empty() {
+        line += &format!(" ({})", reasons.join(", "));
+    }
+    line
+}
+
+#[derive(Serialize)]
+struct Whole<'a> {
+    params: &'a StoryConfig,
+    stemmer: &'static str,
+    idf: &'static str,
+    stats: &'a StoryStats,
+    skipped_records: &'a [BadRecord],
+    stories: Vec<StoryOut<'a>>,
+}
+
+/// Writes the stories in `format` (text, json or jsonl; csv is refused by the caller).
+pub fn write_stories(
+    w: &mut dyn Write,
+    out: &StoryOutcome,
+    config: &StoryConfig,
+    fixed_idf: bool,
+    format: crate::report::Format,
+) -> io::Result<()> {
+    use crate::report::Format;
+    match format {
+        Format::Json => {
+            let whole = Whole {
+                params: config,
+                stemmer: STEMMER,
+                idf: if fixed_idf { "table" } else { "input" },
+                stats: &out.stats,
+                skipped_records: &out.copy.skipped_records,
+                stories: stories_out(out),
+            };
+            serde_json::to_writer_pretty(&mut *w, &whole)?;
+            writeln!(w)
+        }
+        Format::Jsonl | Format::Csv => {
+            for s in stories_out(out) {
+                serde_json::to_writer(&mut *w, &s)?;
+                writeln!(w)?;
+            }
+            Ok(())
+        }
+        Format::Text => {
+            let s = &out.stats;
+            writeln!(w, "{}", summary_line(out))?;
+            writeln!(
+                w,
+                "cosine ≥ {} · average linkage ≥ {} · window {} · {} copy clusters · {} candidate pairs → {} verified · {} merges refused by linkage",
+                config.threshold,
+                config.linkage,
+                config
+                    .window_days
+                    .map_or("none".to_string(), |d| format!("{d} days")),
+                s.copy_clusters,
+                s.candidate_pairs,
+                s.verified_pairs,
+                s.merges_refused
+            )?;
+            for st in stories_out(out) {
+                writeln!(w)?;
+                let terms: Vec<&str> = st.terms.iter().map(|t| t.0).collect();
+                writeln!(
+                    w,
+                    "story {} · {} reports · {} outlets{} · {} … {}",
+                    st.id,
+                    st.size,
+                    st.sources.len(),
+                    if st.sources.is_empty() {
+                        String::new()
+                    } else {
+                        format!(": {}", st.sources.join(", "))
+                    },
+                    st.first_date.map_or("-", |d| d.get(..10).unwrap_or(d)),
+                    st.last_date.map_or("-", |d| d.get(..10).unwrap_or(d)),
+                )?;
+                writeln!(w, "  terms: {}", terms.join(" · "))?;
+                for g in &st.copy_groups {
+                    for (i, a) in g.articles.iter().enumerate() {
+                        let mark = match (g.copy_cluster, i) {
+                            (Some(c), 0) => format!("copies #{c:<4}"),
+                            (Some(_), _) => "  ″".to_string(),
+                            (None, _) => String::new(),
+                        };
+                        writeln!(
+                            w,
+                            "  {:<12} {:<12} {:<10} {:.2}  {}  {}",
+                            mark,
+                            a.source.unwrap_or("-"),
+                            a.date.map_or("-", |d| d.get(..10).unwrap_or(d)),
+                            a.similarity,
+                            a.id,
+                            a.title.unwrap_or("")
+                        )?;
+                    }
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct PairOut<'a> {
+    a: &'a str,
+    b: &'a str,
+    similarity: f64,
+}
+
+/// Verified story pairs as JSONL `{"a", "b", "similarity"}`, sorted by (a, b) in input order.
+pub fn write_pairs(w: &mut dyn Write, out: &StoryOutcome) -> io::Result<()> {
+    for p in &out.pairs {
+        let o = PairOut {
+            a: out.id(p.a),
+            b: out.id(p.b),
+            similarity: round(p.similarity),
+        };
+        serde_json::to_writer(&mut *w, &o)?;
+        writeln!(w)?;
+    }
+    Ok(())
+}
