@@ -20,8 +20,12 @@
 //!    [`StoryConfig::threshold`];
 //! 5. **stories**: copy-level clusters first (a story never splits a copy cluster), then
 //!    verified pairs from the most similar down; two groups merge only when their *average*
-//!    pairwise cosine reaches [`StoryConfig::linkage`]. Plain union-find (`linkage` 0) lets a
-//!    chain of pairwise-similar articles join unrelated stories; the average does not.
+//!    pairwise cosine reaches [`StoryConfig::linkage`] (by default the pair threshold itself:
+//!    a group must be, on average, as similar as a pair that counts) and, with dates, the merged
+//!    story spans at most the window. Plain union-find (`linkage` 0, no dates) lets a chain of
+//!    pairwise-similar articles join unrelated stories (on SaudiNewsNet: one story of 2,002
+//!    articles); the average keeps them apart, and the span limit cuts running series such as
+//!    daily weather or market reports into stories of a few days (BENCHMARKS.md).
 //!
 //! ```
 //! use naql::story::{StoryConfig, StoryModel};
@@ -75,12 +79,17 @@ pub struct StoryConfig {
     pub threshold: f64,
     /// Average pairwise cosine two groups need to merge; 0 is single linkage (union-find).
     pub linkage: f64,
-    /// Candidate pairs are at most this many days apart (when both have a date); `None`: no limit.
+    /// Candidate pairs are at most this many days apart (when both have a date), and a story
+    /// spans at most this many days from its first report to its last; `None`: no limit.
     pub window_days: Option<f64>,
     /// Highest-weighted terms of each article that go into the candidate index.
     pub index_terms: usize,
     /// Terms shown for each story.
     pub top_terms: usize,
+    /// Light-stem content words (off: whole normalized words).
+    pub stem: bool,
+    /// Also count each pair of adjacent content words (names such as «ولي العهد»).
+    pub bigrams: bool,
 }
 
 impl Default for StoryConfig {
@@ -90,11 +99,13 @@ impl Default for StoryConfig {
             title_weight: 3,
             lead_weight: 2,
             lead_words: 40,
-            threshold: 0.25,
-            linkage: 0.15,
+            threshold: 0.35,
+            linkage: 0.35,
             window_days: Some(3.0),
             index_terms: 12,
             top_terms: 8,
+            stem: true,
+            bigrams: false,
         }
     }
 }
@@ -204,19 +215,31 @@ impl Idf {
     }
 
     /// Document frequencies of `articles`, each distinct set of counts counted once.
-    pub fn from_counts<'a>(articles: impl IntoIterator<Item = &'a TermCounts>) -> Idf {
+    pub fn from_counts(articles: &[&TermCounts]) -> Idf {
         let mut seen = std::collections::HashSet::new();
-        let mut idf = Idf::default();
-        for c in articles {
-            if c.0.is_empty() || !seen.insert(c.key()) {
-                continue;
-            }
-            idf.documents += 1;
-            for &(t, _) in &c.0 {
-                *idf.df.entry(t).or_default() += 1;
-            }
+        let distinct: Vec<&TermCounts> = articles
+            .iter()
+            .filter(|c| !c.0.is_empty() && seen.insert(c.key()))
+            .copied()
+            .collect();
+        // Sorting all term occurrences and counting runs is several times faster than
+        // incrementing a hash map per occurrence.
+        let mut terms: Vec<u64> = distinct
+            .par_iter()
+            .flat_map_iter(|c| c.0.iter().map(|x| x.0))
+            .collect();
+        terms.par_sort_unstable();
+        let mut df = HashMap::new();
+        let mut s = 0;
+        while s < terms.len() {
+            let e = s + terms[s..].iter().take_while(|&&t| t == terms[s]).count();
+            df.insert(terms[s], (e - s) as u32);
+            s = e;
         }
-        idf
+        Idf {
+            documents: distinct.len() as u64,
+            df,
+        }
     }
 
     /// Reads a table written by [`IdfTable`] (`naql idf`). Errors name the file and say what
@@ -284,24 +307,42 @@ impl StoryModel {
             .par_iter()
             .map(|d| m.counts(d.title.as_deref(), &d.text))
             .collect();
-        m.idf = Idf::from_counts(&counts);
+        m.idf = Idf::from_counts(&counts.iter().collect::<Vec<_>>());
         m
     }
 
     /// Calls `f(stem, weight)` for every content word of an article, in order: the title's
     /// words weigh `title_weight`, the lead's `lead_weight`, the rest 1.
     pub fn for_each_term(&self, title: Option<&str>, text: &str, mut f: impl FnMut(&str, u32)) {
+        let (stemming, bigrams) = (self.config.stem, self.config.bigrams);
+        // The previous content word, for bigrams; a stopword in between breaks the pair.
+        let mut prev = String::new();
+        let mut pair = String::new();
         let mut emit = |word: &str, weight: u32| -> bool {
             let h = xxh3_64(word.as_bytes());
             if word.len() < 2 || self.stopwords.contains(word, h) {
+                prev.clear();
                 return false;
             }
-            f(stem(word), weight);
+            let s = if stemming { stem(word) } else { word };
+            f(s, weight);
+            if bigrams {
+                if !prev.is_empty() {
+                    pair.clear();
+                    pair.push_str(&prev);
+                    pair.push(' ');
+                    pair.push_str(s);
+                    f(&pair, weight);
+                }
+                prev.clear();
+                prev.push_str(s);
+            }
             true
         };
         if let Some(t) = title {
             self.normalizer
                 .for_each_token(t, |w, _| _ = emit(w, self.config.title_weight));
+            emit("", 0);
         }
         let mut body = text;
         let first = text.lines().find(|l| l.chars().any(char::is_alphanumeric));
@@ -342,7 +383,11 @@ impl StoryModel {
             .iter()
             .map(|&(t, c)| (t, (1.0 + (c as f32).ln()) * self.idf.weight(t)))
             .collect();
-        let norm = v.iter().map(|x| x.1 as f64 * x.1 as f64).sum::<f64>().sqrt();
+        let norm = v
+            .iter()
+            .map(|x| x.1 as f64 * x.1 as f64)
+            .sum::<f64>()
+            .sqrt();
         if norm > 0.0 {
             for x in &mut v {
                 x.1 = (x.1 as f64 / norm) as f32;
@@ -427,7 +472,11 @@ impl StoryModel {
 /// [`corpus::date_key`] reads; `None` for anything else.
 pub fn date_days(date: &str) -> Option<f64> {
     let k = corpus::date_key(date)?;
-    let (y, mo, d) = (k / 10_000_000_000, k / 100_000_000 % 100, k / 1_000_000 % 100);
+    let (y, mo, d) = (
+        k / 10_000_000_000,
+        k / 100_000_000 % 100,
+        k / 1_000_000 % 100,
+    );
     let (h, mi, s) = (k / 10_000 % 100, k / 100 % 100, k % 100);
     if !(1..=12).contains(&mo) || !(1..=31).contains(&d) {
         return None;
@@ -501,6 +550,8 @@ pub struct StoryStats {
     pub verified_pairs: usize,
     /// Merges of two groups refused because their average similarity was below `linkage`.
     pub merges_refused: usize,
+    /// Merges refused because the story would span more than the window.
+    pub merges_refused_span: usize,
 }
 
 /// The result of a story run.
@@ -579,12 +630,80 @@ pub fn candidate_pairs(
     pairs
 }
 
+/// The candidates whose cosine reaches `threshold`. Each article `a` is spread once into a
+/// dense array over term ranks (rank = position in the sorted hashes, so the products are
+/// summed in the same order as [`TermVector::cosine`] and give the same value), then every
+/// candidate `b` of `a` is scored by looking its terms up: no merge, no branch per term.
+pub fn verify(
+    vectors: &[TermVector],
+    candidates: &[(usize, usize)],
+    threshold: f64,
+) -> Vec<StoryPair> {
+    let mut hashes: Vec<u64> = vectors
+        .par_iter()
+        .flat_map_iter(|v| v.0.iter().map(|x| x.0))
+        .collect();
+    hashes.par_sort_unstable();
+    hashes.dedup();
+    let ranked: Vec<Vec<(u32, f32)>> = vectors
+        .par_iter()
+        .map(|v| {
+            v.0.iter()
+                .map(|&(h, w)| (hashes.binary_search(&h).expect("indexed") as u32, w))
+                .collect()
+        })
+        .collect();
+    let vocabulary = hashes.len();
+    drop(hashes);
+    // Runs of candidates with the same `a` (the list is sorted).
+    let mut runs: Vec<&[(usize, usize)]> = Vec::new();
+    let mut s = 0;
+    while s < candidates.len() {
+        let e = s + candidates[s..]
+            .iter()
+            .take_while(|c| c.0 == candidates[s].0)
+            .count();
+        runs.push(&candidates[s..e]);
+        s = e;
+    }
+    runs.par_iter()
+        .map_init(
+            || vec![0f32; vocabulary],
+            |dense, run| {
+                let a = run[0].0;
+                for &(t, w) in &ranked[a] {
+                    dense[t as usize] = w;
+                }
+                let out: Vec<StoryPair> = run
+                    .iter()
+                    .filter_map(|&(_, b)| {
+                        let mut sum = 0.0f64;
+                        for &(t, w) in &ranked[b] {
+                            sum += dense[t as usize] as f64 * w as f64;
+                        }
+                        let similarity = sum.clamp(0.0, 1.0);
+                        (similarity >= threshold).then_some(StoryPair { a, b, similarity })
+                    })
+                    .collect();
+                for &(t, _) in &ranked[a] {
+                    dense[t as usize] = 0.0;
+                }
+                out
+            },
+        )
+        .flatten_iter()
+        .collect()
+}
+
 /// Union-find over groups that keeps each group's size and the sum of its unit vectors, so
 /// the average pairwise cosine of two groups is `sum_a · sum_b / (n_a · n_b)`.
 struct Groups {
     parent: Vec<usize>,
     size: Vec<usize>,
     sum: Vec<Vec<(u64, f32)>>,
+    /// Earliest and latest date of each group (infinite when it has none).
+    first: Vec<f64>,
+    last: Vec<f64>,
 }
 
 impl Groups {
@@ -596,6 +715,17 @@ impl Groups {
         x
     }
 
+    /// Days from the earliest to the latest report if `a` and `b` merged (0 without dates).
+    fn span(&self, a: usize, b: usize) -> f64 {
+        let first = self.first[a].min(self.first[b]);
+        let last = self.last[a].max(self.last[b]);
+        if first.is_finite() && last.is_finite() {
+            last - first
+        } else {
+            0.0
+        }
+    }
+
     fn linkage(&self, a: usize, b: usize) -> f64 {
         dot(&self.sum[a], &self.sum[b]) / (self.size[a] * self.size[b]) as f64
     }
@@ -605,6 +735,8 @@ impl Groups {
         let (lo, hi) = if a < b { (a, b) } else { (b, a) };
         self.parent[hi] = lo;
         self.size[lo] += self.size[hi];
+        self.first[lo] = self.first[lo].min(self.first[hi]);
+        self.last[lo] = self.last[lo].max(self.last[hi]);
         let hs = std::mem::take(&mut self.sum[hi]);
         self.sum[lo] = add(&self.sum[lo], &hs);
     }
@@ -708,7 +840,8 @@ impl StoryEngine {
         lap("copy level");
 
         if !self.fixed_idf {
-            self.model.idf = Idf::from_counts(sdocs.iter().map(|d| &d.counts));
+            let counts: Vec<&TermCounts> = sdocs.iter().map(|d| &d.counts).collect();
+            self.model.idf = Idf::from_counts(&counts);
         }
         let model = &self.model;
         let config = &model.config;
@@ -718,14 +851,7 @@ impl StoryEngine {
 
         let candidates = candidate_pairs(&vectors, &days, config.index_terms, config.window_days);
         lap("candidates");
-        let threshold = config.threshold;
-        let pairs: Vec<StoryPair> = candidates
-            .par_iter()
-            .filter_map(|&(a, b)| {
-                let similarity = vectors[a].cosine(&vectors[b]);
-                (similarity >= threshold).then_some(StoryPair { a, b, similarity })
-            })
-            .collect();
+        let pairs = verify(&vectors, &candidates, config.threshold);
         lap("verify");
 
         let n = sdocs.len();
@@ -741,6 +867,11 @@ impl StoryEngine {
             parent: (0..n).collect(),
             size: vec![1; n],
             sum: vectors.iter().map(|v| v.0.clone()).collect(),
+            first: days.iter().map(|d| d.unwrap_or(f64::INFINITY)).collect(),
+            last: days
+                .iter()
+                .map(|d| d.unwrap_or(f64::NEG_INFINITY))
+                .collect(),
         };
         for c in &copy.clusters {
             let first = c.members.iter().map(|m| m.doc).min().expect("not empty");
@@ -757,16 +888,19 @@ impl StoryEngine {
                 .total_cmp(&x.similarity)
                 .then((x.a, x.b).cmp(&(y.a, y.b)))
         });
-        let mut refused = 0;
+        let (mut refused, mut refused_span) = (0, 0);
+        let max_span = config.window_days.unwrap_or(f64::INFINITY);
         for p in order {
             let (ra, rb) = (groups.find(p.a), groups.find(p.b));
             if ra == rb {
                 continue;
             }
-            if groups.linkage(ra, rb) >= config.linkage {
-                groups.union(ra, rb);
-            } else {
+            if groups.linkage(ra, rb) < config.linkage {
                 refused += 1;
+            } else if groups.span(ra, rb) > max_span {
+                refused_span += 1;
+            } else {
+                groups.union(ra, rb);
             }
         }
         let mut by_root: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
@@ -778,7 +912,8 @@ impl StoryEngine {
         }
         lap("stories");
 
-        let multi: Vec<(usize, Vec<usize>)> = by_root.into_iter().filter(|g| g.1.len() > 1).collect();
+        let multi: Vec<(usize, Vec<usize>)> =
+            by_root.into_iter().filter(|g| g.1.len() > 1).collect();
         let date_order = |i: usize| {
             let k = copy.docs[i].info.date.as_deref().and_then(corpus::date_key);
             (k.is_none(), k.unwrap_or(0), copy.docs[i].info.id.as_str())
@@ -802,7 +937,9 @@ impl StoryEngine {
                         Some(c) => (c, Some(c)),
                         None => (usize::MAX / 2 + m, None),
                     };
-                    cg.entry(key).or_default().push(StoryMember { doc: m, similarity });
+                    cg.entry(key)
+                        .or_default()
+                        .push(StoryMember { doc: m, similarity });
                 }
                 let mut groups_out: Vec<CopyGroup> = cg
                     .into_iter()
@@ -864,6 +1001,7 @@ impl StoryEngine {
             candidate_pairs: candidates.len(),
             verified_pairs: pairs.len(),
             merges_refused: refused,
+            merges_refused_span: refused_span,
         };
         StoryOutcome {
             copy,
@@ -937,7 +1075,11 @@ fn stories_out(out: &StoryOutcome) -> Vec<StoryOut<'_>> {
                 sources,
                 first_date: dates.first().map(|d| d.1),
                 last_date: dates.last().map(|d| d.1),
-                terms: s.terms.iter().map(|(t, w)| (t.as_str(), round(*w))).collect(),
+                terms: s
+                    .terms
+                    .iter()
+                    .map(|(t, w)| (t.as_str(), round(*w)))
+                    .collect(),
                 copy_groups: s
                     .groups
                     .iter()
@@ -1023,7 +1165,7 @@ pub fn write_stories(
             writeln!(w, "{}", summary_line(out))?;
             writeln!(
                 w,
-                "cosine ≥ {} · average linkage ≥ {} · window {} · {} copy clusters · {} candidate pairs → {} verified · {} merges refused by linkage",
+                "cosine ≥ {} · average linkage ≥ {} · window {} · {} copy clusters · {} candidate pairs → {} verified · merges refused: {} by linkage, {} by span",
                 config.threshold,
                 config.linkage,
                 config
@@ -1032,7 +1174,8 @@ pub fn write_stories(
                 s.copy_clusters,
                 s.candidate_pairs,
                 s.verified_pairs,
-                s.merges_refused
+                s.merges_refused,
+                s.merges_refused_span
             )?;
             for st in stories_out(out) {
                 writeln!(w)?;
@@ -1096,4 +1239,164 @@ pub fn write_pairs(w: &mut dyn Write, out: &StoryOutcome) -> io::Result<()> {
         writeln!(w)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(id: &str, date: &str, text: &str) -> Document {
+        Document {
+            id: id.into(),
+            source: Some(format!("s{id}")),
+            date: (!date.is_empty()).then(|| date.into()),
+            title: None,
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn date_days_counts_from_the_unix_epoch() {
+        assert_eq!(date_days("1970-01-01"), Some(0.0));
+        assert_eq!(date_days("2015-07-21"), Some(16_637.0));
+        assert_eq!(date_days("2000-03-01 12:00:00"), Some(11_017.5));
+        assert_eq!(date_days("2015-13-01"), None);
+        assert_eq!(date_days("25 يناير 2022"), None);
+    }
+
+    #[test]
+    fn title_and_lead_words_weigh_more_and_stopwords_nothing() {
+        let m = StoryModel::new(StoryConfig {
+            lead_words: 2,
+            ..StoryConfig::default()
+        });
+        let c = m.counts(Some("الرياض"), "جدة مكة الرياض في من على جدة");
+        let get = |w: &str| {
+            let h = xxh3_64(stem(&m.normalizer.normalize(w)).as_bytes());
+            c.0.iter().find(|x| x.0 == h).map_or(0, |x| x.1)
+        };
+        assert_eq!(get("الرياض"), 3 + 1); // title 3, past the lead 1
+        assert_eq!(get("جدة"), 2 + 1); // lead 2, later 1
+        assert_eq!(get("مكة"), 2);
+        assert_eq!(get("في"), 0);
+        assert_eq!(c.0.len(), 3);
+    }
+
+    #[test]
+    fn datelines_are_not_terms() {
+        let m = StoryModel::new(StoryConfig::default());
+        let a = m.counts(None, "الرياض - واس: افتتح الأمير المعرض");
+        let b = m.counts(None, "افتتح الأمير المعرض");
+        assert_eq!(
+            a.0.iter().map(|x| x.0).collect::<Vec<_>>(),
+            b.0.iter().map(|x| x.0).collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn candidates_share_a_top_term_inside_the_window() {
+        let v = |terms: &[u64]| {
+            let w = 1.0 / (terms.len() as f32).sqrt();
+            let mut t: Vec<(u64, f32)> = terms.iter().map(|&h| (h, w)).collect();
+            t.sort_by_key(|x| x.0);
+            TermVector(t)
+        };
+        let vectors = vec![v(&[1, 2]), v(&[1, 3]), v(&[1, 4]), v(&[5, 6]), v(&[1, 2])];
+        let days = vec![Some(0.0), Some(2.5), Some(10.0), Some(0.0), None];
+        let c = candidate_pairs(&vectors, &days, 2, Some(3.0));
+        // 0–1 inside 3 days, 0–2 and 1–2 outside; 3 shares nothing; the undated 4 pairs with all.
+        assert_eq!(c, vec![(0, 1), (0, 4), (1, 4), (2, 4)]);
+        let all = candidate_pairs(&vectors, &days, 2, None);
+        assert!(all.contains(&(0, 2)) && all.contains(&(1, 2)));
+        let scored = verify(&vectors, &all, 0.0);
+        for p in &scored {
+            assert_eq!(p.similarity, vectors[p.a].cosine(&vectors[p.b]));
+        }
+    }
+
+    const X: &str = "أعلنت وزارة الصحة تسجيل إصابات جديدة بفيروس كورونا في مدينة جدة وأكدت الوزارة أن المستشفيات مستعدة لاستقبال المصابين";
+    const Y: &str = "فاز فريق الهلال على النصر في مباراة الدوري على ملعب الملك فهد بهدفين وتصدر الهلال جدول الترتيب بعد المباراة";
+
+    fn bridged(linkage: f64) -> StoryOutcome {
+        let docs = vec![
+            doc("x1", "2015-07-21", X),
+            doc("x2", "2015-07-21", &format!("{X} في المنطقة")),
+            doc("x3", "2015-07-22", &format!("قالت {X}")),
+            // Half of each story: similar to both sides, a bridge for single linkage.
+            doc("bridge", "2015-07-21", &format!("{X} {Y}")),
+            doc("y1", "2015-07-21", Y),
+            doc("y2", "2015-07-22", &format!("{Y} أمس")),
+            doc("y3", "2015-07-22", &format!("وقد {Y}")),
+        ];
+        let mut e = StoryEngine::new(
+            dedup::Config {
+                threshold: 0.99,
+                ..dedup::Config::default()
+            },
+            StoryConfig {
+                linkage,
+                // Every shared term makes a candidate: this test is about linkage alone.
+                index_terms: 1000,
+                ..StoryConfig::default()
+            },
+            None,
+        );
+        e.run_documents(docs)
+    }
+
+    fn story_of(out: &StoryOutcome, id: &str) -> Option<usize> {
+        out.stories.iter().find_map(|s| {
+            s.groups
+                .iter()
+                .flat_map(|g| &g.members)
+                .any(|m| out.id(m.doc) == id)
+                .then_some(s.id)
+        })
+    }
+
+    #[test]
+    fn average_linkage_stops_a_bridge_from_joining_two_stories() {
+        let single = bridged(0.0);
+        assert_eq!(
+            single.stories.len(),
+            1,
+            "single linkage chains through the bridge"
+        );
+        let avg = bridged(StoryConfig::default().linkage);
+        assert!(avg.stats.merges_refused > 0);
+        assert_ne!(story_of(&avg, "x1"), story_of(&avg, "y1"));
+        assert_eq!(story_of(&avg, "x1"), story_of(&avg, "x3"));
+        assert_eq!(story_of(&avg, "y1"), story_of(&avg, "y3"));
+        for out in [&single, &avg] {
+            let s = &out.stats;
+            let skipped: usize = s.skipped.values().sum();
+            assert_eq!(s.in_stories + s.singletons + skipped, s.input_records);
+        }
+    }
+
+    #[test]
+    fn idf_tables_round_trip_and_wrong_tables_are_refused() {
+        let m = StoryModel::new(StoryConfig::default());
+        let docs = vec![
+            (Some("الرياض".to_string()), X.to_string()),
+            (None, Y.to_string()),
+            (Some("الرياض".to_string()), X.to_string()), // the same terms again: counted once
+        ];
+        let table = m.idf_table(&docs, 1);
+        assert_eq!(table.documents, 2);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("idf.json");
+        let p = path.to_str().unwrap();
+        std::fs::write(&path, serde_json::to_string(&table).unwrap()).unwrap();
+        let idf = Idf::load(p, NormalizeOptions::default()).unwrap();
+        assert_eq!(idf.documents, 2);
+        let h = |w: &str| xxh3_64(w.as_bytes());
+        assert_eq!(idf.df.get(&h("هلال")), Some(&1));
+        assert!(idf.weight(h("هلال")) < idf.weight(h("no such term")));
+        let err = Idf::load(p, NormalizeOptions::none()).unwrap_err();
+        assert!(err.contains("normalization"), "{err}");
+        std::fs::write(&path, "{\"format\": \"naql-idf-v0\"").unwrap();
+        let err = Idf::load(p, NormalizeOptions::default()).unwrap_err();
+        assert!(err.contains(p) && err.contains("line 1"), "{err}");
+    }
 }
