@@ -24,30 +24,44 @@ fn within(days: &[Option<f64>], a: usize, b: usize, w: f64) -> bool {
     }
 }
 
-/// Exact pairs (a < b) with cosine ≥ t inside the window, by prefix filtering.
+/// Exact pairs (a < b) with cosine ≥ t inside the window, by prefix filtering with the
+/// max-weight bound (Bayardo, Ma & Srikant 2007): each article indexes all its terms except a
+/// "suffix" whose possible contribution to any dot product, Σ x_t · max_y y_t, stays below t.
+/// A pair reaching t must then share a term in one side's indexed part.
 fn exact(vectors: &[TermVector], days: &[Option<f64>], t: f64, w: f64) -> Vec<(usize, usize)> {
-    let mut postings: HashMap<u64, Vec<usize>> = HashMap::new();
+    let mut maxw: HashMap<u64, f32> = HashMap::new();
+    for v in vectors {
+        for &(h, x) in &v.0 {
+            let m = maxw.entry(h).or_default();
+            *m = m.max(x);
+        }
+    }
+    let mut index: HashMap<u64, Vec<usize>> = HashMap::new();
     for (i, v) in vectors.iter().enumerate() {
-        for &(h, _) in &v.0 {
-            postings.entry(h).or_default().push(i);
+        let mut terms: Vec<(f64, u64)> =
+            v.0.iter()
+                .map(|&(h, x)| (x as f64 * maxw[&h] as f64, h))
+                .collect();
+        terms.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let mut bound = 0.0;
+        for (c, h) in terms {
+            bound += c;
+            if bound >= t * 0.999 {
+                index.entry(h).or_default().push(i);
+            }
         }
     }
     let mut out: Vec<(usize, usize)> = vectors
         .par_iter()
         .enumerate()
         .flat_map_iter(|(i, v)| {
-            let mut terms = v.0.clone();
-            terms.sort_by(|a, b| b.1.total_cmp(&a.1));
-            let mut rest: f64 = terms.iter().map(|x| (x.1 as f64).powi(2)).sum();
             let mut cands = Vec::new();
-            for (h, x) in terms {
-                if rest < t {
-                    break;
-                }
-                rest -= (x as f64).powi(2);
-                for &j in &postings[&h] {
-                    if j != i && within(days, i, j, w) {
-                        cands.push(j);
+            for (h, _) in &v.0 {
+                if let Some(list) = index.get(h) {
+                    for &j in list {
+                        if j != i && within(days, i, j, w) {
+                            cands.push(j);
+                        }
                     }
                 }
             }

@@ -117,7 +117,7 @@ struct RunArgs {
     #[arg(required = true)]
     inputs: Vec<String>,
     /// Jaccard similarity at which two reports count as copies (default 0.8); with --level
-    /// story, the cosine at which they tell the same story (default 0.25).
+    /// story, the cosine at which they tell the same story (default 0.2).
     #[arg(long)]
     threshold: Option<f64>,
     /// Words per shingle (3 finds rewritten wire copies that 5 misses; see BENCHMARKS.md).
@@ -303,7 +303,10 @@ impl RunArgs {
             cfg.linkage = l;
         }
         if !(story.window >= 0.0) {
-            return Err(format!("--window must be 0 or more days, got {}", story.window));
+            return Err(format!(
+                "--window must be 0 or more days, got {}",
+                story.window
+            ));
         }
         cfg.window_days = (!story.no_window).then_some(story.window);
         let idf = match &story.idf {
@@ -407,7 +410,9 @@ fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
         Command::Cluster(args) if args.story.level == Level::Story => {
             if args.format == Format::Csv {
-                return Err("--format csv is not available with --level story (use json or jsonl)".into());
+                return Err(
+                    "--format csv is not available with --level story (use json or jsonl)".into(),
+                );
             }
             let mut engine = args.run.story_engine(&args.story)?;
             let read = args.run.read_options();
@@ -454,7 +459,8 @@ fn run(cli: Cli) -> Result<(), String> {
                 skip_bad: args.skip_bad,
                 progress: None,
             };
-            let (docs, report) = naql::corpus::read_all(&args.inputs, &read).map_err(|e| e.to_string())?;
+            let (docs, report) =
+                naql::corpus::read_all(&args.inputs, &read).map_err(|e| e.to_string())?;
             let model = StoryModel::new(StoryConfig::default());
             let texts: Vec<(Option<String>, String)> =
                 docs.into_iter().map(|(d, _)| (d.title, d.text)).collect();

@@ -99,8 +99,8 @@ impl Default for StoryConfig {
             title_weight: 3,
             lead_weight: 2,
             lead_words: 40,
-            threshold: 0.35,
-            linkage: 0.35,
+            threshold: 0.2,
+            linkage: 0.2,
             window_days: Some(3.0),
             index_terms: 12,
             top_terms: 8,
@@ -134,7 +134,23 @@ impl TermVector {
     }
 }
 
+/// Sparse dot product, summed in term order (so every method gives the same value). A short
+/// vector against a long one (an article against a story's sum) searches instead of merging.
 fn dot(a: &[(u64, f32)], b: &[(u64, f32)]) -> f64 {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if short.len() * 16 < long.len() {
+        let (mut from, mut s) = (0, 0.0f64);
+        for &(t, x) in short {
+            match long[from..].binary_search_by_key(&t, |e| e.0) {
+                Ok(k) => {
+                    s += x as f64 * long[from + k].1 as f64;
+                    from += k + 1;
+                }
+                Err(k) => from += k,
+            }
+        }
+        return s;
+    }
     let (mut i, mut j, mut s) = (0, 0, 0.0f64);
     while i < a.len() && j < b.len() {
         match a[i].0.cmp(&b[j].0) {
@@ -451,18 +467,21 @@ impl StoryModel {
     }
 
     /// Maps term hashes back to stems by re-reading `texts` (for showing a story's terms).
+    /// Titles are read first: a story's terms are usually in them.
     fn names(&self, texts: &[(Option<&str>, &str)], wanted: &[u64]) -> HashMap<u64, String> {
         let mut out = HashMap::new();
-        for (title, text) in texts {
-            self.for_each_term(*title, text, |s, _| {
+        let titles = texts.iter().filter_map(|t| t.0).map(|t| (Some(t), ""));
+        let bodies = texts.iter().map(|t| (None, t.1));
+        for (title, text) in titles.chain(bodies) {
+            if out.len() == wanted.len() {
+                break;
+            }
+            self.for_each_term(title, text, |s, _| {
                 let h = xxh3_64(s.as_bytes());
                 if wanted.contains(&h) && !out.contains_key(&h) {
                     out.insert(h, s.to_owned());
                 }
             });
-            if out.len() == wanted.len() {
-                break;
-            }
         }
         out
     }
@@ -895,10 +914,11 @@ impl StoryEngine {
             if ra == rb {
                 continue;
             }
-            if groups.linkage(ra, rb) < config.linkage {
-                refused += 1;
-            } else if groups.span(ra, rb) > max_span {
+            // The span is checked first: it costs two comparisons, the linkage a dot product.
+            if groups.span(ra, rb) > max_span {
                 refused_span += 1;
+            } else if groups.linkage(ra, rb) < config.linkage {
+                refused += 1;
             } else {
                 groups.union(ra, rb);
             }

@@ -1,0 +1,255 @@
+//! `naql cluster --level story`, `naql pairs --level story` and `naql idf`, run as a user runs
+//! them, on the fixtures.
+
+use std::process::Command;
+
+use serde_json::Value;
+
+const SAMPLE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/fixtures/saudinewsnet-sample.jsonl"
+);
+const SEEDS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/seeds");
+
+fn naql(args: &[&str]) -> (String, String, i32) {
+    let out = Command::new(env!("CARGO_BIN_EXE_naql"))
+        .args(args)
+        .output()
+        .expect("run naql");
+    (
+        String::from_utf8(out.stdout).expect("UTF-8 stdout"),
+        String::from_utf8(out.stderr).expect("UTF-8 stderr"),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
+fn stories_json(args: &[&str]) -> Value {
+    let mut all = vec!["cluster", "--level", "story", "--format", "json", "-q"];
+    all.extend_from_slice(args);
+    let (out, err, code) = naql(&all);
+    assert_eq!(code, 0, "{err}");
+    serde_json::from_str(&out).expect("JSON output")
+}
+
+fn articles(story: &Value) -> Vec<&Value> {
+    story["copy_groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|g| g["articles"].as_array().unwrap())
+        .collect()
+}
+
+fn is_seed(id: &str) -> bool {
+    id.ends_with(".txt")
+}
+
+#[test]
+fn the_five_seeds_form_one_story_that_no_sample_article_joins() {
+    let v = stories_json(&[SEEDS, SAMPLE]);
+    let stories = v["stories"].as_array().unwrap();
+    let with_seeds: Vec<&Value> = stories
+        .iter()
+        .filter(|s| {
+            articles(s)
+                .iter()
+                .any(|a| is_seed(a["id"].as_str().unwrap()))
+        })
+        .collect();
+    assert_eq!(with_seeds.len(), 1, "the seeds are split");
+    let ids: Vec<&str> = articles(with_seeds[0])
+        .iter()
+        .map(|a| a["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 5, "{ids:?}");
+    assert!(ids.iter().all(|id| is_seed(id)), "{ids:?}");
+    // The terms that define it are the story's: Russia and NATO.
+    let terms: Vec<&str> = with_seeds[0]["terms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t[0].as_str().unwrap())
+        .collect();
+    assert!(
+        terms.contains(&"روسيا") && terms.contains(&"ناتو"),
+        "{terms:?}"
+    );
+    for a in articles(with_seeds[0]) {
+        let s = a["similarity"].as_f64().unwrap();
+        assert!(s > 0.3 && s <= 1.0, "{a}");
+    }
+}
+
+#[test]
+fn every_article_is_accounted_for_and_stories_nest_copy_clusters() {
+    let v = stories_json(&[SAMPLE]);
+    let s = &v["stats"];
+    let n = |k: &str| s[k].as_u64().unwrap();
+    let skipped: u64 = s["skipped"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|x| x.as_u64().unwrap())
+        .sum();
+    assert_eq!(n("input_records"), 316);
+    assert_eq!(n("in_stories") + n("singletons") + skipped, 316);
+    let stories = v["stories"].as_array().unwrap();
+    assert_eq!(stories.len() as u64, n("stories"));
+    let sizes: u64 = stories.iter().map(|s| s["size"].as_u64().unwrap()).sum();
+    assert_eq!(sizes, n("in_stories"));
+    // Copy-level clusters are never split between stories, and each story holds at least one
+    // copy cluster or two lone articles.
+    let copy = {
+        let (out, err, code) = naql(&["cluster", "--format", "json", "-q", SAMPLE]);
+        assert_eq!(code, 0, "{err}");
+        serde_json::from_str::<Value>(&out).unwrap()
+    };
+    for c in copy["clusters"].as_array().unwrap() {
+        let members: Vec<&str> = c["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["id"].as_str().unwrap())
+            .collect();
+        let holders: Vec<u64> = stories
+            .iter()
+            .filter(|s| {
+                articles(s)
+                    .iter()
+                    .any(|a| members.contains(&a["id"].as_str().unwrap()))
+            })
+            .map(|s| s["id"].as_u64().unwrap())
+            .collect();
+        assert_eq!(
+            holders.len(),
+            1,
+            "copy cluster {} split: {holders:?}",
+            c["id"]
+        );
+    }
+    for s in stories {
+        assert!(s["size"].as_u64().unwrap() >= 2);
+        assert!(s["first_date"].as_str().unwrap() <= s["last_date"].as_str().unwrap());
+    }
+}
+
+#[test]
+fn story_pairs_are_jsonl_and_output_does_not_depend_on_threads() {
+    let run = |threads: &str| {
+        let (out, err, code) = naql(&[
+            "--threads",
+            threads,
+            "pairs",
+            "--level",
+            "story",
+            "-q",
+            SAMPLE,
+        ]);
+        assert_eq!(code, 0, "{err}");
+        out
+    };
+    let one = run("1");
+    assert_eq!(one, run("2"));
+    let mut n = 0;
+    for line in one.lines() {
+        let p: Value = serde_json::from_str(line).unwrap();
+        let obj = p.as_object().unwrap();
+        assert_eq!(obj.len(), 3, "{line}");
+        let s = p["similarity"].as_f64().unwrap();
+        assert!((0.2..=1.0).contains(&s), "{line}");
+        assert_ne!(p["a"], p["b"]);
+        n += 1;
+    }
+    assert!(n > 50, "{n} pairs");
+    let cluster = |threads: &str| {
+        naql(&[
+            "--threads",
+            threads,
+            "cluster",
+            "--level",
+            "story",
+            "--format",
+            "jsonl",
+            "-q",
+            SAMPLE,
+        ])
+        .0
+    };
+    assert_eq!(cluster("1"), cluster("2"));
+}
+
+#[test]
+fn a_saved_idf_table_serves_a_small_batch() {
+    let dir = tempfile::tempdir().unwrap();
+    let table = dir.path().join("idf.json");
+    let t = table.to_str().unwrap();
+    let (_, err, code) = naql(&["idf", SAMPLE, "-o", t]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("IDF table of"), "{err}");
+    let saved: Value = serde_json::from_str(&std::fs::read_to_string(&table).unwrap()).unwrap();
+    assert_eq!(saved["format"], "naql-idf-v1");
+    assert_eq!(saved["stemmer"], "naql-light-stem-v1");
+    // Five articles alone cannot estimate document frequencies; with the table they can.
+    let v = stories_json(&["--idf", t, SEEDS]);
+    assert_eq!(v["idf"], "table");
+    assert_eq!(v["stats"]["stories"], 1);
+    assert_eq!(v["stats"]["in_stories"], 5);
+    let (out, _, code) = naql(&["pairs", "--level", "story", "--idf", t, "-q", SEEDS]);
+    assert_eq!(code, 0);
+    assert_eq!(out.lines().count(), 10, "all ten seed pairs:\n{out}");
+}
+
+#[test]
+fn bad_options_and_tables_fail_with_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, "{\"format\": \"naql-idf-v1\", \n oops").unwrap();
+    let b = bad.to_str().unwrap();
+    let (_, err, code) = naql(&["cluster", "--level", "story", "--idf", b, SEEDS]);
+    assert_eq!(code, 1);
+    assert!(err.contains(b) && err.contains("line 2"), "{err}");
+    let (_, err, code) = naql(&[
+        "cluster",
+        "--level",
+        "story",
+        "--idf",
+        "/no/such/file",
+        SEEDS,
+    ]);
+    assert_eq!(code, 1);
+    assert!(err.contains("/no/such/file"), "{err}");
+    let (_, err, code) = naql(&["cluster", "--level", "story", "--format", "csv", SEEDS]);
+    assert_eq!(code, 1);
+    assert!(err.contains("csv"), "{err}");
+    let (_, err, code) = naql(&["cluster", "--level", "story", "--threshold", "1.5", SEEDS]);
+    assert_eq!(code, 1);
+    assert!(err.contains("--threshold"), "{err}");
+    let (_, err, code) = naql(&["cluster", "--level", "story", "--window", "-1", SEEDS]);
+    assert_ne!(code, 0);
+    assert!(err.contains("window") || err.contains("-1"), "{err}");
+    let jsonl = dir.path().join("in.jsonl");
+    std::fs::write(
+        &jsonl,
+        "{\"id\": \"a\", \"text\": \"نص\"}\n{\"id\": \"b\", \"text\": \n",
+    )
+    .unwrap();
+    let j = jsonl.to_str().unwrap();
+    let (_, err, code) = naql(&["cluster", "--level", "story", j]);
+    assert_eq!(code, 1);
+    assert!(err.contains(&format!("{j}:2")), "{err}");
+}
+
+#[test]
+fn text_output_shows_the_hierarchy() {
+    let (out, err, code) = naql(&["cluster", "--level", "story", SAMPLE]);
+    assert_eq!(code, 0, "{err}");
+    let mut lines = out.lines();
+    let head = lines.next().unwrap();
+    assert!(head.starts_with("316 documents: "), "{head}");
+    assert!(out.contains("\nstory 1 · "), "{out}");
+    assert!(out.contains("  terms: "));
+    assert!(
+        out.contains("copies #"),
+        "copy clusters are shown inside stories"
+    );
+}
