@@ -38,29 +38,38 @@ const PREFIXES: [&str; 7] = ["وال", "بال", "كال", "فال", "لل", "ا
 /// Suffixes, longest first; ية and ة appear as يه and ه after normalization.
 const SUFFIXES: [&str; 8] = ["ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي"];
 
-fn is_arabic_letter(c: char) -> bool {
-    ('\u{0621}'..='\u{064A}').contains(&c)
-}
-
-/// Arabic letters are two bytes in UTF-8, so lengths in letters are half the byte lengths.
-fn letters(s: &str) -> usize {
-    s.len() / 2
-}
-
-/// The light stem of one normalized word (see the module docs for the rules).
+/// The stem of one normalized word (see the module docs for the rules).
 pub fn stem(word: &str) -> &str {
-    if word.is_empty() || !word.chars().all(is_arabic_letter) {
+    std::str::from_utf8(stem_bytes(word.as_bytes())).expect("affixes are whole letters")
+}
+
+/// True when `w` is made only of the Arabic letters ء … ي (U+0621–U+064A), which are the
+/// two-byte sequences D8 A1 … D9 8A in UTF-8.
+fn all_arabic_letters(w: &[u8]) -> bool {
+    w.len() % 2 == 0
+        && w.chunks_exact(2).all(|c| match c[0] {
+            0xD8 => (0xA1..=0xBF).contains(&c[1]),
+            0xD9 => (0x80..=0x8A).contains(&c[1]),
+            _ => false,
+        })
+}
+
+/// [`stem`] on UTF-8 bytes: the same rules, without re-validating the word.
+pub fn stem_bytes(word: &[u8]) -> &[u8] {
+    if word.is_empty() || !all_arabic_letters(word) {
         return word;
     }
+    // Every letter is two bytes, so lengths in letters are half the byte lengths.
+    let letters = |s: &[u8]| s.len() / 2;
     let mut w = word;
-    if let Some(p) = PREFIXES.iter().find(|p| w.starts_with(*p)) {
+    if let Some(p) = PREFIXES.iter().find(|p| w.starts_with(p.as_bytes())) {
         let rest = &w[p.len()..];
         let min = if *p == "و" { 3 } else { 2 };
         if letters(rest) >= min {
             w = rest;
         }
     }
-    if let Some(s) = SUFFIXES.iter().find(|s| w.ends_with(*s)) {
+    if let Some(s) = SUFFIXES.iter().find(|s| w.ends_with(s.as_bytes())) {
         let rest = &w[..w.len() - s.len()];
         if letters(rest) >= 2 {
             w = rest;
@@ -88,9 +97,13 @@ const STOPWORDS: &str = "
 وذلك كذلك لذلك هكذا بذلك أيضاً ضمن لدي أحد إحدى
 ";
 
-/// Word → no-op hasher: the keys are already XXH3 hashes.
+/// A no-op hasher for keys that already are XXH3 hashes (fast, and no random state: lookups
+/// only, no iteration order is ever observed).
 #[derive(Default)]
-struct Prehashed(u64);
+pub struct Prehashed(u64);
+
+/// A map keyed by XXH3 hashes.
+pub type HashedMap<V> = std::collections::HashMap<u64, V, BuildHasherDefault<Prehashed>>;
 
 impl Hasher for Prehashed {
     fn finish(&self) -> u64 {
@@ -105,26 +118,36 @@ impl Hasher for Prehashed {
 }
 
 /// The XXH3-64 hashes of the normalized stopwords (lookups only: no order is ever observed).
-pub struct Stopwords(HashSet<u64, BuildHasherDefault<Prehashed>>);
+pub struct Stopwords {
+    hashes: HashSet<u64, BuildHasherDefault<Prehashed>>,
+    /// The longest stopword in bytes: longer words need no proclitic check.
+    max_len: usize,
+}
 
 impl Stopwords {
     /// The list above, normalized with `normalizer`.
     pub fn new(normalizer: &Normalizer) -> Stopwords {
-        let mut set = HashSet::default();
+        let mut hashes = HashSet::default();
+        let mut max_len = 0;
         normalizer.for_each_token(STOPWORDS, |t, _| {
-            set.insert(xxh3_64(t.as_bytes()));
+            hashes.insert(xxh3_64(t.as_bytes()));
+            max_len = max_len.max(t.len());
         });
-        Stopwords(set)
+        Stopwords { hashes, max_len }
     }
 
     /// True for a stopword, or و/ف/ب/ل followed by one. `hash` is XXH3-64 of `word`.
     #[inline]
-    pub fn contains(&self, word: &str, hash: u64) -> bool {
-        if self.0.contains(&hash) {
+    pub fn contains(&self, word: &[u8], hash: u64) -> bool {
+        if self.hashes.contains(&hash) {
             return true;
         }
-        let proclitic = ["و", "ف", "ب", "ل"].iter().any(|p| word.starts_with(p));
-        proclitic && word.len() > 2 && self.0.contains(&xxh3_64(&word.as_bytes()[2..]))
+        // و ف ب ل are D9 88, D9 81, D8 A8, D9 84 in UTF-8.
+        let proclitic = matches!(word, [0xD9, 0x88 | 0x81 | 0x84, ..] | [0xD8, 0xA8, ..]);
+        proclitic
+            && word.len() > 2
+            && word.len() <= self.max_len + 2
+            && self.hashes.contains(&xxh3_64(&word[2..]))
     }
 }
 
@@ -132,7 +155,7 @@ impl Stopwords {
 pub fn is_stopword(word: &str) -> bool {
     static S: OnceLock<Stopwords> = OnceLock::new();
     S.get_or_init(|| Stopwords::new(crate::text::default_normalizer()))
-        .contains(word, xxh3_64(word.as_bytes()))
+        .contains(word.as_bytes(), xxh3_64(word.as_bytes()))
 }
 
 #[cfg(test)]

@@ -58,7 +58,7 @@ use xxhash_rust::xxh3::xxh3_64;
 
 use crate::corpus::{self, BadRecord, Document, Item, Origin, ReadError, ReadOptions};
 use crate::dedup::{self, Engine, Outcome};
-use crate::stem::{STEMMER, Stopwords, stem};
+use crate::stem::{HashedMap, STEMMER, Stopwords, stem_bytes};
 use crate::text::{NormalizeOptions, Normalizer};
 
 /// The format name and version of a saved IDF table.
@@ -204,7 +204,7 @@ impl TermCounts {
 pub struct Idf {
     pub documents: u64,
     /// Keyed by XXH3-64 of the stem's UTF-8 bytes.
-    df: HashMap<u64, u32>,
+    df: HashedMap<u32>,
 }
 
 /// The persisted form of an [`Idf`] (JSON): terms as stems, sorted, so the bytes are stable.
@@ -232,10 +232,10 @@ impl Idf {
 
     /// Document frequencies of `articles`, each distinct set of counts counted once.
     pub fn from_counts(articles: &[&TermCounts]) -> Idf {
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = HashedMap::default();
         let distinct: Vec<&TermCounts> = articles
             .iter()
-            .filter(|c| !c.0.is_empty() && seen.insert(c.key()))
+            .filter(|c| !c.0.is_empty() && seen.insert(c.key(), ()).is_none())
             .copied()
             .collect();
         // Sorting all term occurrences and counting runs is several times faster than
@@ -245,7 +245,7 @@ impl Idf {
             .flat_map_iter(|c| c.0.iter().map(|x| x.0))
             .collect();
         terms.par_sort_unstable();
-        let mut df = HashMap::new();
+        let mut df = HashedMap::default();
         let mut s = 0;
         while s < terms.len() {
             let e = s + terms[s..].iter().take_while(|&&t| t == terms[s]).count();
@@ -330,35 +330,47 @@ impl StoryModel {
     /// Calls `f(stem, weight)` for every content word of an article, in order: the title's
     /// words weigh `title_weight`, the lead's `lead_weight`, the rest 1.
     pub fn for_each_term(&self, title: Option<&str>, text: &str, mut f: impl FnMut(&str, u32)) {
+        self.for_each_term_bytes(title, text, |t, w| {
+            f(std::str::from_utf8(t).expect("stems are cut at letters"), w)
+        })
+    }
+
+    /// [`StoryModel::for_each_term`] with terms as UTF-8 bytes: the hot path, which never
+    /// re-validates a token.
+    pub fn for_each_term_bytes(
+        &self,
+        title: Option<&str>,
+        text: &str,
+        mut f: impl FnMut(&[u8], u32),
+    ) {
         let (stemming, bigrams) = (self.config.stem, self.config.bigrams);
         // The previous content word, for bigrams; a stopword in between breaks the pair.
-        let mut prev = String::new();
-        let mut pair = String::new();
-        let mut emit = |word: &str, weight: u32| -> bool {
-            let h = xxh3_64(word.as_bytes());
-            if word.len() < 2 || self.stopwords.contains(word, h) {
+        let mut prev: Vec<u8> = Vec::new();
+        let mut pair: Vec<u8> = Vec::new();
+        let mut emit = |word: &[u8], weight: u32| -> bool {
+            if word.len() < 2 || self.stopwords.contains(word, xxh3_64(word)) {
                 prev.clear();
                 return false;
             }
-            let s = if stemming { stem(word) } else { word };
+            let s = if stemming { stem_bytes(word) } else { word };
             f(s, weight);
             if bigrams {
                 if !prev.is_empty() {
                     pair.clear();
-                    pair.push_str(&prev);
-                    pair.push(' ');
-                    pair.push_str(s);
+                    pair.extend_from_slice(&prev);
+                    pair.push(b' ');
+                    pair.extend_from_slice(s);
                     f(&pair, weight);
                 }
                 prev.clear();
-                prev.push_str(s);
+                prev.extend_from_slice(s);
             }
             true
         };
         if let Some(t) = title {
             self.normalizer
-                .for_each_token(t, |w, _| _ = emit(w, self.config.title_weight));
-            emit("", 0);
+                .for_each_token_bytes(t, |w, _| _ = emit(w, self.config.title_weight));
+            emit(b"", 0);
         }
         let mut body = text;
         let first = text.lines().find(|l| l.chars().any(char::is_alphanumeric));
@@ -371,7 +383,7 @@ impl StoryModel {
         }
         let mut seen = 0usize;
         let (lead, lead_words) = (self.config.lead_weight, self.config.lead_words);
-        self.normalizer.for_each_token(body, |w, _| {
+        self.normalizer.for_each_token_bytes(body, |w, _| {
             let weight = if seen < lead_words { lead } else { 1 };
             seen += emit(w, weight) as usize;
         });
@@ -380,7 +392,7 @@ impl StoryModel {
     /// The weighted term counts of an article.
     pub fn counts(&self, title: Option<&str>, text: &str) -> TermCounts {
         let mut v: Vec<(u64, u32)> = Vec::with_capacity(text.len() / 12);
-        self.for_each_term(title, text, |s, w| v.push((xxh3_64(s.as_bytes()), w)));
+        self.for_each_term_bytes(title, text, |s, w| v.push((xxh3_64(s), w)));
         v.sort_unstable_by_key(|&(h, _)| h);
         let mut out: Vec<(u64, u32)> = Vec::with_capacity(v.len());
         for (h, w) in v {
@@ -664,16 +676,17 @@ pub fn verify(
         .collect();
     hashes.par_sort_unstable();
     hashes.dedup();
+    let rank: HashedMap<u32> = hashes
+        .iter()
+        .enumerate()
+        .map(|(r, &h)| (h, r as u32))
+        .collect();
     let ranked: Vec<Vec<(u32, f32)>> = vectors
         .par_iter()
-        .map(|v| {
-            v.0.iter()
-                .map(|&(h, w)| (hashes.binary_search(&h).expect("indexed") as u32, w))
-                .collect()
-        })
+        .map(|v| v.0.iter().map(|&(h, w)| (rank[&h], w)).collect())
         .collect();
     let vocabulary = hashes.len();
-    drop(hashes);
+    drop(rank);
     // Runs of candidates with the same `a` (the list is sorted).
     let mut runs: Vec<&[(usize, usize)]> = Vec::new();
     let mut s = 0;
@@ -716,16 +729,18 @@ pub fn verify(
 
 /// Union-find over groups that keeps each group's size and the sum of its unit vectors, so
 /// the average pairwise cosine of two groups is `sum_a · sum_b / (n_a · n_b)`.
-struct Groups {
+struct Groups<'a> {
     parent: Vec<usize>,
     size: Vec<usize>,
+    /// The sum of a group's unit vectors; empty for a lone article (its vector is the sum).
     sum: Vec<Vec<(u64, f32)>>,
+    vectors: &'a [TermVector],
     /// Earliest and latest date of each group (infinite when it has none).
     first: Vec<f64>,
     last: Vec<f64>,
 }
 
-impl Groups {
+impl Groups<'_> {
     fn find(&mut self, mut x: usize) -> usize {
         while self.parent[x] != x {
             self.parent[x] = self.parent[self.parent[x]];
@@ -745,19 +760,28 @@ impl Groups {
         }
     }
 
+    fn sum(&self, root: usize) -> &[(u64, f32)] {
+        if self.size[root] == 1 {
+            &self.vectors[root].0
+        } else {
+            &self.sum[root]
+        }
+    }
+
     fn linkage(&self, a: usize, b: usize) -> f64 {
-        dot(&self.sum[a], &self.sum[b]) / (self.size[a] * self.size[b]) as f64
+        dot(self.sum(a), self.sum(b)) / (self.size[a] * self.size[b]) as f64
     }
 
     /// Merges two roots; the smaller index stays the root (determinism).
     fn union(&mut self, a: usize, b: usize) {
         let (lo, hi) = if a < b { (a, b) } else { (b, a) };
         self.parent[hi] = lo;
+        let merged = add(self.sum(lo), self.sum(hi));
+        self.sum[lo] = merged;
+        self.sum[hi] = Vec::new();
         self.size[lo] += self.size[hi];
         self.first[lo] = self.first[lo].min(self.first[hi]);
         self.last[lo] = self.last[lo].max(self.last[hi]);
-        let hs = std::mem::take(&mut self.sum[hi]);
-        self.sum[lo] = add(&self.sum[lo], &hs);
     }
 }
 
@@ -864,7 +888,18 @@ impl StoryEngine {
         }
         let model = &self.model;
         let config = &model.config;
-        let vectors: Vec<TermVector> = sdocs.par_iter().map(|d| model.weigh(&d.counts)).collect();
+        // An article with no text (only a title) is skipped as "empty text" at both levels.
+        let vectors: Vec<TermVector> = sdocs
+            .par_iter()
+            .zip(&copy.docs)
+            .map(|(d, c)| {
+                if c.kept_len == 0 {
+                    TermVector::default()
+                } else {
+                    model.weigh(&d.counts)
+                }
+            })
+            .collect();
         let days: Vec<Option<f64>> = sdocs.iter().map(|d| d.days).collect();
         lap("weigh");
 
@@ -885,7 +920,8 @@ impl StoryEngine {
         let mut groups = Groups {
             parent: (0..n).collect(),
             size: vec![1; n],
-            sum: vectors.iter().map(|v| v.0.clone()).collect(),
+            sum: vec![Vec::new(); n],
+            vectors: &vectors,
             first: days.iter().map(|d| d.unwrap_or(f64::INFINITY)).collect(),
             last: days
                 .iter()
@@ -908,6 +944,7 @@ impl StoryEngine {
                 .then((x.a, x.b).cmp(&(y.a, y.b)))
         });
         let (mut refused, mut refused_span) = (0, 0);
+        let mut refusals: HashMap<(usize, usize), (usize, usize)> = HashMap::new();
         let max_span = config.window_days.unwrap_or(f64::INFINITY);
         for p in order {
             let (ra, rb) = (groups.find(p.a), groups.find(p.b));
@@ -915,9 +952,16 @@ impl StoryEngine {
                 continue;
             }
             // The span is checked first: it costs two comparisons, the linkage a dot product.
+            // Groups only grow, so a refusal stands until either group changes size: it is
+            // remembered with the sizes it was made at.
+            let key = (ra.min(rb), ra.max(rb));
+            let sizes = (groups.size[key.0], groups.size[key.1]);
             if groups.span(ra, rb) > max_span {
                 refused_span += 1;
+            } else if refusals.get(&key) == Some(&sizes) {
+                refused += 1;
             } else if groups.linkage(ra, rb) < config.linkage {
+                refusals.insert(key, sizes);
                 refused += 1;
             } else {
                 groups.union(ra, rb);
@@ -942,7 +986,7 @@ impl StoryEngine {
             .par_iter()
             .map(|(root, members)| {
                 let size = members.len();
-                let centre = &groups.sum[*root];
+                let centre = groups.sum(*root);
                 let norm = centre
                     .iter()
                     .map(|x| x.1 as f64 * x.1 as f64)
@@ -974,7 +1018,7 @@ impl StoryEngine {
                 groups_out.sort_by(|a, b| {
                     date_order(a.members[0].doc).cmp(&date_order(b.members[0].doc))
                 });
-                let top = TermVector(centre.clone()).top(config.top_terms);
+                let top = TermVector(centre.to_vec()).top(config.top_terms);
                 let texts: Vec<(Option<&str>, &str)> = members
                     .iter()
                     .map(|&m| (sdocs[m].title.as_deref(), sdocs[m].text.as_str()))
