@@ -1308,6 +1308,7 @@ pub fn write_pairs(w: &mut dyn Write, out: &StoryOutcome) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::stem::stem;
 
     fn doc(id: &str, date: &str, text: &str) -> Document {
         Document {
