@@ -98,7 +98,7 @@ fn pminhash(v: &TermVector, m: usize) -> Vec<u64> {
             if x >= max {
                 break;
             }
-            let k = ((fmix64(state) >> 32) * m as u64 >> 32) as usize;
+            let k = (((fmix64(state) >> 32) * m as u64) >> 32) as usize;
             if x < h[k] {
                 let was_max = h[k] == max;
                 h[k] = x;

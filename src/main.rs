@@ -302,7 +302,7 @@ impl RunArgs {
             }
             cfg.linkage = l;
         }
-        if !(story.window >= 0.0) {
+        if story.window.is_nan() || story.window < 0.0 {
             return Err(format!(
                 "--window must be 0 or more days, got {}",
                 story.window

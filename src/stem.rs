@@ -46,7 +46,7 @@ pub fn stem(word: &str) -> &str {
 /// True when `w` is made only of the Arabic letters ء … ي (U+0621–U+064A), which are the
 /// two-byte sequences D8 A1 … D9 8A in UTF-8.
 fn all_arabic_letters(w: &[u8]) -> bool {
-    w.len() % 2 == 0
+    w.len().is_multiple_of(2)
         && w.chunks_exact(2).all(|c| match c[0] {
             0xD8 => (0xA1..=0xBF).contains(&c[1]),
             0xD9 => (0x80..=0x8A).contains(&c[1]),

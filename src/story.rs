@@ -193,7 +193,7 @@ pub struct TermCounts(pub Vec<(u64, u32)>);
 impl TermCounts {
     /// A hash of the counts: equal for articles with the same terms (counted once in df).
     fn key(&self) -> u64 {
-        self.0.iter().fold(0x7374_6f72_79, |h, &(t, c)| {
+        self.0.iter().fold(0x0073_746f_7279, |h, &(t, c)| {
             crate::sketch::fmix64(h.rotate_left(17) ^ t ^ (c as u64).wrapping_mul(0x9E37))
         })
     }
