@@ -78,13 +78,15 @@ struct StoryArgs {
     /// copy: reports that copy one another; story: reports of the same story (see README).
     #[arg(long, value_enum, default_value_t = Level::Copy)]
     level: Level,
-    /// Story level: candidate pairs are at most this many days apart (articles with dates).
+    /// Story level: candidate pairs are at most this many days apart, and a story spans at most
+    /// this many days (articles with dates; undated ones pair with any date).
     #[arg(long, default_value_t = 3.0, value_name = "DAYS")]
     window: f64,
     /// Story level: no date window.
     #[arg(long)]
     no_window: bool,
-    /// Story level: average similarity two groups need to merge (0: single linkage).
+    /// Story level: average similarity two groups need to merge (default: the threshold;
+    /// 0: single linkage, which lets chains of similar articles join unrelated stories).
     #[arg(long)]
     linkage: Option<f64>,
     /// Story level: document frequencies from this table (`naql idf`) instead of the input;
@@ -296,6 +298,8 @@ impl RunArgs {
             }
             cfg.threshold = t;
         }
+        // A group must be, on average, as similar as a pair that counts.
+        cfg.linkage = cfg.threshold;
         if let Some(l) = story.linkage {
             if !(0.0..=1.0).contains(&l) {
                 return Err(format!("--linkage must be in [0, 1], got {l}"));
