@@ -62,14 +62,27 @@ pub fn stem_bytes(word: &[u8]) -> &[u8] {
     // Every letter is two bytes, so lengths in letters are half the byte lengths.
     let letters = |s: &[u8]| s.len() / 2;
     let mut w = word;
-    if let Some(p) = PREFIXES.iter().find(|p| w.starts_with(p.as_bytes())) {
+    // Every prefix starts with و ب ك ف ل or ا (D9 88, D8 A8, D9 83, D9 81, D9 84, D8 A7); most
+    // words start with none of them, so the list is searched only after this cheap test.
+    let may_prefix = matches!(w, [0xD9, 0x88 | 0x83 | 0x81 | 0x84, ..] | [0xD8, 0xA8 | 0xA7, ..]);
+    if let Some(p) = PREFIXES
+        .iter()
+        .filter(|_| may_prefix)
+        .find(|p| w.starts_with(p.as_bytes()))
+    {
         let rest = &w[p.len()..];
         let min = if *p == "و" { 3 } else { 2 };
         if letters(rest) >= min {
             w = rest;
         }
     }
-    if let Some(s) = SUFFIXES.iter().find(|s| w.ends_with(s.as_bytes())) {
+    // Every suffix ends in ا ن ت ه or ي (D8 A7, D9 86, D8 AA, D9 87, D9 8A).
+    let may_suffix = matches!(w, [.., 0xD8, 0xA7 | 0xAA] | [.., 0xD9, 0x86 | 0x87 | 0x8A]);
+    if let Some(s) = SUFFIXES
+        .iter()
+        .filter(|_| may_suffix)
+        .find(|s| w.ends_with(s.as_bytes()))
+    {
         let rest = &w[..w.len() - s.len()];
         if letters(rest) >= 2 {
             w = rest;

@@ -186,6 +186,17 @@ fn add(a: &[(u64, f32)], b: &[(u64, f32)]) -> Vec<(u64, f32)> {
     out
 }
 
+/// `1 + ln c`, from a table for the small counts that make up nearly all terms.
+#[inline]
+fn log_tf(c: u32) -> f32 {
+    static TABLE: std::sync::OnceLock<[f32; 64]> = std::sync::OnceLock::new();
+    let t = TABLE.get_or_init(|| std::array::from_fn(|i| 1.0 + (i.max(1) as f32).ln()));
+    match t.get(c as usize) {
+        Some(&v) => v,
+        None => 1.0 + (c as f32).ln(),
+    }
+}
+
 /// Raw term counts of one article: `(term hash, weighted count)` sorted by hash.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TermCounts(pub Vec<(u64, u32)>);
@@ -409,7 +420,7 @@ impl StoryModel {
         let mut v: Vec<(u64, f32)> = counts
             .0
             .iter()
-            .map(|&(t, c)| (t, (1.0 + (c as f32).ln()) * self.idf.weight(t)))
+            .map(|&(t, c)| (t, log_tf(c) * self.idf.weight(t)))
             .collect();
         let norm = v
             .iter()
