@@ -279,6 +279,12 @@ impl Engine {
         }
     }
 
+    /// Exact overlap of two prepared documents' shingle sets (no boilerplate removal).
+    pub fn overlap(&self, a: &Prepared, b: &Prepared) -> Overlap {
+        let signer = &self.config.signer;
+        Overlap::of(&signer.shingle_set(&a.units), &signer.shingle_set(&b.units))
+    }
+
     /// Reads the inputs and runs every stage.
     pub fn run_inputs(&self, inputs: &[String], read: &ReadOptions) -> Result<Outcome, ReadError> {
         let start = Instant::now();

@@ -59,6 +59,7 @@
 //! shingles and signs, [`dedup`] finds and verifies pairs and clusters them, [`report`] renders.
 //! [`sentences`] splits text into sentences with spans, for side-by-side comparison.
 
+pub mod compare;
 pub mod corpus;
 pub mod dedup;
 pub mod report;
