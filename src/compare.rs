@@ -68,12 +68,14 @@ pub enum Op {
     Replace,
 }
 
-/// One word-level edit inside a paired row; spans are byte ranges of the original texts.
+/// One word-level edit inside a paired row; spans are byte ranges of the original texts. The
+/// side an edit does not touch gets an empty range at the place it happens (where an inserted
+/// word would go in A, where a deleted word was missed in B).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Edit {
     pub op: Op,
-    pub a: Option<Range<usize>>,
-    pub b: Option<Range<usize>>,
+    pub a: Range<usize>,
+    pub b: Range<usize>,
     /// For [`Op::Equal`]: the words match after normalization but are spelled differently.
     pub spelling: bool,
 }
@@ -146,8 +148,12 @@ pub struct Comparison {
 pub struct Options {
     /// Weighted stem overlap (Dice) at which two sentences count as telling the same thing.
     pub min_score: f64,
-    /// How much a merge (1:2, 2:1) must gain over the single pair to be taken.
-    pub merge_gain: f64,
+    /// Weaker sentence pairs (down to this overlap) are tried as seeds of larger matches.
+    pub seed_score: f64,
+    /// How much each sentence added to a pair (1:2, 2:1, and on) must raise the overlap.
+    pub grow_gain: f64,
+    /// Most sentences on one side of a pair.
+    pub max_group: usize,
     /// Paired rows over this many tokens (both sides) get no word diff: they are shown as one
     /// replacement, which bounds time on pathological input (a 50 MB text with no full stop).
     pub max_diff_tokens: usize,
@@ -160,7 +166,9 @@ impl Default for Options {
     fn default() -> Self {
         Options {
             min_score: 0.35,
-            merge_gain: 0.05,
+            seed_score: 0.05,
+            grow_gain: 0.001,
+            max_group: 64,
             max_diff_tokens: 20_000,
             max_postings: 200,
         }
@@ -319,16 +327,21 @@ impl Comparer {
                         continue;
                     }
                     seen[j] = i;
+                    // One shared word is chance, however short the sentences.
+                    if shared_count(&s.stems, &sb[j].stems) < 2 {
+                        continue;
+                    }
                     let score = w.dice(&s.stems, &sb[j].stems);
-                    if score >= self.options.min_score {
+                    if score >= self.options.seed_score {
                         scored.push((score, i, j));
                     }
                 }
             }
         }
         scored.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
+        let min = self.options.min_score;
         let first_new = groups.len();
-        for (score, i, j) in scored {
+        for &(score, i, j) in scored.iter().filter(|c| c.0 >= min) {
             if !used_a[i] && !used_b[j] {
                 used_a[i] = true;
                 used_b[j] = true;
@@ -339,45 +352,94 @@ impl Comparer {
                 });
             }
         }
-
-        // Merges: a free neighbour joins when the union tells more of the same.
         for g in &mut groups[first_new..] {
-            let (i, j) = (g.a.start, g.b.start);
-            let mut best: Option<(f64, Range<usize>, Range<usize>)> = None;
-            let mut consider = |a: Range<usize>, b: Range<usize>| {
-                let sa_stems = union(sa, &a);
-                let sb_stems = union(sb, &b);
-                let score = w.dice(&sa_stems, &sb_stems);
-                if score >= g.score + self.options.merge_gain
-                    && best.as_ref().is_none_or(|(s, _, _)| score > *s)
-                {
-                    best = Some((score, a, b));
-                }
+            self.grow(
+                g,
+                &mut used_a,
+                &mut used_b,
+                sa,
+                sb,
+                w,
+                self.options.grow_gain,
+            );
+        }
+        // Weaker pairs may be the seed of a larger match: a passage whose words were shuffled
+        // across sentence ends, or one outlet's long sentence holding three of the other's.
+        for &(score, i, j) in scored.iter().filter(|c| c.0 < min) {
+            if used_a[i] || used_b[j] {
+                continue;
+            }
+            used_a[i] = true;
+            used_b[j] = true;
+            let mut g = Group {
+                a: i..i + 1,
+                b: j..j + 1,
+                score,
             };
-            if j + 1 < sb.len() && !used_b[j + 1] {
-                consider(i..i + 1, j..j + 2);
-            }
-            if j > 0 && !used_b[j - 1] {
-                consider(i..i + 1, j - 1..j + 1);
-            }
-            if i + 1 < sa.len() && !used_a[i + 1] {
-                consider(i..i + 2, j..j + 1);
-            }
-            if i > 0 && !used_a[i - 1] {
-                consider(i - 1..i + 1, j..j + 1);
-            }
-            if let Some((score, a, b)) = best {
-                for k in a.clone() {
-                    used_a[k] = true;
-                }
-                for k in b.clone() {
-                    used_b[k] = true;
-                }
-                *g = Group { a, b, score };
+            // Any gain will do here: the group only counts if it ends at `min_score`.
+            self.grow(&mut g, &mut used_a, &mut used_b, sa, sb, w, 1e-3);
+            if g.score >= min {
+                groups.push(g);
+            } else {
+                used_a[g.a].fill(false);
+                used_b[g.b].fill(false);
             }
         }
         groups.sort_by_key(|g| g.a.start);
         groups
+    }
+
+    /// Extends a group by free neighbouring sentences, one at a time, while the union of the
+    /// two sides overlaps better by at least `gain`.
+    #[allow(clippy::too_many_arguments)]
+    fn grow(
+        &self,
+        g: &mut Group,
+        used_a: &mut [bool],
+        used_b: &mut [bool],
+        sa: &[Sent],
+        sb: &[Sent],
+        w: &Weights,
+        gain: f64,
+    ) {
+        let max = self.options.max_group;
+        loop {
+            let mut best: Option<(f64, Range<usize>, Range<usize>)> = None;
+            let (a, b) = (g.a.clone(), g.b.clone());
+            let mut tries = Vec::with_capacity(4);
+            if a.len() < max {
+                if a.start > 0 && !used_a[a.start - 1] {
+                    tries.push((a.start - 1..a.end, b.clone()));
+                }
+                if a.end < sa.len() && !used_a[a.end] {
+                    tries.push((a.start..a.end + 1, b.clone()));
+                }
+            }
+            if b.len() < max {
+                if b.start > 0 && !used_b[b.start - 1] {
+                    tries.push((a.clone(), b.start - 1..b.end));
+                }
+                if b.end < sb.len() && !used_b[b.end] {
+                    tries.push((a.clone(), b.start..b.end + 1));
+                }
+            }
+            for (ta, tb) in tries {
+                let score = w.dice(&union(sa, &ta), &union(sb, &tb));
+                if score >= g.score + gain && best.as_ref().is_none_or(|(s, _, _)| score > *s) {
+                    best = Some((score, ta, tb));
+                }
+            }
+            let Some((score, ta, tb)) = best else {
+                return;
+            };
+            used_a[ta.clone()].fill(true);
+            used_b[tb.clone()].fill(true);
+            *g = Group {
+                a: ta,
+                b: tb,
+                score,
+            };
+        }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -539,6 +601,22 @@ impl Comparer {
     }
 }
 
+fn shared_count(x: &[u64], y: &[u64]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < x.len() && j < y.len() {
+        match x[i].cmp(&y[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
+}
+
 fn union(sents: &[Sent], r: &Range<usize>) -> Vec<u64> {
     let mut v: Vec<u64> = sents[r.clone()]
         .iter()
@@ -647,9 +725,16 @@ fn backbone(groups: &[Group], sa: &[Sent], sb: &[Sent]) -> Vec<bool> {
 
 /// Step 5: word edits between the tokens of two paired sentence runs.
 fn word_edits(a: &str, b: &str, ta: &[&Tok], tb: &[&Tok], max_tokens: usize) -> Vec<Edit> {
-    let span = |toks: &[&Tok]| -> Option<Range<usize>> {
-        Some(toks.first()?.span.start..toks.last()?.span.end)
-    };
+    // Byte range of tokens `k..k + len` of a side; an empty range at the gap when `len` is 0.
+    fn span(toks: &[&Tok], k: usize, len: usize) -> Range<usize> {
+        if len > 0 {
+            toks[k].span.start..toks[k + len - 1].span.end
+        } else if k > 0 {
+            toks[k - 1].span.end..toks[k - 1].span.end
+        } else {
+            toks.first().map_or(0..0, |t| t.span.start..t.span.start)
+        }
+    }
     let same = ta.len() == tb.len() && ta.iter().zip(tb).all(|(x, y)| x.norm == y.norm);
     let ops = if same {
         vec![DiffOp::Equal {
@@ -693,26 +778,30 @@ fn word_edits(a: &str, b: &str, ta: &[&Tok], tb: &[&Tok], max_tokens: usize) -> 
                     }
                     edits.push(Edit {
                         op: Op::Equal,
-                        a: span(&ta[old_index + start..old_index + k]),
-                        b: span(&tb[new_index + start..new_index + k]),
+                        a: span(ta, old_index + start, k - start),
+                        b: span(tb, new_index + start, k - start),
                         spelling: true,
                     });
                 }
             }
             DiffOp::Delete {
-                old_index, old_len, ..
+                old_index,
+                old_len,
+                new_index,
             } => edits.push(Edit {
                 op: Op::Delete,
-                a: span(&ta[old_index..old_index + old_len]),
-                b: None,
+                a: span(ta, old_index, old_len),
+                b: span(tb, new_index, 0),
                 spelling: false,
             }),
             DiffOp::Insert {
-                new_index, new_len, ..
+                old_index,
+                new_index,
+                new_len,
             } => edits.push(Edit {
                 op: Op::Insert,
-                a: None,
-                b: span(&tb[new_index..new_index + new_len]),
+                a: span(ta, old_index, 0),
+                b: span(tb, new_index, new_len),
                 spelling: false,
             }),
             DiffOp::Replace {
@@ -722,8 +811,8 @@ fn word_edits(a: &str, b: &str, ta: &[&Tok], tb: &[&Tok], max_tokens: usize) -> 
                 new_len,
             } => edits.push(Edit {
                 op: Op::Replace,
-                a: span(&ta[old_index..old_index + old_len]),
-                b: span(&tb[new_index..new_index + new_len]),
+                a: span(ta, old_index, old_len),
+                b: span(tb, new_index, new_len),
                 spelling: false,
             }),
         }
@@ -896,8 +985,8 @@ mod tests {
         );
         let changed = &c.rows[0];
         let e = changed.edits.iter().find(|e| e.op == Op::Replace).unwrap();
-        assert_eq!(&a[e.a.clone().unwrap()], "شمال");
-        assert_eq!(&b[e.b.clone().unwrap()], "جنوب");
+        assert_eq!(&a[e.a.clone()], "شمال");
+        assert_eq!(&b[e.b.clone()], "جنوب");
     }
 
     #[test]

@@ -66,3 +66,4 @@ pub mod report;
 pub mod sentences;
 pub mod sketch;
 pub mod text;
+pub mod view;
