@@ -406,21 +406,26 @@ impl Comparer {
         loop {
             let mut best: Option<(f64, Range<usize>, Range<usize>)> = None;
             let (a, b) = (g.a.clone(), g.b.clone());
-            let mut tries = Vec::with_capacity(4);
-            if a.len() < max {
-                if a.start > 0 && !used_a[a.start - 1] {
-                    tries.push((a.start - 1..a.end, b.clone()));
+            // Each side may stay, or take its free neighbour before or after; both sides at once
+            // too, since a passage may only match better once both have grown.
+            let side = |r: &Range<usize>, used: &[bool], len: usize| {
+                let mut v = vec![r.clone()];
+                if r.len() < max {
+                    if r.start > 0 && !used[r.start - 1] {
+                        v.push(r.start - 1..r.end);
+                    }
+                    if r.end < len && !used[r.end] {
+                        v.push(r.start..r.end + 1);
+                    }
                 }
-                if a.end < sa.len() && !used_a[a.end] {
-                    tries.push((a.start..a.end + 1, b.clone()));
-                }
-            }
-            if b.len() < max {
-                if b.start > 0 && !used_b[b.start - 1] {
-                    tries.push((a.clone(), b.start - 1..b.end));
-                }
-                if b.end < sb.len() && !used_b[b.end] {
-                    tries.push((a.clone(), b.start..b.end + 1));
+                v
+            };
+            let mut tries = Vec::with_capacity(8);
+            for ta in side(&a, used_a, sa.len()) {
+                for tb in side(&b, used_b, sb.len()) {
+                    if ta != a || tb != b {
+                        tries.push((ta.clone(), tb));
+                    }
                 }
             }
             for (ta, tb) in tries {
