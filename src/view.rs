@@ -25,7 +25,7 @@ use std::io::{self, Write};
 use std::ops::Range;
 
 use serde::Serialize;
-use unicode_width::UnicodeWidthChar;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::compare::{Comparison, Edit, Kind, Op, Row, Slot};
 
@@ -254,7 +254,7 @@ fn wrap(pieces: &Pieces, width: usize) -> Vec<Vec<(String, Style)>> {
     let mut lines: Vec<Vec<(String, Style)>> = vec![Vec::new()];
     let mut used = 0usize;
     let push = |lines: &mut Vec<Vec<(String, Style)>>, used: &mut usize, word: &str, style| {
-        let w: usize = word.chars().map(|c| c.width().unwrap_or(0)).sum();
+        let w = word.width();
         if *used > 0 && *used + w > width {
             lines.push(Vec::new());
             *used = 0;
@@ -296,11 +296,13 @@ fn wrap(pieces: &Pieces, width: usize) -> Vec<Vec<(String, Style)>> {
     lines
 }
 
+/// Display columns of a line, as unicode-width measures strings (a lam-alef pair is one
+/// column: terminals that shape Arabic draw the ligature).
 fn display_width(line: &[(String, Style)]) -> usize {
     line.iter()
-        .flat_map(|(s, _)| s.chars())
-        .map(|c| c.width().unwrap_or(0))
-        .sum()
+        .map(|(s, _)| s.as_str())
+        .collect::<String>()
+        .width()
 }
 
 fn mark(kind: Kind) -> &'static str {
@@ -377,11 +379,14 @@ pub fn columns(
     write!(w, "{}", summary_text(a, b, cmp))?;
     let col = (width.saturating_sub(3) / 2).max(10);
     let rule = "─".repeat(col);
-    let head = |s: &Side| {
-        let label = clean(&s.label());
-        wrap(&vec![(label, Style::Note)], col).remove(0)
+    let head = |s: &Side, tag: &str| {
+        let label = clean(&format!("{tag}: {}", s.label()));
+        let mut line = wrap(&vec![(label, Style::Note)], col).remove(0);
+        let pad = col.saturating_sub(display_width(&line));
+        line.insert(0, (" ".repeat(pad), Style::Plain));
+        line
     };
-    let mut lines = vec![(head(b), head(a), " ".to_string())];
+    let mut lines = vec![(head(b, "B"), head(a, "A"), " ".to_string())];
     lines.push((
         vec![(rule.clone(), Style::Plain)],
         vec![(rule, Style::Plain)],
@@ -481,7 +486,21 @@ fn word_diff(
             out.push_str(&del(&a[e.a.clone()]));
         }
         if !e.b.is_empty() {
+            // An insertion between words, not glued to the word before or after it.
+            let before = a[..e.a.start].chars().next_back();
+            if e.a.is_empty() && before.is_some_and(|c| !c.is_whitespace() && !"(«“[".contains(c))
+            {
+                out.push(' ');
+            }
             out.push_str(&ins(&b[e.b.clone()]));
+            if e.a.is_empty()
+                && a[e.a.end..]
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_alphanumeric)
+            {
+                out.push(' ');
+            }
         }
         at = e.a.end;
     }
