@@ -260,6 +260,10 @@ impl Comparer {
                 });
                 stems.sort_unstable();
                 stems.dedup();
+                if toks.is_empty() {
+                    // Marks only («…», «***»): identical ones still pair up.
+                    whole = token_hash(piece);
+                }
                 Sent {
                     chars: piece.chars().count(),
                     span,
@@ -280,9 +284,7 @@ impl Comparer {
         // Sentences identical up to spelling pair first, in order, whatever their stems.
         let mut by_whole: HashMap<u64, Vec<usize>> = HashMap::new();
         for (j, s) in sb.iter().enumerate().rev() {
-            if !s.toks.is_empty() {
-                by_whole.entry(s.whole).or_default().push(j);
-            }
+            by_whole.entry(s.whole).or_default().push(j);
         }
         for (i, s) in sa.iter().enumerate() {
             if let Some(js) = by_whole.get_mut(&s.whole)
@@ -581,23 +583,28 @@ impl Comparer {
                 Kind::OnlyB => s.only_b += 1,
             }
         }
+        // Rows cover every sentence once, in order; count the characters of shared ones.
         let share = |sents: &[Sent], side: fn(&Row) -> &Option<Range<usize>>| {
             let total: usize = sents.iter().map(|s| s.chars).sum();
             if total == 0 {
                 return 0.0;
             }
-            let shared: usize = sents
+            let mut spans: Vec<&Range<usize>> = rows
                 .iter()
-                .filter(|s| {
-                    rows.iter().any(|r| {
-                        r.is_shared()
-                            && side(r)
-                                .as_ref()
-                                .is_some_and(|x| x.start <= s.span.start && s.span.end <= x.end)
-                    })
-                })
-                .map(|s| s.chars)
-                .sum();
+                .filter(|r| r.is_shared())
+                .filter_map(|r| side(r).as_ref())
+                .collect();
+            spans.sort_by_key(|r| r.start);
+            let mut k = 0;
+            let mut shared = 0;
+            for s in sents {
+                while k < spans.len() && spans[k].end < s.span.end {
+                    k += 1;
+                }
+                if k < spans.len() && spans[k].start <= s.span.start {
+                    shared += s.chars;
+                }
+            }
             shared as f64 / total as f64
         };
         s.a_shared = share(sa, |r| &r.a);

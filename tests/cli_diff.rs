@@ -487,6 +487,7 @@ fn a_50_mb_document_diffs_in_bounded_time() {
     let v: Value = serde_json::from_str(&ok(&out)).unwrap();
     eprintln!("50 MB diff: {:?}", start.elapsed());
     assert_eq!(v["summary"]["only_b"], 2, "{}", v["summary"]);
+    assert_eq!(v["summary"]["changed"], 0);
     assert_eq!(v["summary"]["only_a"], 0);
     assert!(v["summary"]["a_shared"].as_f64().unwrap() > 0.999);
 }
