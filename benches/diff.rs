@@ -39,7 +39,7 @@ fn edit(text: &str, k: usize) -> String {
     };
     let mut paras: Vec<String> = text.lines().map(respell).collect();
     for (i, p) in paras.iter_mut().enumerate() {
-        if (i + k) % 5 == 0 {
+        if (i + k).is_multiple_of(5) {
             *p = p.replacen(" في ", " خلال ", 1).replacen(" من ", " عن ", 1);
         }
     }
