@@ -61,6 +61,7 @@
 
 pub mod corpus;
 pub mod dedup;
+pub mod index;
 pub mod report;
 pub mod sentences;
 pub mod sketch;

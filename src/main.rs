@@ -13,6 +13,8 @@ use naql::report::{self, Format, Params};
 use naql::sketch::{Shingling, Signer};
 use naql::text::{NormalizeOptions, Normalizer};
 
+mod index_cli;
+
 #[derive(Parser)]
 #[command(
     name = "naql",
@@ -40,6 +42,11 @@ enum Command {
     Sign(RunArgs),
     /// Print the normalized text of FILE (or stdin): one line per input line, tokens joined by spaces.
     Normalize(NormalizeArgs),
+    /// Check new documents against a persistent index, then add them: one JSONL verdict each.
+    /// Exit codes: 0 done, 1 error, 2 usage, 3 a duplicate with --fail-on-duplicate, 4 index busy.
+    Dedup(index_cli::DedupArgs),
+    /// Create and maintain a persistent index for `naql dedup`.
+    Index(index_cli::IndexArgs),
 }
 
 #[derive(Args)]
@@ -113,7 +120,7 @@ enum VerifyArg {
     Estimate,
 }
 
-#[derive(Args)]
+#[derive(Args, Default)]
 struct FieldArgs {
     /// Field holding the document id (default: detect id, doc_id, docno, …; else file:line).
     #[arg(long)]
@@ -273,7 +280,7 @@ fn with_output(
     }
 }
 
-fn run(cli: Cli) -> Result<(), String> {
+fn run(cli: Cli) -> Result<u8, String> {
     if let Some(n) = cli.threads {
         rayon::ThreadPoolBuilder::new()
             .num_threads(n)
@@ -281,6 +288,8 @@ fn run(cli: Cli) -> Result<(), String> {
             .map_err(|e| e.to_string())?;
     }
     match cli.command {
+        Command::Dedup(args) => return index_cli::dedup(args),
+        Command::Index(args) => return index_cli::index(args),
         Command::Cluster(args) => {
             let config = args.run.config()?;
             let engine = Engine::new(config);
@@ -367,7 +376,7 @@ fn run(cli: Cli) -> Result<(), String> {
             })?;
         }
     }
-    Ok(())
+    Ok(0)
 }
 
 fn print_timings(args: &RunArgs, out: &naql::dedup::Outcome) {
@@ -413,7 +422,7 @@ fn read_text(file: &str) -> Result<String, String> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => ExitCode::from(code),
         Err(e) => {
             eprintln!("naql: error: {e}");
             ExitCode::from(1)
