@@ -124,7 +124,7 @@ impl fmt::Display for IndexError {
             Mismatch(p, what) => write!(f, "{}: {what}", p.display()),
             Busy(p, waited) => write!(
                 f,
-                "{}: in use by another naql job; gave up after waiting {} s (see --wait)",
+                "{}: in use by another job; gave up after waiting {} s (see --wait)",
                 p.display(),
                 waited.as_secs_f64()
             ),
@@ -135,7 +135,7 @@ impl fmt::Display for IndexError {
             ),
             Full(p) => write!(
                 f,
-                "{}: disk full or file size limit reached; the batch was not added",
+                "{}: cannot write (disk full, file size limit or I/O error); nothing was changed",
                 p.display()
             ),
             BadArgument(m) => f.write_str(m),
@@ -160,22 +160,11 @@ impl IndexError {
             Some(ErrorCode::NotADatabase) => {
                 IndexError::NotAnIndex(p, "not an SQLite database".into())
             }
-            Some(ErrorCode::SystemIoFailure)
-                if e.to_string().contains("disk I/O") && last_os_error_is_full() =>
-            {
-                IndexError::Full(p)
-            }
+            // SQLite reports a refused write (EFBIG past a file size limit, EIO) as an I/O error.
+            Some(ErrorCode::SystemIoFailure) => IndexError::Full(p),
             _ => IndexError::Sqlite(p, e),
         }
     }
-}
-
-/// EFBIG (file size limit) and ENOSPC surface from SQLite as an I/O error; errno tells them apart.
-fn last_os_error_is_full() -> bool {
-    matches!(
-        std::io::Error::last_os_error().raw_os_error(),
-        Some(27) | Some(28)
-    )
 }
 
 /// What one new document is.
