@@ -317,7 +317,7 @@ fn dry_run_window_and_fail_on_duplicate() {
         .iter()
         .find(|d| d["content"].as_str().unwrap().split_whitespace().count() > 100)
         .unwrap();
-    let batch1 = write_jsonl(&dir.path().join("1.jsonl"), &[orig.clone()]);
+    let batch1 = write_jsonl(&dir.path().join("1.jsonl"), std::slice::from_ref(orig));
     assert_eq!(dedup(&index, &[&batch1], &[]).2, 0);
     // The same story republished three weeks later under another id.
     let mut later = orig.clone();
