@@ -28,7 +28,8 @@ enum IndexCommand {
     Create(CreateArgs),
     /// Documents, clusters, dates, size on disk and parameters.
     Stats(StatsArgs),
-    /// Remove documents by id (cluster ids of the others do not change).
+    /// Remove documents by id (cluster ids of the others do not change); ids not in the index
+    /// are listed and make the exit code 1.
     Remove(RemoveArgs),
     /// Remove documents dated before DATE (undated documents stay).
     Prune(PruneArgs),
