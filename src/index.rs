@@ -97,6 +97,8 @@ pub enum IndexError {
     Mismatch(PathBuf, String),
     Busy(PathBuf, Duration),
     ReadOnly(PathBuf),
+    /// Reading needs `FILE-shm` beside the index (SQLite's WAL index), which cannot be created.
+    SharedMemory(PathBuf),
     Full(PathBuf),
     BadArgument(String),
     Sqlite(PathBuf, rusqlite::Error),
@@ -131,6 +133,14 @@ impl fmt::Display for IndexError {
             ReadOnly(p) => write!(
                 f,
                 "{}: the index is read-only (file or directory not writable); nothing was added",
+                p.display()
+            ),
+            SharedMemory(p) => write!(
+                f,
+                "{}: cannot read the index without write access to its directory: SQLite \
+                 keeps a shared-memory file ({}-shm) beside it while it is open; copy the index \
+                 elsewhere or ask for access",
+                p.display(),
                 p.display()
             ),
             Full(p) => write!(
@@ -636,7 +646,10 @@ impl Index {
             }
             Ok(_) => {}
         }
-        let sql = |e| IndexError::from_sqlite(path, e, wait);
+        let sql = |e| match IndexError::from_sqlite(path, e, wait) {
+            IndexError::ReadOnly(p) if access == Access::ReadOnly => IndexError::SharedMemory(p),
+            other => other,
+        };
         let flags = match access {
             Access::ReadOnly => OpenFlags::SQLITE_OPEN_READ_ONLY,
             Access::ReadWrite => OpenFlags::SQLITE_OPEN_READ_WRITE,
