@@ -650,10 +650,11 @@ impl Index {
             IndexError::ReadOnly(p) if access == Access::ReadOnly => IndexError::SharedMemory(p),
             other => other,
         };
-        let flags = match access {
-            Access::ReadOnly => OpenFlags::SQLITE_OPEN_READ_ONLY,
-            Access::ReadWrite => OpenFlags::SQLITE_OPEN_READ_WRITE,
-        } | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        // Readers open read-write too when the file allows it (SQLite falls back to read-only
+        // by itself): the last connection to close, reader or not, then folds the write-ahead
+        // log into the file and removes it, so the index stays one file at rest. Reading never
+        // writes anything else.
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags).map_err(sql)?;
         conn.busy_timeout(wait).map_err(sql)?;
         let app: i64 = conn

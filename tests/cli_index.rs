@@ -398,6 +398,12 @@ fn remove_prune_export_and_check() {
     let (_, err, code) = naql(&["index", "prune", &index, "--before", "last week"]);
     assert_eq!(code, 1);
     assert!(err.contains("YYYY-MM-DD"), "{err}");
+    // At rest the index is one file: no write-ahead log or shared memory left behind.
+    let files: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(files, ["news.naql"]);
 }
 
 #[test]
