@@ -12,7 +12,9 @@ The query: the first 1,500 articles of 2015-08-11 under fresh ids, so they are c
 the real history (where their copies are) and the 1M-document band table. It is timed as a dry
 run (query only, 5 times, median) and once for real (query + adding the batch).
 
-Usage: benches/index_scale.py [CORPUS] [NAQL_BINARY] [WORKDIR] [COPIES]
+Usage: benches/index_scale.py [CORPUS] [NAQL_BINARY] [WORKDIR] [COPIES] [reuse]
+With `reuse`, an index left in WORKDIR by an earlier run is queried again without rebuilding
+(the query batch gets ids of its own each time, so it is never `already_indexed`).
 """
 import gzip
 import json
@@ -28,10 +30,11 @@ corpus = sys.argv[1] if len(sys.argv) > 1 else "../shared/data/saudinewsnet.json
 naql = sys.argv[2] if len(sys.argv) > 2 else "target/release/naql"
 work = sys.argv[3] if len(sys.argv) > 3 else tempfile.mkdtemp(prefix="naql-scale-")
 copies = int(sys.argv[4]) if len(sys.argv) > 4 else 32
+reuse = len(sys.argv) > 5 and sys.argv[5] == "reuse"
 os.makedirs(work, exist_ok=True)
 index = os.path.join(work, "scale.naql")
 for suffix in ("", "-wal", "-shm"):
-    if os.path.exists(index + suffix):
+    if not reuse and os.path.exists(index + suffix):
         os.remove(index + suffix)
 
 docs = [json.loads(l) for l in gzip.open(corpus, "rt", encoding="utf-8")]
@@ -68,15 +71,16 @@ def feed(batch, extra=()):
     return time.perf_counter() - t0, p.stderr.decode().strip()
 
 
-subprocess.run([naql, "index", "create", index], check=True, stderr=subprocess.DEVNULL)
 build = []
-wall, _ = feed(history)
-build.append(wall)
-print(f"copy 0: {len(history)} docs in {wall:.1f} s, {size():,} bytes")
-for c in range(1, copies + 1):
-    wall, _ = feed(list(perturbed(c)))
+if not reuse:
+    subprocess.run([naql, "index", "create", index], check=True, stderr=subprocess.DEVNULL)
+    wall, _ = feed(history)
     build.append(wall)
-    print(f"copy {c}: {wall:.1f} s, {size():,} bytes", flush=True)
+    print(f"copy 0: {len(history)} docs in {wall:.1f} s, {size():,} bytes")
+    for c in range(1, copies + 1):
+        wall, _ = feed(list(perturbed(c)))
+        build.append(wall)
+        print(f"copy {c}: {wall:.1f} s, {size():,} bytes", flush=True)
 
 stats = json.loads(subprocess.run([naql, "index", "stats", index, "--json"], check=True,
                                   capture_output=True, text=True).stdout)
@@ -85,7 +89,8 @@ print(f"index: {n:,} documents, {stats['file_bytes']:,} bytes, "
       f"{stats['file_bytes'] / n:.0f} bytes/doc, {stats['band_rows']:,} band rows, "
       f"{stats['boilerplate_paragraphs_tracked']:,} paragraph counts")
 
-q = [dict(d, id=f"q-{d['id']}") for d in query]
+run_id = int(time.time())
+q = [dict(d, id=f"q{run_id}-{d['id']}") for d in query]
 dry = []
 for _ in range(5):
     wall, msg = feed(q, ["--dry-run"])

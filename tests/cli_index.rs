@@ -628,32 +628,46 @@ fn a_job_killed_at_any_moment_leaves_a_consistent_index_and_the_rerun_adds_each_
     let t = Instant::now();
     assert_eq!(dedup(&probe, &[&input], &["-q"]).2, 0);
     let span = t.elapsed();
-    let (mut killed, mut empty_after_kill, mut full_after_kill) = (0, 0, 0);
-    for i in 0..8 {
+    // Kill moments: spread over the run, then three times as soon as the job starts writing
+    // its transaction (the write-ahead log grows), which is where a torn batch would show.
+    let moments: Vec<Option<f64>> = (0..6)
+        .map(|i| Some(i as f64 / 5.0))
+        .chain([None, None, None])
+        .collect();
+    let (mut killed, mut empty_after_kill, mut killed_writing) = (0, 0, 0);
+    for (i, moment) in moments.into_iter().enumerate() {
         let index = index_at(i);
+        let wal = PathBuf::from(format!("{index}-wal"));
         let mut child = Command::new(BIN)
             .args(["dedup", "--index", &index, "-q", "-o", "/dev/null", &input])
             .spawn()
             .unwrap();
-        std::thread::sleep(span.mul_f64(i as f64 / 7.0));
+        let mut writing = false;
+        match moment {
+            Some(f) => std::thread::sleep(span.mul_f64(f)),
+            None => {
+                let t = Instant::now();
+                while child.try_wait().unwrap().is_none() && t.elapsed() < span * 4 {
+                    if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
+                        writing = true;
+                        break;
+                    }
+                    std::thread::sleep(Duration::from_micros(200));
+                }
+            }
+        }
         child.kill().unwrap(); // SIGKILL
         let status = child.wait().unwrap();
-        if status.signal() == Some(9) {
-            killed += 1;
-        }
+        let was_killed = status.signal() == Some(9);
         check_ok(&index);
         let n = export(&index).len();
         assert!(
             n == 0 || n == full,
             "kill {i}: {n} documents, neither none nor all"
         );
-        if status.signal() == Some(9) {
-            if n == 0 {
-                empty_after_kill += 1;
-            } else {
-                full_after_kill += 1;
-            }
-        }
+        killed += was_killed as usize;
+        empty_after_kill += (was_killed && n == 0) as usize;
+        killed_writing += (was_killed && writing) as usize;
         let (v, err, code) = dedup(&index, &[&input], &[]);
         assert_eq!(code, 0, "{err}");
         let added = v
@@ -669,12 +683,13 @@ fn a_job_killed_at_any_moment_leaves_a_consistent_index_and_the_rerun_adds_each_
         check_ok(&index);
     }
     assert!(
-        killed >= 4,
+        killed >= 5,
         "only {killed} runs were killed before finishing"
     );
+    assert!(empty_after_kill >= 1);
     assert!(
-        empty_after_kill >= 1,
-        "{empty_after_kill} / {full_after_kill}"
+        killed_writing >= 1,
+        "no job was killed while writing its transaction"
     );
 }
 
