@@ -100,7 +100,6 @@ pub enum IndexError {
     /// Reading needs `FILE-shm` beside the index (SQLite's WAL index), which cannot be created.
     SharedMemory(PathBuf),
     Full(PathBuf),
-    BadArgument(String),
     Sqlite(PathBuf, rusqlite::Error),
     Io(PathBuf, std::io::Error),
 }
@@ -148,7 +147,6 @@ impl fmt::Display for IndexError {
                 "{}: cannot write (disk full, file size limit or I/O error); nothing was changed",
                 p.display()
             ),
-            BadArgument(m) => f.write_str(m),
             Sqlite(p, e) => write!(f, "{}: {e}", p.display()),
             Io(p, e) => write!(f, "{}: {e}", p.display()),
         }
