@@ -16,6 +16,8 @@ use naql::text::{NormalizeOptions, Normalizer};
 use naql::view::{self, Colors, Section, Side};
 use rayon::prelude::*;
 
+mod index_cli;
+
 #[derive(Parser)]
 #[command(
     name = "naql",
@@ -49,6 +51,11 @@ enum Command {
     /// Cluster a corpus and write one HTML page with every cluster (or one), each member
     /// aligned against its representative.
     Report(ReportArgs),
+    /// Check new documents against a persistent index, then add them: one JSONL verdict each.
+    /// Exit codes: 0 done, 1 error, 2 usage, 3 a duplicate with --fail-on-duplicate, 4 index busy.
+    Dedup(index_cli::DedupArgs),
+    /// Create and maintain a persistent index for `naql dedup`.
+    Index(index_cli::IndexArgs),
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -188,7 +195,7 @@ enum VerifyArg {
     Estimate,
 }
 
-#[derive(Args)]
+#[derive(Args, Default)]
 struct FieldArgs {
     /// Field holding the document id (default: detect id, doc_id, docno, …; else file:line).
     #[arg(long)]
@@ -342,7 +349,7 @@ fn with_output(
     }
 }
 
-fn run(cli: Cli) -> Result<(), String> {
+fn run(cli: Cli) -> Result<u8, String> {
     if let Some(n) = cli.threads {
         rayon::ThreadPoolBuilder::new()
             .num_threads(n)
@@ -350,6 +357,8 @@ fn run(cli: Cli) -> Result<(), String> {
             .map_err(|e| e.to_string())?;
     }
     match cli.command {
+        Command::Dedup(args) => return index_cli::dedup(args),
+        Command::Index(args) => return index_cli::index(args),
         Command::Cluster(args) => {
             let config = args.run.config()?;
             let engine = Engine::new(config);
@@ -438,7 +447,7 @@ fn run(cli: Cli) -> Result<(), String> {
             })?;
         }
     }
-    Ok(())
+    Ok(0)
 }
 
 impl AlignArgs {
@@ -698,7 +707,7 @@ fn read_text(file: &str) -> Result<String, String> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => ExitCode::from(code),
         Err(e) => {
             eprintln!("naql: error: {e}");
             ExitCode::from(1)

@@ -142,7 +142,8 @@ fn write_page(dir: &std::path::Path) -> std::path::PathBuf {
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     let find = |id: &str| {
-        let matches = |d: &&Value| d["id"] == id || d["id"] == id.parse::<u64>().unwrap_or(u64::MAX);
+        let matches =
+            |d: &&Value| d["id"] == id || d["id"] == id.parse::<u64>().unwrap_or(u64::MAX);
         docs.iter().find(matches).unwrap().clone()
     };
     let (a, mut b) = (find("22910"), find("23485"));
