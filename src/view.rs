@@ -589,6 +589,25 @@ pub fn html(w: &mut dyn Write, title: &str, sections: &[Section]) -> io::Result<
         escape(title),
         escape(title)
     );
+    // A report holds many pairs: list them first, each linked to its section.
+    if sections.len() > 1 {
+        out.push_str("<nav class=\"toc\"><ol>\n");
+        for (p, sec) in sections.iter().enumerate() {
+            let name = sec
+                .heading
+                .clone()
+                .unwrap_or_else(|| format!("{} ↔ {}", sec.a.name, sec.b.name));
+            let _ = writeln!(
+                out,
+                "<li><a href=\"#p{p}\">{}</a> <span class=\"note\">Jaccard {:.3}, \
+                 B carries {:.0}% of A</span></li>",
+                escape(&name),
+                sec.cmp.summary.jaccard,
+                100.0 * sec.cmp.summary.a_shared
+            );
+        }
+        out.push_str("</ol></nav>\n");
+    }
     for (p, sec) in sections.iter().enumerate() {
         section_html(&mut out, p, sec);
     }
