@@ -87,14 +87,14 @@ pub struct Prepared {
     /// Length of the original text in characters (for choosing representatives).
     pub chars: usize,
     /// Units of all paragraphs, in order.
-    units: Vec<u64>,
+    pub(crate) units: Vec<u64>,
     /// For each paragraph: where its units end in `units`, and its hash.
-    paragraphs: Vec<(u32, u64)>,
-    dateline: bool,
+    pub(crate) paragraphs: Vec<(u32, u64)>,
+    pub(crate) dateline: bool,
     /// Signature and content key of all units, made while reading (in parallel with
     /// decompression); only documents that lose a boilerplate paragraph are signed again.
-    signature: Signature,
-    content_key: (u64, usize),
+    pub(crate) signature: Signature,
+    pub(crate) content_key: (u64, usize),
 }
 
 /// A document after stage 3.
@@ -121,7 +121,7 @@ impl Signed {
     }
 }
 
-fn kept_units(p: &Prepared, removed: &[u32]) -> Vec<u64> {
+pub(crate) fn kept_units(p: &Prepared, removed: &[u32]) -> Vec<u64> {
     let mut kept = Vec::with_capacity(p.units.len());
     let mut start = 0usize;
     for (i, &(end, _)) in p.paragraphs.iter().enumerate() {
@@ -137,7 +137,7 @@ fn fold(h: u64, x: u64) -> u64 {
     (h.rotate_left(23) ^ x).wrapping_mul(0x9E37_79B9_7F4A_7C15)
 }
 
-fn fold_all(units: &[u64]) -> u64 {
+pub(crate) fn fold_all(units: &[u64]) -> u64 {
     units.iter().fold(0x6e61_716c, |h, &u| fold(h, u))
 }
 
@@ -277,6 +277,12 @@ impl Engine {
             signature,
             content_key,
         }
+    }
+
+    /// Exact overlap of two prepared documents' shingle sets (no boilerplate removal).
+    pub fn overlap(&self, a: &Prepared, b: &Prepared) -> Overlap {
+        let signer = &self.config.signer;
+        Overlap::of(&signer.shingle_set(&a.units), &signer.shingle_set(&b.units))
     }
 
     /// Reads the inputs and runs every stage.

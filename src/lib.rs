@@ -55,16 +55,36 @@
 //! assert_eq!(out.stats.singletons, 1);
 //! ```
 //!
+//! ## Compare two reports sentence by sentence
+//!
+//! ```
+//! use naql::compare::{Comparer, Kind};
+//!
+//! let a = "قال الوزير إن المحادثات انتهت. وأضاف أن الوفد غادر العاصمة.";
+//! let b = "قال الوزيرُ ان المحادثات انتهت دون اتفاق. وأضاف أن الوفد غادر العاصمة.";
+//! let cmp = Comparer::default().compare(a, b);
+//! let kinds: Vec<Kind> = cmp.rows.iter().map(|r| r.kind).collect();
+//! assert_eq!(kinds, [Kind::Changed, Kind::Equal]);
+//! // Spans point into the original texts: the words B added.
+//! let added = &cmp.rows[0].edits.iter().find(|e| e.a.is_empty()).unwrap().b;
+//! assert_eq!(&b[added.clone()], "دون اتفاق");
+//! ```
+//!
 //! The modules follow the data: [`corpus`] reads documents, [`text`] normalizes, [`sketch`]
-//! shingles and signs, [`dedup`] finds and verifies pairs and clusters them, [`report`] renders.
-//! [`sentences`] splits text into sentences with spans, for side-by-side comparison.
+//! shingles and signs, [`dedup`] finds and verifies pairs and clusters them, [`report`] renders
+//! clusters; [`index`] keeps signatures on disk for scheduled dedup. For comparison,
+//! [`sentences`] splits text into sentences with spans, [`compare`] aligns them and diffs their
+//! words, and [`view`] shows the result (terminal columns, word diff, JSON, HTML).
 //! [`story`] groups reports of the same story (content words, [`stem`], TF-IDF cosine).
 
+pub mod compare;
 pub mod corpus;
 pub mod dedup;
+pub mod index;
 pub mod report;
 pub mod sentences;
 pub mod sketch;
 pub mod stem;
 pub mod story;
 pub mod text;
+pub mod view;

@@ -7,12 +7,17 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
-use naql::corpus::{FieldMap, ReadOptions};
+use naql::compare::Comparer;
+use naql::corpus::{Document, FieldMap, ReadOptions};
 use naql::dedup::{Config, Engine, Verify};
 use naql::report::{self, Format, Params};
 use naql::sketch::{Shingling, Signer};
 use naql::story::{self, Idf, StoryConfig, StoryEngine, StoryModel, StoryOutcome};
 use naql::text::{NormalizeOptions, Normalizer};
+use naql::view::{self, Colors, Section, Side};
+use rayon::prelude::*;
+
+mod index_cli;
 
 #[derive(Parser)]
 #[command(
@@ -44,6 +49,83 @@ enum Command {
     Normalize(NormalizeArgs),
     /// Save the document frequencies of a corpus as an IDF table for `--level story --idf`.
     Idf(IdfArgs),
+    /// Compare two versions of a story sentence by sentence: `naql diff A.txt B.txt` or
+    /// `naql diff CORPUS ID_A ID_B`.
+    Diff(DiffArgs),
+    /// Cluster a corpus and write one HTML page with every cluster (or one), each member
+    /// aligned against its representative.
+    Report(ReportArgs),
+    /// Check new documents against a persistent index, then add them: one JSONL verdict each.
+    /// Exit codes: 0 done, 1 error, 2 usage, 3 a duplicate with --fail-on-duplicate, 4 index busy.
+    Dedup(index_cli::DedupArgs),
+    /// Create and maintain a persistent index for `naql dedup`.
+    Index(index_cli::IndexArgs),
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum DiffFormat {
+    /// Two columns side by side (the default on a terminal).
+    Text,
+    /// Git-style word diff, `[-removed-]{+added+}` (the default when piped).
+    Unified,
+    /// One JSON document, spans in character offsets (schema: naql-diff-v1).
+    Json,
+    /// One self-contained HTML page.
+    Html,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Args)]
+struct DiffArgs {
+    /// Two text files, or a corpus (JSONL, .jsonl.gz, directory of .txt) and two ids in it.
+    #[arg(required = true, num_args = 2..=3, value_names = ["A|CORPUS", "B|ID_A", "ID_B"])]
+    args: Vec<String>,
+    /// Output format (default: text on a terminal, unified otherwise).
+    #[arg(long, value_enum)]
+    format: Option<DiffFormat>,
+    /// Colors in text and unified output; `auto` means on a terminal and NO_COLOR unset.
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    color: ColorArg,
+    /// Width of the side-by-side view in columns (default: the terminal's, else 120).
+    #[arg(long)]
+    width: Option<usize>,
+    #[command(flatten)]
+    align: AlignArgs,
+    /// Turn a normalization rule off (repeatable); see `naql cluster --help`.
+    #[arg(long = "no-fold", value_name = "RULE")]
+    no_fold: Vec<String>,
+    /// Words per shingle for the summary's Jaccard and containment.
+    #[arg(long, default_value_t = 3)]
+    ngram: usize,
+    #[command(flatten)]
+    fields: FieldArgs,
+    /// Write the output here instead of stdout.
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct AlignArgs {
+    /// Weighted stem overlap at which two sentences count as the same sentence (0–1).
+    #[arg(long, default_value_t = naql::compare::Options::default().min_score)]
+    min_score: f64,
+}
+
+#[derive(Args)]
+struct ReportArgs {
+    #[command(flatten)]
+    run: RunArgs,
+    /// Only this cluster (its number in `naql cluster` output).
+    #[arg(long)]
+    cluster: Option<usize>,
+    #[command(flatten)]
+    align: AlignArgs,
 }
 
 #[derive(Args)]
@@ -273,7 +355,7 @@ impl RunArgs {
             bar
         });
         ReadOptions {
-            fields: f.field_map(),
+            fields: field_map(f),
             skip_bad: self.skip_bad,
             progress,
         }
@@ -344,18 +426,6 @@ impl RunArgs {
     }
 }
 
-impl FieldArgs {
-    fn field_map(&self) -> FieldMap {
-        FieldMap {
-            id: self.id_field.clone(),
-            text: self.text_field.clone(),
-            source: self.source_field.clone(),
-            date: self.date_field.clone(),
-            title: self.title_field.clone(),
-        }
-    }
-}
-
 /// Writes to a temporary file beside `path` and renames it into place when done, so a reader
 /// (or a killed job) never sees half an output; or writes to stdout.
 fn with_output(
@@ -404,7 +474,7 @@ fn with_output(
     }
 }
 
-fn run(cli: Cli) -> Result<(), String> {
+fn run(cli: Cli) -> Result<u8, String> {
     if let Some(n) = cli.threads {
         rayon::ThreadPoolBuilder::new()
             .num_threads(n)
@@ -459,7 +529,7 @@ fn run(cli: Cli) -> Result<(), String> {
         }
         Command::Idf(args) => {
             let read = ReadOptions {
-                fields: args.fields.field_map(),
+                fields: field_map(&args.fields),
                 skip_bad: args.skip_bad,
                 progress: None,
             };
@@ -481,6 +551,8 @@ fn run(cli: Cli) -> Result<(), String> {
                 table.df.len()
             );
         }
+        Command::Dedup(args) => return index_cli::dedup(args),
+        Command::Index(args) => return index_cli::index(args),
         Command::Cluster(args) => {
             let config = args.run.config()?;
             let engine = Engine::new(config);
@@ -540,6 +612,8 @@ fn run(cli: Cli) -> Result<(), String> {
             })?;
             report_skipped(&args, &skipped);
         }
+        Command::Diff(args) => diff(args)?,
+        Command::Report(args) => report_html(args)?,
         Command::Normalize(args) => {
             let normalizer = Normalizer::new(normalize_options(&args.no_fold)?);
             let text = read_text(&args.file)?;
@@ -567,6 +641,220 @@ fn run(cli: Cli) -> Result<(), String> {
             })?;
         }
     }
+    Ok(0)
+}
+
+impl AlignArgs {
+    fn options(&self) -> Result<naql::compare::Options, String> {
+        if !(0.0..=1.0).contains(&self.min_score) {
+            return Err(format!(
+                "--min-score must be in [0, 1], got {}",
+                self.min_score
+            ));
+        }
+        Ok(naql::compare::Options {
+            min_score: self.min_score,
+            ..Default::default()
+        })
+    }
+}
+
+fn field_map(f: &FieldArgs) -> FieldMap {
+    FieldMap {
+        id: f.id_field.clone(),
+        text: f.text_field.clone(),
+        source: f.source_field.clone(),
+        date: f.date_field.clone(),
+        title: f.title_field.clone(),
+    }
+}
+
+fn diff(args: DiffArgs) -> Result<(), String> {
+    if args.ngram == 0 || args.ngram > 16 {
+        return Err("--ngram must be between 1 and 16".into());
+    }
+    let config = Config {
+        normalize: normalize_options(&args.no_fold)?,
+        signer: Signer {
+            shingling: Shingling::Words(args.ngram),
+            ..Signer::default()
+        },
+        ..Config::default()
+    };
+    let comparer = Comparer::new(config, args.align.options()?);
+    let (a, b) = if let [corpus, id_a, id_b] = &args.args[..] {
+        let read = ReadOptions {
+            fields: field_map(&args.fields),
+            skip_bad: false,
+            progress: None,
+        };
+        let wanted = [id_a.as_str(), id_b.as_str()];
+        let (items, _) = naql::corpus::read_with(std::slice::from_ref(corpus), &read, |doc| {
+            wanted.contains(&doc.id.as_str()).then_some(doc)
+        })
+        .map_err(|e| e.to_string())?;
+        let mut found: Vec<Document> = items.into_iter().filter_map(|i| i.value).collect();
+        let mut take = |id: &str| {
+            let k = found.iter().position(|d| d.id == id).ok_or_else(|| {
+                format!("{corpus}: no document with id {id:?} (ids come from --id-field or are file:line)")
+            })?;
+            Ok::<_, String>(found.swap_remove(k))
+        };
+        let a = take(id_a)?;
+        let b = if id_a == id_b { a.clone() } else { take(id_b)? };
+        (a, b)
+    } else {
+        let doc = |path: &String| -> Result<Document, String> {
+            Ok(Document {
+                id: path.clone(),
+                text: read_text(path)?,
+                ..Document::default()
+            })
+        };
+        (doc(&args.args[0])?, doc(&args.args[1])?)
+    };
+    let cmp = comparer.compare(&a.text, &b.text);
+    let side = |d: &Document| Side {
+        name: d
+            .title
+            .clone()
+            .map_or(d.id.clone(), |t| format!("{} — {t}", d.id)),
+        source: d.source.clone(),
+        date: d.date.clone(),
+        text: "",
+    };
+    let (mut sa, mut sb) = (side(&a), side(&b));
+    (sa.text, sb.text) = (&a.text, &b.text);
+    let to_terminal = args.output.is_none() && io::stdout().is_terminal();
+    let format = args.format.unwrap_or(if to_terminal {
+        DiffFormat::Text
+    } else {
+        DiffFormat::Unified
+    });
+    let colors = Colors(match args.color {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    });
+    let width = args.width.unwrap_or_else(|| {
+        terminal_size::terminal_size()
+            .filter(|_| to_terminal)
+            .map_or(120, |(w, _)| w.0 as usize)
+    });
+    with_output(args.output.as_deref(), |w| match format {
+        DiffFormat::Text => view::columns(w, &sa, &sb, &cmp, width, colors),
+        DiffFormat::Unified => view::unified(w, &sa, &sb, &cmp, colors),
+        DiffFormat::Json => view::json(w, &sa, &sb, &cmp),
+        DiffFormat::Html => {
+            let title = format!("naql diff: {} ↔ {}", sa.name, sb.name);
+            view::html(
+                w,
+                &title,
+                &[Section {
+                    heading: None,
+                    a: sa.clone(),
+                    b: sb.clone(),
+                    cmp: &cmp,
+                }],
+            )
+        }
+    })
+}
+
+fn report_html(args: ReportArgs) -> Result<(), String> {
+    let engine = Engine::new(args.run.config()?);
+    let comparer = Comparer::new(engine.config.clone(), args.align.options()?);
+    let read = args.run.read_options();
+    let (items, report) = naql::corpus::read_with(&args.run.inputs, &read, |doc| {
+        let keep = (
+            doc.text.clone(),
+            doc.source.clone(),
+            doc.date.clone(),
+            doc.title.clone(),
+        );
+        (engine.prepare(doc), keep)
+    })
+    .map_err(|e| e.to_string())?;
+    if let Some(bar) = &read.progress {
+        bar.finish_and_clear();
+    }
+    let mut texts = std::collections::HashMap::new();
+    let items = items
+        .into_iter()
+        .map(|i| {
+            let (prepared, keep) = i.value;
+            texts.insert(i.id.clone(), keep);
+            naql::corpus::Item {
+                id: i.id,
+                origin: i.origin,
+                value: prepared,
+            }
+        })
+        .collect();
+    let out = engine.run(items, report.skipped);
+    let clusters: Vec<_> = match args.cluster {
+        Some(id) => {
+            let c: Vec<_> = out.clusters.iter().filter(|c| c.id == id).collect();
+            if c.is_empty() {
+                return Err(format!(
+                    "no cluster {id}: `naql cluster` found {} clusters (numbered from 1)",
+                    out.clusters.len()
+                ));
+            }
+            c
+        }
+        None => out.clusters.iter().collect(),
+    };
+    let side = |doc: usize| {
+        let id = &out.docs[doc].info.id;
+        let (text, source, date, title) = &texts[id];
+        Side {
+            name: title.clone().map_or(id.clone(), |t| format!("{id} — {t}")),
+            source: source.clone(),
+            date: date.clone(),
+            text: text.as_str(),
+        }
+    };
+    let mut pairs = Vec::new();
+    for c in &clusters {
+        for m in c.members.iter().filter(|m| m.doc != c.representative) {
+            pairs.push((c.id, c.members.len(), c.representative, m.doc));
+        }
+    }
+    let comparisons: Vec<_> = pairs
+        .par_iter()
+        .map(|&(_, _, rep, doc)| {
+            comparer.compare(
+                texts[&out.docs[rep].info.id].0.as_str(),
+                texts[&out.docs[doc].info.id].0.as_str(),
+            )
+        })
+        .collect();
+    let sections: Vec<Section> = pairs
+        .iter()
+        .zip(&comparisons)
+        .map(|(&(cid, size, rep, doc), cmp)| Section {
+            heading: Some(format!(
+                "cluster {cid} ({size} reports): {} ↔ {}",
+                out.docs[rep].info.id, out.docs[doc].info.id
+            )),
+            a: side(rep),
+            b: side(doc),
+            cmp,
+        })
+        .collect();
+    let title = format!(
+        "naql report: {} clusters, {} aligned pairs",
+        clusters.len(),
+        sections.len()
+    );
+    with_output(args.run.output.as_deref(), |w| {
+        view::html(w, &title, &sections)
+    })?;
+    if !args.run.quiet {
+        eprintln!("naql: {title}; {}", report::summary_line(&out));
+    }
+    report_skipped(&args.run, &out.skipped_records);
     Ok(())
 }
 
@@ -621,7 +909,7 @@ fn read_text(file: &str) -> Result<String, String> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => ExitCode::from(code),
         Err(e) => {
             eprintln!("naql: error: {e}");
             ExitCode::from(1)

@@ -5,7 +5,8 @@
 //! break (a line break). It does not end at `،` or `؛`, at a point between digits (3.5,
 //! 1.000.000; the Arabic decimal separator ٫ is never an end), or after an abbreviation: a single
 //! letter followed by a point (د. for doctor, م. for the Gregorian year, أ. for professor), a
-//! known short form (هـ. ص. ق.م.), or a run of Latin letter–point pairs (U.S.).
+//! known short form (هـ. ص. ق.م.), a run of Latin letter–point pairs (U.S.), or inside a
+//! Latin name glued to the point on both sides (www.spa.gov.sa).
 //!
 //! Spans are byte ranges of `text` with surrounding whitespace trimmed; blank stretches
 //! produce no sentence.
@@ -29,6 +30,13 @@ fn point_continues(text: &str, dot: usize) -> bool {
     let next = after.chars().next();
     // 3.5 or 1.000.000: a point between digits.
     if prev.is_some_and(|c| c.is_numeric()) && next.is_some_and(|c| c.is_numeric()) {
+        return true;
+    }
+    // spa.gov.sa, document.body: a point glued to Latin letters on both sides. (Between
+    // Arabic words a missing space after the point is a common typo, so there it still ends.)
+    if prev.is_some_and(|c| c.is_ascii_alphanumeric())
+        && next.is_some_and(|c| c.is_ascii_alphabetic())
+    {
         return true;
     }
     // The word before the point, from the last space or punctuation.
@@ -108,6 +116,18 @@ mod tests {
                 "هل يوقع اليوم؟",
                 "نعم!",
                 "فقرة ثانية بلا نقطة"
+            ]
+        );
+    }
+
+    #[test]
+    fn points_inside_latin_names_do_not_end_a_sentence() {
+        assert_eq!(
+            split("نقلا عن موقع www.spa.gov.sa الرسمي. انتهى.وقال المصدر"),
+            [
+                "نقلا عن موقع www.spa.gov.sa الرسمي.",
+                "انتهى.",
+                "وقال المصدر"
             ]
         );
     }

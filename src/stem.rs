@@ -64,7 +64,10 @@ pub fn stem_bytes(word: &[u8]) -> &[u8] {
     let mut w = word;
     // Every prefix starts with و ب ك ف ل or ا (D9 88, D8 A8, D9 83, D9 81, D9 84, D8 A7); most
     // words start with none of them, so the list is searched only after this cheap test.
-    let may_prefix = matches!(w, [0xD9, 0x88 | 0x83 | 0x81 | 0x84, ..] | [0xD8, 0xA8 | 0xA7, ..]);
+    let may_prefix = matches!(
+        w,
+        [0xD9, 0x88 | 0x83 | 0x81 | 0x84, ..] | [0xD8, 0xA8 | 0xA7, ..]
+    );
     if let Some(p) = PREFIXES
         .iter()
         .filter(|_| may_prefix)

@@ -1,0 +1,282 @@
+//! The HTML of `naql diff` in a real browser: headless Chromium driven over WebDriver
+//! (chromedriver), checked through the DOM, with a screenshot written for people to look at
+//! (`target/browser/diff.png`).
+//!
+//! Needs the Debian packages `chromium` and `chromium-driver` (`.ci/run` installs them). Set
+//! `NAQL_SKIP_BROWSER=1` to skip on a machine without them; otherwise their absence fails.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+const SAMPLE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/fixtures/saudinewsnet-sample.jsonl"
+);
+
+/// Article text that would run script if it were not escaped.
+const EVIL: &str = "<script>document.body.setAttribute('data-pwned','script')</script>\
+    <img src=x onerror=\"document.body.setAttribute('data-pwned','img')\"> \" onmouseover=\"x";
+
+struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One HTTP/1.1 request to chromedriver; returns the JSON body's `value`.
+fn call(port: u16, method: &str, path: &str, body: Option<&Value>) -> Value {
+    let body = body.map(|b| b.to_string()).unwrap_or_default();
+    let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect to chromedriver");
+    s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    // chromedriver may keep the connection open: read until the answer is complete.
+    let mut raw = Vec::new();
+    let mut buf = [0u8; 1 << 16];
+    while !complete(&raw) {
+        let n = s.read(&mut buf).expect("read chromedriver's answer");
+        assert!(n > 0, "chromedriver closed the connection early");
+        raw.extend_from_slice(&buf[..n]);
+    }
+    let raw = String::from_utf8(raw).expect("UTF-8 answer");
+    let (head, rest) = raw.split_once("\r\n\r\n").expect("HTTP answer");
+    let json = if head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
+        dechunk(rest)
+    } else {
+        rest.to_string()
+    };
+    let v: Value = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {raw}"));
+    assert!(
+        head.starts_with("HTTP/1.1 200"),
+        "{method} {path}: {head}\n{v}"
+    );
+    v["value"].clone()
+}
+
+fn complete(raw: &[u8]) -> bool {
+    let Some(end) = raw.windows(4).position(|w| w == b"\r\n\r\n") else {
+        return false;
+    };
+    let head = String::from_utf8_lossy(&raw[..end]).to_ascii_lowercase();
+    let body = &raw[end + 4..];
+    if let Some(len) = head
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length:"))
+        .and_then(|v| v.trim().parse::<usize>().ok())
+    {
+        return body.len() >= len;
+    }
+    body.ends_with(b"0\r\n\r\n")
+}
+
+fn dechunk(mut s: &str) -> String {
+    let mut out = String::new();
+    loop {
+        let (size, rest) = s.split_once("\r\n").expect("chunk size");
+        let n = usize::from_str_radix(size.trim(), 16).expect("hex chunk size");
+        if n == 0 {
+            return out;
+        }
+        out.push_str(&rest[..n]);
+        s = &rest[n + 2..];
+    }
+}
+
+fn start_driver() -> Option<Driver> {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = match Command::new("chromedriver")
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+    {
+        Ok(c) => c,
+        Err(e) if std::env::var_os("NAQL_SKIP_BROWSER").is_some() => {
+            eprintln!("skipped: chromedriver: {e}");
+            return None;
+        }
+        Err(e) => panic!(
+            "chromedriver: {e}. Install the Debian packages chromium and chromium-driver \
+             (`.ci/run` does), or set NAQL_SKIP_BROWSER=1 to skip this test"
+        ),
+    };
+    let driver = Driver { child, port };
+    let start = Instant::now();
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "chromedriver did not start"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Some(driver)
+}
+
+/// Two real reports of one wire story from the fixture, the second carrying hostile markup.
+fn write_page(dir: &std::path::Path) -> std::path::PathBuf {
+    let docs: Vec<Value> = std::fs::read_to_string(SAMPLE)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let find = |id: &str| {
+        let matches =
+            |d: &&Value| d["id"] == id || d["id"] == id.parse::<u64>().unwrap_or(u64::MAX);
+        docs.iter().find(matches).unwrap().clone()
+    };
+    let (a, mut b) = (find("22910"), find("23485"));
+    let text = b["content"].as_str().unwrap().to_string();
+    b["content"] = json!(format!("{text}\n{EVIL}"));
+    let corpus = dir.join("pair.jsonl");
+    std::fs::write(&corpus, format!("{a}\n{b}\n")).unwrap();
+    let page = dir.join("diff.html");
+    let out = Command::new(env!("CARGO_BIN_EXE_naql"))
+        .args([
+            "diff",
+            corpus.to_str().unwrap(),
+            "22910",
+            "23485",
+            "--format",
+            "html",
+        ])
+        .args(["-o", page.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    page
+}
+
+const PROBE: &str = r#"
+const q = s => Array.from(document.querySelectorAll(s));
+const table = document.querySelector('table.diff');
+const a = q('td.a').find(td => td.textContent.trim().length > 20);
+const b = q('td.b').find(td => td.textContent.trim().length > 20);
+return {
+  dir: document.documentElement.dir,
+  direction: getComputedStyle(table).direction,
+  a_cells: q('td.a').filter(td => td.textContent.trim()).length,
+  b_cells: q('td.b').filter(td => td.textContent.trim()).length,
+  a_right_of_b: a.getBoundingClientRect().left > b.getBoundingClientRect().left,
+  changed_rows: q('tr.changed').length,
+  dels: q('tr.changed del').map(e => e.textContent),
+  inss: q('tr.changed ins').map(e => e.textContent),
+  only_b: q('tr.only_b td.b').map(e => e.textContent),
+  summary: document.querySelector('.summary').textContent,
+  heads: q('th').map(e => e.textContent),
+  scripts: document.scripts.length,
+  images: document.images.length,
+  pwned: document.body.getAttribute('data-pwned'),
+  evil_text: document.body.textContent.includes("<script>document.body.setAttribute"),
+};
+"#;
+
+#[test]
+fn the_diff_page_renders_right_to_left_with_changes_highlighted_and_no_foreign_script() {
+    let Some(driver) = start_driver() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let page = write_page(dir.path());
+    let port = driver.port;
+    let caps = json!({"capabilities": {"alwaysMatch": {"goog:chromeOptions": {
+        "args": ["--headless", "--no-sandbox", "--disable-gpu", "--window-size=1400,1000"]
+    }}}});
+    let session = call(port, "POST", "/session", Some(&caps));
+    let id = session["sessionId"].as_str().unwrap().to_string();
+    let url = format!("file://{}", page.display());
+    call(
+        port,
+        "POST",
+        &format!("/session/{id}/url"),
+        Some(&json!({"url": url})),
+    );
+    let v = call(
+        port,
+        "POST",
+        &format!("/session/{id}/execute/sync"),
+        Some(&json!({"script": PROBE, "args": []})),
+    );
+    let shot = call(port, "GET", &format!("/session/{id}/screenshot"), None);
+    let png = base64_decode(shot.as_str().unwrap());
+    let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("../browser");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("diff.png"), &png).unwrap();
+    call(port, "DELETE", &format!("/session/{id}"), None);
+
+    assert_eq!(v["dir"], "rtl", "{v:#}");
+    assert_eq!(v["direction"], "rtl");
+    assert!(v["a_cells"].as_u64().unwrap() >= 3 && v["b_cells"].as_u64().unwrap() >= 3);
+    assert_eq!(
+        v["a_right_of_b"], true,
+        "A is the first column of a right-to-left page"
+    );
+    // The copy rewords the wire story: changed rows carry highlighted words on both sides.
+    assert!(v["changed_rows"].as_u64().unwrap() >= 1, "{v:#}");
+    assert!(!v["dels"].as_array().unwrap().is_empty() || !v["inss"].as_array().unwrap().is_empty());
+    assert!(v["heads"][0].as_str().unwrap().contains("22910"));
+    assert!(v["summary"].as_str().unwrap().contains("Jaccard"));
+    // The hostile markup arrived as text and did nothing.
+    assert_eq!(v["scripts"], 0);
+    assert_eq!(v["images"], 0);
+    assert_eq!(v["pwned"], Value::Null);
+    assert_eq!(v["evil_text"], true);
+    assert!(
+        v["only_b"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t.as_str().unwrap().contains("<script>"))
+    );
+    // A real PNG was written.
+    assert_eq!(&png[1..4], b"PNG");
+}
+
+fn base64_decode(s: &str) -> Vec<u8> {
+    let val = |c: u8| match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'+' => 62,
+        b'/' => 63,
+        _ => panic!("not base64: {c}"),
+    };
+    let bytes: Vec<u8> = s
+        .bytes()
+        .filter(|&c| c != b'=' && !c.is_ascii_whitespace())
+        .collect();
+    let mut out = Vec::with_capacity(bytes.len() * 3 / 4);
+    for chunk in bytes.chunks(4) {
+        let mut n = 0u32;
+        for (i, &c) in chunk.iter().enumerate() {
+            n |= (val(c) as u32) << (18 - 6 * i);
+        }
+        out.extend_from_slice(&n.to_be_bytes()[1..chunk.len()]);
+    }
+    out
+}
