@@ -128,8 +128,14 @@ impl TermVector {
     /// The `k` highest weights' terms, heaviest first (ties: smaller hash first).
     pub fn top(&self, k: usize) -> Vec<u64> {
         let mut v = self.0.clone();
-        v.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        v.truncate(k);
+        let order = |a: &(u64, f32), b: &(u64, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        // The order is total (hashes are distinct), so selecting then sorting the first k gives
+        // exactly the first k of a full sort.
+        if k < v.len() {
+            v.select_nth_unstable_by(k, order);
+            v.truncate(k);
+        }
+        v.sort_unstable_by(order);
         v.into_iter().map(|(h, _)| h).collect()
     }
 }
