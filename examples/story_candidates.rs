@@ -14,7 +14,9 @@ use std::time::Instant;
 
 use naql::corpus::{FieldMap, ReadOptions, read_all};
 use naql::sketch::fmix64;
-use naql::story::{StoryConfig, StoryModel, TermVector, candidate_pairs, date_days};
+use naql::story::{
+    StoryConfig, StoryModel, TermVector, candidate_pairs, candidate_pairs_wide, date_days,
+};
 use rayon::prelude::*;
 
 fn within(days: &[Option<f64>], a: usize, b: usize, w: f64) -> bool {
@@ -226,6 +228,20 @@ fn main() {
             c.len(),
             recall(&c, &truth)
         );
+    }
+    for (k, wide) in [(8, 24), (12, 24), (12, 36), (16, 32)] {
+        let clock = Instant::now();
+        let c = candidate_pairs_wide(&vectors, &days, k, wide, Some(w));
+        let _ = verify(&c);
+        let secs = clock.elapsed().as_secs_f64();
+        println!(
+            "top-{k} × top-{wide} term index | {} | {:.4} | {secs:.2}",
+            c.len(),
+            recall(&c, &truth)
+        );
+    }
+    if std::env::var_os("NAQL_SKIP_MINHASH").is_some() {
+        return;
     }
     for (m, rows) in [(128, 2), (256, 2), (256, 3)] {
         let clock = Instant::now();

@@ -621,53 +621,78 @@ pub fn candidate_pairs(
     k: usize,
     window: Option<f64>,
 ) -> Vec<(usize, usize)> {
-    let mut postings: Vec<(u64, u32)> = vectors
+    candidate_pairs_wide(vectors, days, k, k, window)
+}
+
+/// [`candidate_pairs`], asymmetric: a pair qualifies when a term is among the `k` heaviest of
+/// one article and the `wide` heaviest (`wide ≥ k`) of the other. Same-story pairs often share
+/// a term that is heavy in one report and only middling in the other.
+pub fn candidate_pairs_wide(
+    vectors: &[TermVector],
+    days: &[Option<f64>],
+    k: usize,
+    wide: usize,
+    window: Option<f64>,
+) -> Vec<(usize, usize)> {
+    let wide = wide.max(k);
+    // (term, article, among its k heaviest)
+    let mut postings: Vec<(u64, u32, bool)> = vectors
         .par_iter()
         .enumerate()
-        .flat_map_iter(|(i, v)| v.top(k).into_iter().map(move |t| (t, i as u32)))
+        .flat_map_iter(|(i, v)| {
+            v.top(wide)
+                .into_iter()
+                .enumerate()
+                .map(move |(r, t)| (t, i as u32, r < k))
+        })
         .collect();
     postings.par_sort_unstable();
-    let mut lists: Vec<&[(u64, u32)]> = Vec::new();
+    let mut lists: Vec<&[(u64, u32, bool)]> = Vec::new();
     let mut s = 0;
     while s < postings.len() {
         let e = s + postings[s..]
             .iter()
             .take_while(|p| p.0 == postings[s].0)
             .count();
-        if e - s > 1 {
+        if e - s > 1 && postings[s..e].iter().any(|p| p.2) {
             lists.push(&postings[s..e]);
         }
         s = e;
     }
+    let w = window.unwrap_or(f64::INFINITY);
     let mut pairs: Vec<(usize, usize)> = lists
         .par_iter()
         .flat_map_iter(|list| {
-            // Dated articles by date, so the window is a sliding range; undated ones pair with all.
-            let mut dated: Vec<(f64, usize)> = Vec::new();
-            let mut undated: Vec<usize> = Vec::new();
-            for &(_, d) in *list {
+            // By date, so the window is a sliding range; undated articles pair with all.
+            let mut dated: Vec<(f64, usize, bool)> = Vec::new();
+            let mut undated: Vec<(usize, bool)> = Vec::new();
+            for &(_, d, narrow) in *list {
                 match days[d as usize] {
-                    Some(t) if window.is_some() => dated.push((t, d as usize)),
-                    _ => undated.push(d as usize),
+                    Some(t) if window.is_some() => dated.push((t, d as usize, narrow)),
+                    _ => undated.push((d as usize, narrow)),
                 }
             }
             dated.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-            let w = window.unwrap_or(f64::INFINITY);
             let mut out = Vec::new();
-            for (x, &(tx, a)) in dated.iter().enumerate() {
-                for &(ty, b) in &dated[x + 1..] {
+            for (x, &(tx, a, na)) in dated.iter().enumerate() {
+                for &(ty, b, nb) in &dated[x + 1..] {
                     if ty - tx > w {
                         break;
                     }
-                    out.push((a.min(b), a.max(b)));
+                    if na || nb {
+                        out.push((a.min(b), a.max(b)));
+                    }
                 }
             }
-            for (x, &a) in undated.iter().enumerate() {
-                for &b in &undated[x + 1..] {
-                    out.push((a.min(b), a.max(b)));
-                }
-                for &(_, b) in &dated {
-                    out.push((a.min(b), a.max(b)));
+            for (x, &(a, na)) in undated.iter().enumerate() {
+                let others = undated[x + 1..]
+                    .iter()
+                    .copied()
+                    .chain(dated.iter().map(|&(_, d, n)| (d, n)));
+                for (b, nb) in others {
+                    if na || nb {
+                        out.push((a.min(b), a.max(b)));
+                    }
                 }
             }
             out.into_iter()
@@ -1388,6 +1413,13 @@ mod tests {
         let c = candidate_pairs(&vectors, &days, 2, Some(3.0));
         // 0–1 inside 3 days, 0–2 and 1–2 outside; 3 shares nothing; the undated 4 pairs with all.
         assert_eq!(c, vec![(0, 1), (0, 4), (1, 4), (2, 4)]);
+        // Asymmetric lists lie between the symmetric ones: top-1 × top-2 holds every top-1
+        // pair and only top-2 pairs.
+        let narrow = candidate_pairs(&vectors, &days, 1, Some(3.0));
+        let wide = candidate_pairs_wide(&vectors, &days, 1, 2, Some(3.0));
+        assert!(narrow.iter().all(|p| wide.contains(p)));
+        assert!(wide.iter().all(|p| c.contains(p)));
+        assert_eq!(candidate_pairs_wide(&vectors, &days, 2, 2, Some(3.0)), c);
         let all = candidate_pairs(&vectors, &days, 2, None);
         assert!(all.contains(&(0, 2)) && all.contains(&(1, 2)));
         let scored = verify(&vectors, &all, 0.0);
