@@ -922,7 +922,10 @@ const STOPWORDS: &[&str] = &[
     "that",
 ];
 
-/// Light stem of a normalized token for matching sentences, or `None` for a function word:
+/// Light stem of a normalized token for matching sentences, or `None` for a function word.
+/// Not [`crate::stem::stem`]: that one serves document TF-IDF; tried here it paired more
+/// sentences that share only the story's vocabulary (10 of 16 seed pairs right against 11 of
+/// 15, AraPlagDet within ±0.01). This one strips up to two suffixes and keeps three letters:
 /// strips one conjunction/preposition clitic and the article (و ف ب ل ك ال), then up to two
 /// common suffixes, keeping at least three letters. Crude on purpose: it only has to make two outlets'
 /// inflections of the same word meet, and a wrong conflation costs little once weighted.
