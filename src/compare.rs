@@ -7,7 +7,9 @@
 //!    tokens with clitics (و ف ب ل ك ال) and common suffixes stripped, so «وبالمفاوضات» meets
 //!    «المفاوضات». Function words weigh nothing.
 //! 2. A stem weighs its inverse sentence frequency over both texts (`ln(1 + N/df)`): the words a
-//!    story repeats everywhere (روسيا، الناتو) say little about *which* sentence is which.
+//!    story repeats everywhere (روسيا، الناتو) say little about *which* sentence is which. With
+//!    a background table ([`Options::background`], `naql idf`), that weight is multiplied by
+//!    the word's IDF in a news corpus, so words all news uses (الولايات المتحدة) weigh less too.
 //! 3. Two sentences score their weighted Dice overlap. Pairs at [`Options::min_score`] or above
 //!    are taken greedily, best first, each sentence once; an unpaired neighbour joins a pair
 //!    when the union scores higher (one outlet split what the other kept whole: 1:2 and 2:1).
@@ -154,6 +156,8 @@ pub struct Options {
     pub grow_gain: f64,
     /// Most sentences on one side of a pair.
     pub max_group: usize,
+    /// Document frequencies from a corpus (`naql idf`): a word common in all news weighs less.
+    pub background: Option<crate::story::Idf>,
     /// Paired rows over this many tokens (both sides) get no word diff: they are shown as one
     /// replacement, which bounds time on pathological input (a 50 MB text with no full stop).
     pub max_diff_tokens: usize,
@@ -169,6 +173,7 @@ impl Default for Options {
             seed_score: 0.05,
             grow_gain: 0.001,
             max_group: 64,
+            background: None,
             max_diff_tokens: 20_000,
             max_postings: 200,
         }
@@ -201,6 +206,8 @@ struct Sent {
     /// Hash of the normalized token sequence: equal for sentences equal up to spelling.
     whole: u64,
     chars: usize,
+    /// Background weight of each stem (from an IDF table), when one is given.
+    background: Vec<(u64, f64)>,
 }
 
 /// A pairing of sentence runs `a` (indices into A's sentences) and `b`.
@@ -247,6 +254,7 @@ impl Comparer {
                 let mut toks = Vec::new();
                 let mut stems = Vec::new();
                 let mut whole = 0x6e61_716c_u64;
+                let mut bgw: Vec<(u64, f64)> = Vec::new();
                 self.normalizer().for_each_token(piece, |t, s| {
                     let norm = token_hash(t);
                     whole = (whole.rotate_left(23) ^ norm).wrapping_mul(0x9E37_79B9_7F4A_7C15);
@@ -256,6 +264,11 @@ impl Comparer {
                     });
                     if let Some(stem) = stem(t) {
                         stems.push(token_hash(stem));
+                        if let Some(bg) = &self.options.background {
+                            // The table is keyed by the story stemmer's stems.
+                            let key = xxhash_rust::xxh3::xxh3_64(crate::stem::stem(t).as_bytes());
+                            bgw.push((token_hash(stem), bg.weight(key) as f64));
+                        }
                     }
                 });
                 stems.sort_unstable();
@@ -265,6 +278,7 @@ impl Comparer {
                     whole = token_hash(piece);
                 }
                 Sent {
+                    background: bgw,
                     chars: piece.chars().count(),
                     span,
                     toks,
@@ -653,9 +667,19 @@ impl Weights {
             }
         }
         let n = (sa.len() + sb.len()) as f64;
+        let mut bg: HashMap<u64, f64> = HashMap::new();
+        for s in sa.iter().chain(sb) {
+            for &(k, w) in &s.background {
+                let e = bg.entry(k).or_insert(w);
+                *e = e.min(w);
+            }
+        }
         let idf = df
             .into_iter()
-            .map(|(k, d)| (k, (1.0 + n / d as f64).ln()))
+            .map(|(k, d)| {
+                let local = (1.0 + n / d as f64).ln();
+                (k, local * bg.get(&k).copied().unwrap_or(1.0))
+            })
             .collect();
         Weights { idf }
     }

@@ -115,6 +115,9 @@ struct AlignArgs {
     /// Weighted stem overlap at which two sentences count as the same sentence (0–1).
     #[arg(long, default_value_t = naql::compare::Options::default().min_score)]
     min_score: f64,
+    /// Weigh words by this IDF table too (from `naql idf`), so words all news uses count less.
+    #[arg(long = "idf", value_name = "FILE")]
+    align_idf: Option<String>,
 }
 
 #[derive(Args)]
@@ -645,15 +648,20 @@ fn run(cli: Cli) -> Result<u8, String> {
 }
 
 impl AlignArgs {
-    fn options(&self) -> Result<naql::compare::Options, String> {
+    fn options(&self, normalize: &NormalizeOptions) -> Result<naql::compare::Options, String> {
         if !(0.0..=1.0).contains(&self.min_score) {
             return Err(format!(
                 "--min-score must be in [0, 1], got {}",
                 self.min_score
             ));
         }
+        let background = match &self.align_idf {
+            Some(path) => Some(naql::story::Idf::load(path, normalize.clone())?),
+            None => None,
+        };
         Ok(naql::compare::Options {
             min_score: self.min_score,
+            background,
             ..Default::default()
         })
     }
@@ -681,7 +689,7 @@ fn diff(args: DiffArgs) -> Result<(), String> {
         },
         ..Config::default()
     };
-    let comparer = Comparer::new(config, args.align.options()?);
+    let comparer = Comparer::new(config.clone(), args.align.options(&config.normalize)?);
     let (a, b) = if let [corpus, id_a, id_b] = &args.args[..] {
         let read = ReadOptions {
             fields: field_map(&args.fields),
@@ -763,7 +771,10 @@ fn diff(args: DiffArgs) -> Result<(), String> {
 
 fn report_html(args: ReportArgs) -> Result<(), String> {
     let engine = Engine::new(args.run.config()?);
-    let comparer = Comparer::new(engine.config.clone(), args.align.options()?);
+    let comparer = Comparer::new(
+        engine.config.clone(),
+        args.align.options(&engine.config.normalize)?,
+    );
     let read = args.run.read_options();
     let (items, report) = naql::corpus::read_with(&args.run.inputs, &read, |doc| {
         let keep = (

@@ -493,3 +493,46 @@ fn a_50_mb_document_diffs_in_bounded_time() {
     assert_eq!(v["summary"]["only_a"], 0);
     assert!(v["summary"]["a_shared"].as_f64().unwrap() > 0.999);
 }
+
+#[test]
+fn a_background_idf_table_is_used_and_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let table = dir.path().join("idf.json");
+    ok(&naql(&["idf", SAMPLE, "-o", table.to_str().unwrap()]));
+    let (pa, pb) = (seed("000"), seed("001"));
+    let (a, b) = (
+        std::fs::read_to_string(&pa).unwrap(),
+        std::fs::read_to_string(&pb).unwrap(),
+    );
+    let v = diff_json(&[&pa, &pb, "--idf", table.to_str().unwrap()]);
+    let pairs = shared_texts(&v, &a, &b);
+    assert!(
+        pairs
+            .iter()
+            .any(|(x, y)| x.contains("مسودتي اتفاقيتين") && y.contains("مسودة اتفاقيات")),
+        "{pairs:#?}"
+    );
+    // Scores change with the weights: the same pair, weighed differently.
+    let plain = diff_json(&[&pa, &pb]);
+    let score = |v: &Value| {
+        shared(v)
+            .iter()
+            .find(|r| chars(&a, &r["a"]).contains("مسودتي اتفاقيتين"))
+            .map(|r| r["score"].as_f64().unwrap())
+    };
+    assert_ne!(score(&v), score(&plain));
+    // A table made under other normalization rules is refused, naming the file.
+    let err = fails(&naql(&[
+        "diff",
+        &pa,
+        &pb,
+        "--idf",
+        table.to_str().unwrap(),
+        "--no-fold",
+        "digits",
+    ]));
+    assert!(
+        err.contains("idf.json") && err.contains("normalization"),
+        "{err}"
+    );
+}
