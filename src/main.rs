@@ -656,7 +656,7 @@ impl AlignArgs {
             ));
         }
         let background = match &self.align_idf {
-            Some(path) => Some(naql::story::Idf::load(path, normalize.clone())?),
+            Some(path) => Some(naql::story::Idf::load(path, *normalize)?),
             None => None,
         };
         Ok(naql::compare::Options {
