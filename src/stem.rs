@@ -1,6 +1,6 @@
 //! Light Arabic stemming and an Arabic stopword list, for story-level similarity.
 //!
-//! Both work on text that the [`Normalizer`](crate::text::Normalizer) already folded (ة → ه,
+//! Both work on text that the [`Normalizer`] already folded (ة → ه,
 //! ى → ي, أ/إ/آ → ا), so the affixes are written in folded form.
 //!
 //! **Stemming** ([`stem`], scheme [`STEMMER`]) strips at most one prefix and then at most one
