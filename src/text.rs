@@ -181,6 +181,9 @@ impl TokenBuf {
     }
 }
 
+/// Room a token must leave in the inline buffer for a 16-byte run copy.
+const RUN_ROOM: usize = 128 - 16;
+
 /// The code points below this bound are decided by table lookup (ASCII, Latin, Greek,
 /// Cyrillic, Arabic); everything above that is not a special range goes through `Other`.
 const TABLE_END: u32 = 0x0800;
@@ -203,6 +206,9 @@ pub struct Normalizer {
     /// Presentation-form code points (U+FB50–U+FDFF, U+FE70–U+FEFF) → actions.
     presentation: Vec<Action>,
     expansions: Vec<Vec<Action>>,
+    /// The SSSE3 run copy is usable: the CPU has it and every [`simd::is_plain`] character
+    /// maps to itself under these options.
+    simd: bool,
 }
 
 impl Default for Normalizer {
@@ -253,6 +259,7 @@ impl Normalizer {
             packed: Box::new([0; TABLE_END as usize]),
             presentation: Vec::new(),
             expansions: Vec::new(),
+            simd: false,
         };
         for cp in 0..TABLE_END {
             let a = char::from_u32(cp).map_or(Action::Separate, |c| n.base_action(c));
@@ -270,6 +277,10 @@ impl Normalizer {
         for (p, &a) in n.packed.iter_mut().zip(&n.table) {
             *p = pack(a);
         }
+        let plain_is_identity = (0..TABLE_END)
+            .filter(|&cp| simd::is_plain(cp))
+            .all(|cp| n.table[cp as usize] == letter(char::from_u32(cp).expect("a plain char")));
+        n.simd = plain_is_identity && simd::available();
         n
     }
 
@@ -384,32 +395,66 @@ impl Normalizer {
     /// [`Normalizer::for_each_token`] with the token as UTF-8 bytes: the hot path of signing.
     /// Walks bytes, not chars: every 1- and 2-byte UTF-8 sequence (U+0000–U+07FF, which holds
     /// ASCII and the Arabic block) is decoded inline and looked up in the table, whose entries
-    /// carry their output already encoded. Reuses one buffer; allocates nothing per token.
-    pub fn for_each_token_bytes(&self, text: &str, mut f: impl FnMut(&[u8], Range<usize>)) {
+    /// carry their output already encoded. Inside a token, runs of letters that every rule
+    /// leaves alone are copied 16 bytes at a time where SSSE3 is available (module `simd`).
+    /// Reuses one buffer; allocates nothing per token.
+    pub fn for_each_token_bytes(&self, text: &str, f: impl FnMut(&[u8], Range<usize>)) {
+        #[cfg(target_arch = "x86_64")]
+        if self.simd {
+            // SAFETY: `simd` is set only when SSSE3 was detected at run time.
+            return unsafe { self.tokens_ssse3(text, f) };
+        }
+        self.tokens_with::<false>(text, f)
+    }
+
+    /// The SIMD instance of [`Normalizer::tokens_with`], compiled with SSSE3 so the chunk scan
+    /// inlines into the loop.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "ssse3")]
+    fn tokens_ssse3(&self, text: &str, f: impl FnMut(&[u8], Range<usize>)) {
+        self.tokens_with::<true>(text, f)
+    }
+
+    /// The tokenizer; `SIMD` adds the run copy of [`simd::plain_run`] after each character
+    /// handled by the table (instantiated with `true` only inside `tokens_ssse3`).
+    #[inline(always)]
+    fn tokens_with<const SIMD: bool>(&self, text: &str, mut f: impl FnMut(&[u8], Range<usize>)) {
         let bytes = text.as_bytes();
         let len = bytes.len();
         let mut buf = TokenBuf::new();
         let mut tl = 0usize; // the token's length in bytes
         let mut i = 0;
         while i < len {
-            // Between tokens: skip separators, and marks that have no letter to attach to.
+            let mut start = i;
+            // Most tokens start with a plain run: copy it before any lookup.
+            if SIMD && i >= 1 && i + 16 <= len {
+                // SAFETY: `SIMD` is true only in `tokens_ssse3`, which runs with SSSE3.
+                tl = unsafe { simd::plain_run(&bytes[i - 1..i + 16], &mut buf.inline[..16]) };
+                i += tl;
+                if i == len {
+                    f(buf.bytes(tl), start..i);
+                    break;
+                }
+            }
             let (mut entry, mut width) = self.entry_at(text, i);
             let mut kind = entry >> 24;
-            if kind == 0 || kind == 4 {
+            if tl == 0 && (kind == 0 || kind == 4) {
+                // Between tokens: skip separators, and marks that have no letter to attach to.
                 i += width;
                 continue;
             }
-            // A token starts here; consume characters until a separator. Letters and trailing
-            // marks alike extend the token, so its span always ends where the loop stops.
-            let mut start = i;
-            loop {
+            // A token starts at `start`; consume characters until a separator. Letters and
+            // trailing marks alike extend the token, so its span always ends where the loop stops.
+            let end = loop {
                 if kind.wrapping_sub(1) < 3 {
                     // The common case: a letter of 1–3 UTF-8 bytes, stored as is.
                     buf.push(tl, entry.to_le_bytes(), kind as u8);
                     tl += kind as usize;
                     i += width;
                 } else if kind == 0 {
-                    break;
+                    // The separator ends the token and is consumed with it.
+                    i += width;
+                    break i - width;
                 } else {
                     let next = i + width;
                     match self.unpack(entry, text, i) {
@@ -449,14 +494,23 @@ impl Normalizer {
                     }
                     i = next;
                 }
+                // `i` is past a whole character (so `i >= 1`): copy the plain run that follows.
+                if SIMD && i + 16 <= len && tl <= RUN_ROOM {
+                    // SAFETY: `SIMD` is true only in `tokens_ssse3`, which runs with SSSE3.
+                    let run = unsafe {
+                        simd::plain_run(&bytes[i - 1..i + 16], &mut buf.inline[tl..tl + 16])
+                    };
+                    tl += run;
+                    i += run;
+                }
                 if i >= len {
-                    break;
+                    break i;
                 }
                 (entry, width) = self.entry_at(text, i);
                 kind = entry >> 24;
-            }
+            };
             if tl > 0 {
-                f(buf.bytes(tl), start..i);
+                f(buf.bytes(tl), start..end);
                 buf.spilled = false;
                 tl = 0;
             }
@@ -510,6 +564,143 @@ impl Normalizer {
             });
         }
         out
+    }
+}
+
+/// Bulk copying of plain letters with SSSE3. A *plain* character is one that every option set
+/// writes as itself and that never separates tokens: ASCII digits and lowercase letters, and the
+/// Arabic letters without a fold (ء ا ب ت–غ ف–و ي). News text is mostly such runs, so after each
+/// character the table decides, [`plain_run`] classifies the next 16 bytes at once (two nibble
+/// lookups) and copies the run of whole plain characters at their start; the table handles
+/// whatever stops it (a space, ة, أ, a diacritic, …). Tested against the scalar path in
+/// `tests::simd_and_scalar_paths_agree`.
+mod simd {
+    /// True for the code points that [`plain_run`] copies as they are.
+    pub(super) fn is_plain(cp: u32) -> bool {
+        matches!(cp, 0x30..=0x39 | 0x61..=0x7A | 0x0621 | 0x0627 | 0x0628 | 0x062A..=0x063A | 0x0641..=0x0648 | 0x064A)
+    }
+
+    /// Whether this CPU can run [`plain_run`].
+    pub(super) fn available() -> bool {
+        #[cfg(target_arch = "x86_64")]
+        {
+            std::arch::is_x86_feature_detected!("ssse3")
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        {
+            false
+        }
+    }
+
+    // Classes of a byte: the AND of a lookup by its high nibble and one by its low nibble.
+    // UTF-8 of U+0621–U+063F is D8 A1–BF, of U+0640–U+067F is D9 80–BF.
+    const AFTER_D8_A: u8 = 1; // A1 A7 A8 AA–AF: ء ا ب ت–ث … after D8
+    const AFTER_D8_B: u8 = 2; // B0–BA: ذ–غ after D8
+    const AFTER_D9: u8 = 4; // 81–88 8A: ف–و ي after D9
+    const DIGIT: u8 = 8; // 0–9
+    const LATIN_A: u8 = 16; // a–o
+    const LATIN_B: u8 = 32; // p–z
+    const ASCII: u8 = DIGIT | LATIN_A | LATIN_B;
+
+    const HIGH: [u8; 16] = {
+        let mut t = [0; 16];
+        t[0x3] = DIGIT;
+        t[0x6] = LATIN_A;
+        t[0x7] = LATIN_B;
+        t[0x8] = AFTER_D9;
+        t[0xA] = AFTER_D8_A;
+        t[0xB] = AFTER_D8_B;
+        t
+    };
+
+    /// The continuation classes allowed after D8 (entry 0) and D9 (entry 1).
+    const AFTER: [u8; 16] = {
+        let mut t = [0; 16];
+        t[0] = AFTER_D8_A | AFTER_D8_B;
+        t[1] = AFTER_D9;
+        t
+    };
+
+    const LOW: [u8; 16] = {
+        let mut t = [0; 16];
+        let mut lo = 0;
+        while lo < 16 {
+            let mut c = 0;
+            if lo == 1 || lo == 7 || lo == 8 || lo >= 0xA {
+                c |= AFTER_D8_A;
+            }
+            if lo <= 0xA {
+                c |= AFTER_D8_B | LATIN_B;
+            }
+            if (lo >= 1 && lo <= 8) || lo == 0xA {
+                c |= AFTER_D9;
+            }
+            if lo <= 9 {
+                c |= DIGIT;
+            }
+            if lo >= 1 {
+                c |= LATIN_A;
+            }
+            t[lo] = c;
+            lo += 1;
+        }
+        t
+    };
+
+    /// Copies `src[1..17]` to `dst` and returns how many of its leading bytes are whole plain
+    /// characters (0–16). `src[0]` is the byte before the chunk and `src[1]` must start a
+    /// character: a continuation byte is plain only after the lead D8 or D9 that makes it a
+    /// plain letter, and a lead only when its continuation is, so a 2-byte letter cut by the
+    /// chunk's end is left out.
+    ///
+    /// # Safety
+    /// The CPU must support SSSE3.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "ssse3")]
+    #[inline]
+    pub(super) unsafe fn plain_run(src: &[u8], dst: &mut [u8]) -> usize {
+        use std::arch::x86_64::*;
+        let src: &[u8; 17] = src.try_into().expect("17 source bytes");
+        let dst: &mut [u8; 16] = dst.try_into().expect("16 destination bytes");
+        // SAFETY: 16-byte unaligned loads at offsets 0 and 1 of a 17-byte array, a 16-byte
+        // store into a 16-byte array, and the lookup tables are 16 bytes.
+        let (prev, cur, high, low, after) = unsafe {
+            let cur = _mm_loadu_si128(src.as_ptr().add(1).cast());
+            _mm_storeu_si128(dst.as_mut_ptr().cast(), cur);
+            (
+                _mm_loadu_si128(src.as_ptr().cast()),
+                cur,
+                _mm_loadu_si128(HIGH.as_ptr().cast()),
+                _mm_loadu_si128(LOW.as_ptr().cast()),
+                _mm_loadu_si128(AFTER.as_ptr().cast()),
+            )
+        };
+        let nibble = _mm_set1_epi8(0x0F);
+        let class = _mm_and_si128(
+            _mm_shuffle_epi8(high, _mm_and_si128(_mm_srli_epi16(cur, 4), nibble)),
+            _mm_shuffle_epi8(low, _mm_and_si128(cur, nibble)),
+        );
+        // The continuation classes each byte needs, looked up by the byte before it: D8 → 0 and
+        // D9 → 1 pick their entries; every other byte ends up at 0x72 or above, whose entry
+        // is 0 (0x72–0x7F) or which the shuffle zeroes (0x80 and above).
+        let lead = _mm_adds_epu8(
+            _mm_xor_si128(prev, _mm_set1_epi8(0xD8u8 as i8)),
+            _mm_set1_epi8(0x70),
+        );
+        let cont = _mm_and_si128(class, _mm_shuffle_epi8(after, lead));
+        // A plain continuation makes its lead plain too.
+        let plain = _mm_or_si128(
+            _mm_and_si128(class, _mm_set1_epi8(ASCII as i8)),
+            _mm_or_si128(cont, _mm_srli_si128(cont, 1)),
+        );
+        let not_plain = _mm_movemask_epi8(_mm_cmpeq_epi8(plain, _mm_setzero_si128())) as u32;
+        (not_plain | 1 << 16).trailing_zeros() as usize
+    }
+
+    /// Never called: the scalar path does not copy runs.
+    #[cfg(not(target_arch = "x86_64"))]
+    pub(super) unsafe fn plain_run(_src: &[u8], _dst: &mut [u8]) -> usize {
+        0
     }
 }
 
@@ -695,6 +886,178 @@ mod tests {
             "أعلن الوزير أن الاتفاق - وهو الأول - سيوقع"
         );
         assert_eq!(cut(""), "");
+    }
+
+    /// Every token with its span and XXH3 hash (the signing unit), by the scalar or the
+    /// default (SIMD where available) path.
+    fn token_list(n: &Normalizer, text: &str, scalar: bool) -> Vec<(Vec<u8>, Range<usize>, u64)> {
+        let mut out = Vec::new();
+        let push = |t: &[u8], span: Range<usize>| {
+            out.push((t.to_vec(), span, xxhash_rust::xxh3::xxh3_64(t)))
+        };
+        if scalar {
+            n.tokens_with::<false>(text, push);
+        } else {
+            n.for_each_token_bytes(text, push);
+        }
+        out
+    }
+
+    #[test]
+    fn plain_characters_map_to_themselves_under_every_rule_set() {
+        let mut sets = vec![NormalizeOptions::default(), NormalizeOptions::none()];
+        for rule in NormalizeOptions::RULES {
+            let mut o = NormalizeOptions::default();
+            o.set(rule, false);
+            sets.push(o);
+        }
+        for o in sets {
+            assert_eq!(Normalizer::new(o).simd, simd::available(), "{o:?}");
+        }
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn run_scan_classifies_every_one_and_two_byte_character() {
+        if !simd::available() {
+            return;
+        }
+        for cp in 1..0x800u32 {
+            let Some(c) = char::from_u32(cp) else {
+                continue;
+            };
+            let w = c.len_utf8();
+            for at in [0usize, 7, 14, 15] {
+                // `at` plain letters, then c, then spaces; the byte before the chunk is a space.
+                let mut src = vec![b' '];
+                src.extend(std::iter::repeat_n(b'b', at));
+                src.extend(c.to_string().bytes());
+                src.resize(17, b' ');
+                let mut dst = [0u8; 16];
+                // SAFETY: SSSE3 was detected above.
+                let run = unsafe { simd::plain_run(&src, &mut dst) };
+                assert_eq!(dst[..], src[1..]);
+                let whole = at + w <= 16;
+                let want = if simd::is_plain(cp) && whole {
+                    at + w
+                } else {
+                    at
+                };
+                assert_eq!(run, want, "U+{cp:04X} after {at} letters");
+            }
+        }
+    }
+
+    /// Text that makes the run copy stop everywhere it can: plain and folded letters, runs
+    /// crossing 16-byte chunks and the 112-byte inline limit, Latin of both cases, digits,
+    /// marks, ligatures, 3- and 4-byte characters, separators.
+    fn mixed_text() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let pieces = prop::sample::select(vec![
+            "ا",
+            "أ",
+            "إ",
+            "آ",
+            "ب",
+            "ت",
+            "ة",
+            "ه",
+            "ى",
+            "ي",
+            "ئ",
+            "ؤ",
+            "و",
+            "ء",
+            "ل",
+            "غ",
+            "ػ",
+            "ف",
+            "ـ",
+            "\u{064E}",
+            "\u{0651}",
+            "\u{0670}",
+            "٢",
+            "۴",
+            "ک",
+            "ی",
+            "پ",
+            "ڤ",
+            "7",
+            "0",
+            "a",
+            "z",
+            "A",
+            "Z",
+            "é",
+            "É",
+            "İ",
+            "ß",
+            "Ω",
+            "\u{FEFB}",
+            "\u{FDFA}",
+            "\u{200F}",
+            "\u{FEFF}",
+            "€",
+            "😀",
+            "𝐀",
+            " ",
+            "\n",
+            "،",
+            "«",
+            "»",
+            ".",
+            "-",
+            "الرياض",
+            "المملكة",
+            "abcdefghijklmnopqrstuvwxyz0123456789",
+            "بببببببببببببببببببببببببببببب",
+        ]);
+        prop::collection::vec(pieces, 0..80).prop_map(|v| v.concat())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn simd_and_scalar_paths_agree(text in mixed_text()) {
+            let n = default_normalizer();
+            proptest::prop_assert_eq!(token_list(n, &text, false), token_list(n, &text, true));
+        }
+
+        #[test]
+        fn simd_and_scalar_paths_agree_with_rules_off(text in mixed_text()) {
+            let n = Normalizer::new(NormalizeOptions::none());
+            proptest::prop_assert_eq!(token_list(&n, &text, false), token_list(&n, &text, true));
+        }
+    }
+
+    #[test]
+    fn runs_that_reach_the_end_of_the_text() {
+        let n = default_normalizer();
+        // A plain run of exactly 16 bytes ending the text, at a token start and inside a token.
+        for text in [
+            " بببببببب",
+            " أبببببببب",
+            " aaaaaaaaaaaaaaaa",
+            "ة ببببببببب",
+        ] {
+            assert_eq!(
+                token_list(n, text, false),
+                token_list(n, text, true),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn simd_and_scalar_paths_agree_on_the_fixture() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/saudinewsnet-sample.jsonl"
+        );
+        let text = std::fs::read_to_string(path).expect("fixture");
+        let n = default_normalizer();
+        for line in text.lines() {
+            assert_eq!(token_list(n, line, false), token_list(n, line, true));
+        }
     }
 
     #[test]
