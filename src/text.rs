@@ -179,6 +179,18 @@ impl TokenBuf {
             &self.inline[..len]
         }
     }
+
+    /// XXH3-64 of the token of `len` bytes.
+    #[inline(always)]
+    fn hash(&self, len: usize) -> u64 {
+        if len <= 16 {
+            // Never spilled: a spill happens only past 124 bytes.
+            let first: &[u8; 16] = self.inline[..16].try_into().expect("16 bytes");
+            crate::sketch::token_hash_padded(first, len)
+        } else {
+            xxhash_rust::xxh3::xxh3_64(self.bytes(len))
+        }
+    }
 }
 
 /// Room a token must leave in the inline buffer for a 16-byte run copy.
@@ -392,13 +404,34 @@ impl Normalizer {
         })
     }
 
-    /// [`Normalizer::for_each_token`] with the token as UTF-8 bytes: the hot path of signing.
+    /// [`Normalizer::for_each_token`] with the token as UTF-8 bytes.
     /// Walks bytes, not chars: every 1- and 2-byte UTF-8 sequence (U+0000–U+07FF, which holds
     /// ASCII and the Arabic block) is decoded inline and looked up in the table, whose entries
     /// carry their output already encoded. Inside a token, runs of letters that every rule
     /// leaves alone are copied 16 bytes at a time where SSSE3 is available (module `simd`).
     /// Reuses one buffer; allocates nothing per token.
-    pub fn for_each_token_bytes(&self, text: &str, f: impl FnMut(&[u8], Range<usize>)) {
+    pub fn for_each_token_bytes(&self, text: &str, mut f: impl FnMut(&[u8], Range<usize>)) {
+        self.scan(
+            text,
+            #[inline(always)]
+            |buf, tl, span| f(buf.bytes(tl), span),
+        )
+    }
+
+    /// [`Normalizer::for_each_token`] with each token's XXH3-64 ([`crate::sketch::token_hash`])
+    /// instead of its text: the hot path of signing. Hashing here, where the token buffer is at
+    /// hand, lets short tokens be hashed from a padded buffer without a branch on their length.
+    pub fn for_each_token_hash(&self, text: &str, mut f: impl FnMut(u64, Range<usize>)) {
+        self.scan(
+            text,
+            #[inline(always)]
+            |buf, tl, span| f(buf.hash(tl), span),
+        )
+    }
+
+    /// Runs the tokenizer with the SIMD run copy when it is usable, else the scalar one.
+    #[inline(always)]
+    fn scan(&self, text: &str, f: impl FnMut(&TokenBuf, usize, Range<usize>)) {
         #[cfg(target_arch = "x86_64")]
         if self.simd {
             // SAFETY: `simd` is set only when SSSE3 was detected at run time.
@@ -411,14 +444,19 @@ impl Normalizer {
     /// inlines into the loop.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "ssse3")]
-    fn tokens_ssse3(&self, text: &str, f: impl FnMut(&[u8], Range<usize>)) {
+    fn tokens_ssse3(&self, text: &str, f: impl FnMut(&TokenBuf, usize, Range<usize>)) {
         self.tokens_with::<true>(text, f)
     }
 
     /// The tokenizer; `SIMD` adds the run copy of [`simd::plain_run`] after each character
     /// handled by the table (instantiated with `true` only inside `tokens_ssse3`).
     #[inline(always)]
-    fn tokens_with<const SIMD: bool>(&self, text: &str, mut f: impl FnMut(&[u8], Range<usize>)) {
+    /// Calls `f(buffer, length, span)` for each token.
+    fn tokens_with<const SIMD: bool>(
+        &self,
+        text: &str,
+        mut f: impl FnMut(&TokenBuf, usize, Range<usize>),
+    ) {
         let bytes = text.as_bytes();
         let len = bytes.len();
         let mut buf = TokenBuf::new();
@@ -432,7 +470,7 @@ impl Normalizer {
                 tl = unsafe { simd::plain_run(&bytes[i - 1..i + 16], &mut buf.inline[..16]) };
                 i += tl;
                 if i == len {
-                    f(buf.bytes(tl), start..i);
+                    f(&buf, tl, start..i);
                     break;
                 }
             }
@@ -481,7 +519,7 @@ impl Normalizer {
                                         tl += n as usize;
                                     }
                                     Action::Separate if tl > 0 => {
-                                        f(buf.bytes(tl), start..next);
+                                        f(&buf, tl, start..next);
                                         buf.spilled = false;
                                         tl = 0;
                                         start = i;
@@ -510,7 +548,7 @@ impl Normalizer {
                 kind = entry >> 24;
             };
             if tl > 0 {
-                f(buf.bytes(tl), start..end);
+                f(&buf, tl, start..end);
                 buf.spilled = false;
                 tl = 0;
             }
@@ -888,17 +926,26 @@ mod tests {
         assert_eq!(cut(""), "");
     }
 
-    /// Every token with its span and XXH3 hash (the signing unit), by the scalar or the
-    /// default (SIMD where available) path.
+    /// Every token with its span and XXH3 hash (the signing unit), by the scalar path or by
+    /// the public functions (SIMD where available); their hashes are checked against XXH3.
     fn token_list(n: &Normalizer, text: &str, scalar: bool) -> Vec<(Vec<u8>, Range<usize>, u64)> {
         let mut out = Vec::new();
-        let push = |t: &[u8], span: Range<usize>| {
-            out.push((t.to_vec(), span, xxhash_rust::xxh3::xxh3_64(t)))
-        };
         if scalar {
-            n.tokens_with::<false>(text, push);
+            n.tokens_with::<false>(text, |b, tl, span| {
+                out.push((b.bytes(tl).to_vec(), span, b.hash(tl)))
+            });
         } else {
-            n.for_each_token_bytes(text, push);
+            n.for_each_token_bytes(text, |t, span| out.push((t.to_vec(), span, 0)));
+            let mut k = 0;
+            n.for_each_token_hash(text, |h, span| {
+                assert_eq!(out[k].1, span);
+                out[k].2 = h;
+                k += 1;
+            });
+            assert_eq!(k, out.len());
+        }
+        for (t, _, h) in &out {
+            assert_eq!(*h, xxhash_rust::xxh3::xxh3_64(t));
         }
         out
     }
