@@ -218,9 +218,10 @@ pub struct Normalizer {
     /// Presentation-form code points (U+FB50–U+FDFF, U+FE70–U+FEFF) → actions.
     presentation: Vec<Action>,
     expansions: Vec<Vec<Action>>,
-    /// The SSSE3 run copy is usable: the CPU has it and every [`simd::is_plain`] character
-    /// maps to itself under these options.
+    /// The CPU has SSSE3, for the runs of [`simd::run`].
     simd: bool,
+    /// Lookups for [`simd::run`], derived from `table`.
+    runs: simd::Tables,
 }
 
 impl Default for Normalizer {
@@ -271,7 +272,8 @@ impl Normalizer {
             packed: Box::new([0; TABLE_END as usize]),
             presentation: Vec::new(),
             expansions: Vec::new(),
-            simd: false,
+            simd: simd::available(),
+            runs: simd::Tables::new(|_| Action::Separate),
         };
         for cp in 0..TABLE_END {
             let a = char::from_u32(cp).map_or(Action::Separate, |c| n.base_action(c));
@@ -289,10 +291,7 @@ impl Normalizer {
         for (p, &a) in n.packed.iter_mut().zip(&n.table) {
             *p = pack(a);
         }
-        let plain_is_identity = (0..TABLE_END)
-            .filter(|&cp| simd::is_plain(cp))
-            .all(|cp| n.table[cp as usize] == letter(char::from_u32(cp).expect("a plain char")));
-        n.simd = plain_is_identity && simd::available();
+        n.runs = simd::Tables::new(|cp| n.table[cp as usize]);
         n
     }
 
@@ -407,8 +406,8 @@ impl Normalizer {
     /// [`Normalizer::for_each_token`] with the token as UTF-8 bytes.
     /// Walks bytes, not chars: every 1- and 2-byte UTF-8 sequence (U+0000–U+07FF, which holds
     /// ASCII and the Arabic block) is decoded inline and looked up in the table, whose entries
-    /// carry their output already encoded. Inside a token, runs of letters that every rule
-    /// leaves alone are copied 16 bytes at a time where SSSE3 is available (module `simd`).
+    /// carry their output already encoded. Where SSSE3 is available, runs of letters that stay
+    /// in their block (ب, أ → ا, …) are copied and folded 16 bytes at a time (module `simd`).
     /// Reuses one buffer; allocates nothing per token.
     pub fn for_each_token_bytes(&self, text: &str, mut f: impl FnMut(&[u8], Range<usize>)) {
         self.scan(
@@ -448,7 +447,7 @@ impl Normalizer {
         self.tokens_with::<true>(text, f)
     }
 
-    /// The tokenizer; `SIMD` adds the run copy of [`simd::plain_run`] after each character
+    /// The tokenizer; `SIMD` adds the runs of [`simd::run`] after each character
     /// handled by the table (instantiated with `true` only inside `tokens_ssse3`).
     #[inline(always)]
     /// Calls `f(buffer, length, span)` for each token.
@@ -464,10 +463,10 @@ impl Normalizer {
         let mut i = 0;
         while i < len {
             let mut start = i;
-            // Most tokens start with a plain run: copy it before any lookup.
+            // Most tokens start with a run of letters: copy it before any lookup.
             if SIMD && i >= 1 && i + 16 <= len {
                 // SAFETY: `SIMD` is true only in `tokens_ssse3`, which runs with SSSE3.
-                tl = unsafe { simd::plain_run(&bytes[i - 1..i + 16], &mut buf.inline[..16]) };
+                tl = unsafe { simd::run(&self.runs, &bytes[i - 1..i + 16], &mut buf.inline[..16]) };
                 i += tl;
                 if i == len {
                     f(&buf, tl, start..i);
@@ -532,11 +531,15 @@ impl Normalizer {
                     }
                     i = next;
                 }
-                // `i` is past a whole character (so `i >= 1`): copy the plain run that follows.
+                // `i` is past a whole character (so `i >= 1`): copy the run that follows.
                 if SIMD && i + 16 <= len && tl <= RUN_ROOM {
                     // SAFETY: `SIMD` is true only in `tokens_ssse3`, which runs with SSSE3.
                     let run = unsafe {
-                        simd::plain_run(&bytes[i - 1..i + 16], &mut buf.inline[tl..tl + 16])
+                        simd::run(
+                            &self.runs,
+                            &bytes[i - 1..i + 16],
+                            &mut buf.inline[tl..tl + 16],
+                        )
                     };
                     tl += run;
                     i += run;
@@ -605,20 +608,19 @@ impl Normalizer {
     }
 }
 
-/// Bulk copying of plain letters with SSSE3. A *plain* character is one that every option set
-/// writes as itself and that never separates tokens: ASCII digits and lowercase letters, and the
-/// Arabic letters without a fold (ء ا ب ت–غ ف–و ي). News text is mostly such runs, so after each
-/// character the table decides, [`plain_run`] classifies the next 16 bytes at once (two nibble
-/// lookups) and copies the run of whole plain characters at their start; the table handles
-/// whatever stops it (a space, ة, أ, a diacritic, …). Tested against the scalar path in
-/// `tests::simd_and_scalar_paths_agree`.
+/// Runs of letters copied, and folded, 16 bytes at a time with SSSE3. A *run letter* is a
+/// character the tables below can write without the scalar loop: an ASCII digit or letter that
+/// stays as it is, or an Arabic letter of U+0620–U+064F that becomes a letter of the same block
+/// (ب stays ب; with the default rules أ إ آ → ا, ة → ه, ى → ي, ؤ → و, ئ → ي are folded in
+/// place). News text is mostly such runs, so [`run`] classifies 16 bytes at once (nibble
+/// lookups), folds them by XOR, and copies the run of whole run letters at their start; the
+/// table handles whatever stops it (a space, a diacritic, a digit to convert, …). The tables
+/// are derived from the normalizer's own actions, so the runs follow its options. Tested
+/// against the scalar path in `tests::simd_and_scalar_paths_agree*`.
 mod simd {
-    /// True for the code points that [`plain_run`] copies as they are.
-    pub(super) fn is_plain(cp: u32) -> bool {
-        matches!(cp, 0x30..=0x39 | 0x61..=0x7A | 0x0621 | 0x0627 | 0x0628 | 0x062A..=0x063A | 0x0641..=0x0648 | 0x064A)
-    }
+    use super::Action;
 
-    /// Whether this CPU can run [`plain_run`].
+    /// Whether this CPU can run [`run`].
     pub(super) fn available() -> bool {
         #[cfg(target_arch = "x86_64")]
         {
@@ -630,114 +632,152 @@ mod simd {
         }
     }
 
-    // Classes of a byte: the AND of a lookup by its high nibble and one by its low nibble.
-    // UTF-8 of U+0621–U+063F is D8 A1–BF, of U+0640–U+067F is D9 80–BF.
-    const AFTER_D8_A: u8 = 1; // A1 A7 A8 AA–AF: ء ا ب ت–ث … after D8
-    const AFTER_D8_B: u8 = 2; // B0–BA: ذ–غ after D8
-    const AFTER_D9: u8 = 4; // 81–88 8A: ف–و ي after D9
-    const DIGIT: u8 = 8; // 0–9
-    const LATIN_A: u8 = 16; // a–o
-    const LATIN_B: u8 = 32; // p–z
-    const ASCII: u8 = DIGIT | LATIN_A | LATIN_B;
+    // A byte's classes are the AND of a lookup by its high nibble and one by its low nibble.
+    // An Arabic class holds the continuation bytes of one lead and high nibble (U+0620–U+062F
+    // is D8 A0–AF, U+0630–U+063F is D8 B0–BF, U+0640–U+064F is D9 80–8F); the other five hold
+    // the ASCII bytes of high nibble 3 to 7.
+    const D8_A: u8 = 1;
+    const D8_B: u8 = 2;
+    const D9_8: u8 = 4;
+    const ASCII: u8 = 0xF8;
 
-    const HIGH: [u8; 16] = {
-        let mut t = [0; 16];
-        t[0x3] = DIGIT;
-        t[0x6] = LATIN_A;
-        t[0x7] = LATIN_B;
-        t[0x8] = AFTER_D9;
-        t[0xA] = AFTER_D8_A;
-        t[0xB] = AFTER_D8_B;
-        t
-    };
+    /// The lookups of one normalizer. A fold is the XOR that turns a continuation byte into
+    /// its letter's, plus 0x40 when the lead changes too (D8 ↔ D9, an XOR of 1).
+    #[derive(Clone, Debug)]
+    pub(super) struct Tables {
+        high: [u8; 16],
+        low: [u8; 16],
+        /// The classes a continuation may have after D8 (entry 0) and D9 (entry 1).
+        after: [u8; 16],
+        fold_d8_a: [u8; 16],
+        fold_d9_8: [u8; 16],
+    }
 
-    /// The continuation classes allowed after D8 (entry 0) and D9 (entry 1).
-    const AFTER: [u8; 16] = {
-        let mut t = [0; 16];
-        t[0] = AFTER_D8_A | AFTER_D8_B;
-        t[1] = AFTER_D9;
-        t
-    };
-
-    const LOW: [u8; 16] = {
-        let mut t = [0; 16];
-        let mut lo = 0;
-        while lo < 16 {
-            let mut c = 0;
-            if lo == 1 || lo == 7 || lo == 8 || lo >= 0xA {
-                c |= AFTER_D8_A;
+    impl Tables {
+        /// The tables for a normalizer whose action for code point `cp` is `action(cp)`.
+        pub(super) fn new(action: impl Fn(u32) -> Action) -> Tables {
+            let mut t = Tables {
+                high: [0; 16],
+                low: [0; 16],
+                after: [0; 16],
+                fold_d8_a: [0; 16],
+                fold_d9_8: [0; 16],
+            };
+            t.after[0] = D8_A | D8_B;
+            t.after[1] = D9_8;
+            t.high[0x8] = D9_8;
+            t.high[0xA] = D8_A;
+            t.high[0xB] = D8_B;
+            for hi in 3..=7u8 {
+                t.high[hi as usize] = 1 << hi;
             }
-            if lo <= 0xA {
-                c |= AFTER_D8_B | LATIN_B;
+            for lo in 0..16u8 {
+                for hi in 3..=7u8 {
+                    let b = hi << 4 | lo;
+                    if matches!(action(b as u32), Action::Letter(enc, 1) if enc[0] == b) {
+                        t.low[lo as usize] |= 1 << hi;
+                    }
+                }
+                let groups = [
+                    (D8_A, 0xD8u8, 0xA0u8, Some(&mut t.fold_d8_a)),
+                    (D8_B, 0xD8, 0xB0, None), // no fold table: only letters kept as they are
+                    (D9_8, 0xD9, 0x80, Some(&mut t.fold_d9_8)),
+                ];
+                for (class, lead, hi, fold) in groups {
+                    let cont = hi | lo;
+                    let cp = ((lead as u32 & 0x1F) << 6) | (cont as u32 & 0x3F);
+                    let Action::Letter(enc, 2) = action(cp) else {
+                        continue;
+                    };
+                    if enc[0] != 0xD8 && enc[0] != 0xD9 {
+                        continue;
+                    }
+                    let xor = (cont ^ enc[1]) | if enc[0] != lead { 0x40 } else { 0 };
+                    match fold {
+                        Some(f) => f[lo as usize] = xor,
+                        None if xor != 0 => continue,
+                        None => {}
+                    }
+                    t.low[lo as usize] |= class;
+                }
             }
-            if (lo >= 1 && lo <= 8) || lo == 0xA {
-                c |= AFTER_D9;
-            }
-            if lo <= 9 {
-                c |= DIGIT;
-            }
-            if lo >= 1 {
-                c |= LATIN_A;
-            }
-            t[lo] = c;
-            lo += 1;
+            t
         }
-        t
-    };
+    }
 
-    /// Copies `src[1..17]` to `dst` and returns how many of its leading bytes are whole plain
-    /// characters (0–16). `src[0]` is the byte before the chunk and `src[1]` must start a
-    /// character: a continuation byte is plain only after the lead D8 or D9 that makes it a
-    /// plain letter, and a lead only when its continuation is, so a 2-byte letter cut by the
-    /// chunk's end is left out.
+    /// Writes the folded `src[1..17]` to `dst` and returns how many of its leading bytes are
+    /// whole run letters (0–16). `src[0]` is the byte before the chunk and `src[1]` must start
+    /// a character: a continuation byte counts only after the lead of its class, and a lead
+    /// only when its continuation counts, so a letter cut by the chunk's end is left out.
     ///
     /// # Safety
     /// The CPU must support SSSE3.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "ssse3")]
     #[inline]
-    pub(super) unsafe fn plain_run(src: &[u8], dst: &mut [u8]) -> usize {
+    pub(super) unsafe fn run(t: &Tables, src: &[u8], dst: &mut [u8]) -> usize {
         use std::arch::x86_64::*;
         let src: &[u8; 17] = src.try_into().expect("17 source bytes");
         let dst: &mut [u8; 16] = dst.try_into().expect("16 destination bytes");
-        // SAFETY: 16-byte unaligned loads at offsets 0 and 1 of a 17-byte array, a 16-byte
-        // store into a 16-byte array, and the lookup tables are 16 bytes.
-        let (prev, cur, high, low, after) = unsafe {
-            let cur = _mm_loadu_si128(src.as_ptr().add(1).cast());
-            _mm_storeu_si128(dst.as_mut_ptr().cast(), cur);
-            (
-                _mm_loadu_si128(src.as_ptr().cast()),
-                cur,
-                _mm_loadu_si128(HIGH.as_ptr().cast()),
-                _mm_loadu_si128(LOW.as_ptr().cast()),
-                _mm_loadu_si128(AFTER.as_ptr().cast()),
-            )
+        // SAFETY: 16-byte unaligned loads at offsets 0 and 1 of a 17-byte array and from
+        // 16-byte tables.
+        let [prev, cur, high, low, after, fold_d8_a, fold_d9_8] = unsafe {
+            [
+                src.as_ptr(),
+                src.as_ptr().add(1),
+                t.high.as_ptr(),
+                t.low.as_ptr(),
+                t.after.as_ptr(),
+                t.fold_d8_a.as_ptr(),
+                t.fold_d9_8.as_ptr(),
+            ]
+            .map(|p| _mm_loadu_si128(p.cast()))
         };
         let nibble = _mm_set1_epi8(0x0F);
+        let low_nibble = _mm_and_si128(cur, nibble);
         let class = _mm_and_si128(
             _mm_shuffle_epi8(high, _mm_and_si128(_mm_srli_epi16(cur, 4), nibble)),
-            _mm_shuffle_epi8(low, _mm_and_si128(cur, nibble)),
+            _mm_shuffle_epi8(low, low_nibble),
         );
-        // The continuation classes each byte needs, looked up by the byte before it: D8 → 0 and
-        // D9 → 1 pick their entries; every other byte ends up at 0x72 or above, whose entry
-        // is 0 (0x72–0x7F) or which the shuffle zeroes (0x80 and above).
+        // The continuation classes each byte may have, looked up by the byte before it: D8 → 0
+        // and D9 → 1 pick their entries; every other byte ends up at 0x72 or above, whose
+        // entry is 0 (0x72–0x7F) or which the shuffle zeroes (0x80 and above).
         let lead = _mm_adds_epu8(
             _mm_xor_si128(prev, _mm_set1_epi8(0xD8u8 as i8)),
             _mm_set1_epi8(0x70),
         );
         let cont = _mm_and_si128(class, _mm_shuffle_epi8(after, lead));
-        // A plain continuation makes its lead plain too.
-        let plain = _mm_or_si128(
+        // A counted continuation makes its lead count too.
+        let letters = _mm_or_si128(
             _mm_and_si128(class, _mm_set1_epi8(ASCII as i8)),
             _mm_or_si128(cont, _mm_srli_si128(cont, 1)),
         );
-        let not_plain = _mm_movemask_epi8(_mm_cmpeq_epi8(plain, _mm_setzero_si128())) as u32;
-        (not_plain | 1 << 16).trailing_zeros() as usize
+        let stops = _mm_movemask_epi8(_mm_cmpeq_epi8(letters, _mm_setzero_si128())) as u32;
+        // Folds: each continuation's XOR by its class, and the lead's flip one byte earlier.
+        let in_class = |c: u8| {
+            let c = _mm_set1_epi8(c as i8);
+            _mm_cmpeq_epi8(_mm_and_si128(cont, c), c)
+        };
+        let fold = _mm_or_si128(
+            _mm_and_si128(_mm_shuffle_epi8(fold_d8_a, low_nibble), in_class(D8_A)),
+            _mm_and_si128(_mm_shuffle_epi8(fold_d9_8, low_nibble), in_class(D9_8)),
+        );
+        let lead_flip = _mm_srli_si128(
+            _mm_srli_epi16(_mm_and_si128(fold, _mm_set1_epi8(0x40)), 6),
+            1,
+        );
+        let out = _mm_xor_si128(
+            _mm_xor_si128(cur, lead_flip),
+            _mm_and_si128(fold, _mm_set1_epi8(0x3F)),
+        );
+        // SAFETY: a 16-byte store into a 16-byte array.
+        unsafe { _mm_storeu_si128(dst.as_mut_ptr().cast(), out) };
+        (stops | 1 << 16).trailing_zeros() as usize
     }
 
-    /// Never called: the scalar path does not copy runs.
+    /// Never called: the scalar path has no runs.
     #[cfg(not(target_arch = "x86_64"))]
-    pub(super) unsafe fn plain_run(_src: &[u8], _dst: &mut [u8]) -> usize {
+    pub(super) unsafe fn run(_t: &Tables, _src: &[u8], _dst: &mut [u8]) -> usize {
         0
     }
 }
@@ -950,49 +990,80 @@ mod tests {
         out
     }
 
-    #[test]
-    fn plain_characters_map_to_themselves_under_every_rule_set() {
+    /// The default rules, every rule off, and each rule off alone.
+    fn option_sets() -> Vec<NormalizeOptions> {
         let mut sets = vec![NormalizeOptions::default(), NormalizeOptions::none()];
         for rule in NormalizeOptions::RULES {
             let mut o = NormalizeOptions::default();
             o.set(rule, false);
             sets.push(o);
         }
-        for o in sets {
-            assert_eq!(Normalizer::new(o).simd, simd::available(), "{o:?}");
-        }
+        sets
     }
 
     #[cfg(target_arch = "x86_64")]
     #[test]
-    fn run_scan_classifies_every_one_and_two_byte_character() {
+    fn runs_take_exactly_the_letters_the_table_writes_in_place() {
         if !simd::available() {
             return;
         }
-        for cp in 1..0x800u32 {
-            let Some(c) = char::from_u32(cp) else {
-                continue;
-            };
-            let w = c.len_utf8();
-            for at in [0usize, 7, 14, 15] {
-                // `at` plain letters, then c, then spaces; the byte before the chunk is a space.
-                let mut src = vec![b' '];
-                src.extend(std::iter::repeat_n(b'b', at));
-                src.extend(c.to_string().bytes());
-                src.resize(17, b' ');
-                let mut dst = [0u8; 16];
-                // SAFETY: SSSE3 was detected above.
-                let run = unsafe { simd::plain_run(&src, &mut dst) };
-                assert_eq!(dst[..], src[1..]);
-                let whole = at + w <= 16;
-                let want = if simd::is_plain(cp) && whole {
-                    at + w
-                } else {
-                    at
+        for o in option_sets() {
+            let n = Normalizer::new(o);
+            for cp in 1..0x800u32 {
+                let Some(c) = char::from_u32(cp) else {
+                    continue;
                 };
-                assert_eq!(run, want, "U+{cp:04X} after {at} letters");
+                let w = c.len_utf8();
+                let mut own = [0u8; 4];
+                c.encode_utf8(&mut own);
+                // What a run may take, stated per code point (the tables state it per nibble).
+                let out = match n.table[cp as usize] {
+                    Action::Letter(enc, 1) if cp < 0x80 && (3..=7).contains(&(cp >> 4)) => {
+                        (enc[0] == cp as u8).then_some(enc)
+                    }
+                    Action::Letter(enc, 2) if (0x620..=0x64F).contains(&cp) => {
+                        let arabic = enc[0] == 0xD8 || enc[0] == 0xD9;
+                        let kept = !(0x630..=0x63F).contains(&cp) || enc == own;
+                        (arabic && kept).then_some(enc)
+                    }
+                    _ => None,
+                };
+                for at in [0usize, 7, 14, 15] {
+                    // `at` letters b, then c, then spaces; the byte before the chunk is a space.
+                    let mut src = vec![b' '];
+                    src.extend(std::iter::repeat_n(b'b', at));
+                    src.extend_from_slice(&own[..w]);
+                    src.resize(17, b' ');
+                    let mut dst = [0u8; 16];
+                    // SAFETY: SSSE3 was detected above.
+                    let run = unsafe { simd::run(&n.runs, &src, &mut dst) };
+                    assert_eq!(dst[..at], src[1..=at]);
+                    match out {
+                        Some(enc) if at + w <= 16 => {
+                            assert_eq!(run, at + w, "U+{cp:04X} after {at} letters, {o:?}");
+                            assert_eq!(dst[at..at + w], enc[..w], "U+{cp:04X}, {o:?}");
+                        }
+                        _ => assert_eq!(run, at, "U+{cp:04X} after {at} letters, {o:?}"),
+                    }
+                }
             }
         }
+    }
+
+    #[test]
+    fn default_runs_fold_the_common_letters() {
+        let n = default_normalizer();
+        let text = "أإآا بةى ؤئ";
+        let mut got = Vec::new();
+        // SAFETY: only with SSSE3.
+        if n.simd {
+            let src = [&b" "[..], text.as_bytes()].concat();
+            let mut dst = [0u8; 16];
+            let run = unsafe { simd::run(&n.runs, &src[..17], &mut dst) };
+            got.extend_from_slice(&dst[..run]);
+            assert_eq!(std::str::from_utf8(&got).unwrap(), "اااا");
+        }
+        assert_eq!(n.normalize(text), "اااا بهي وي");
     }
 
     /// Text that makes the run copy stop everywhere it can: plain and folded letters, runs
@@ -1074,12 +1145,25 @@ mod tests {
             let n = Normalizer::new(NormalizeOptions::none());
             proptest::prop_assert_eq!(token_list(&n, &text, false), token_list(&n, &text, true));
         }
+
+        #[test]
+        fn simd_and_scalar_paths_agree_under_any_rules(
+            text in mixed_text(),
+            rules in proptest::collection::vec(proptest::bool::ANY, NormalizeOptions::RULES.len()),
+        ) {
+            let mut o = NormalizeOptions::default();
+            for (rule, on) in NormalizeOptions::RULES.iter().zip(rules) {
+                o.set(rule, on);
+            }
+            let n = Normalizer::new(o);
+            proptest::prop_assert_eq!(token_list(&n, &text, false), token_list(&n, &text, true));
+        }
     }
 
     #[test]
     fn runs_that_reach_the_end_of_the_text() {
         let n = default_normalizer();
-        // A plain run of exactly 16 bytes ending the text, at a token start and inside a token.
+        // A run of exactly 16 bytes ending the text, at a token start and inside a token.
         for text in [
             " بببببببب",
             " أبببببببب",
