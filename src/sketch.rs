@@ -28,6 +28,9 @@ pub const ALGORITHM: &str = "naql-oph-v1";
 /// The multiplier of the rolling shingle polynomial (odd, from the golden ratio).
 const POLY: u64 = 0x9E37_79B9_7F4A_7C15;
 
+/// The longest word shingle [`Signer::sign`] rolls in a ring of token hashes (a power of two).
+const RING: usize = 16;
+
 /// MurmurHash3's 64-bit finalizer: a bijection with full avalanche.
 #[inline]
 pub fn fmix64(mut h: u64) -> u64 {
@@ -190,15 +193,18 @@ impl Sketcher {
     /// The densified signature. An empty set gives all [`EMPTY_BIN`].
     pub fn finish(self) -> Signature {
         let k = self.bins.len();
+        // Filled bins in one pass the compiler vectorizes; only empty ones are probed.
+        let mut out: Vec<u32> = self.bins.iter().map(|&b| b as u32).collect();
         let filled = self.bins.iter().filter(|&&b| b != u64::MAX).count();
         if filled == 0 {
             return Signature(vec![EMPTY_BIN; k]);
         }
+        if filled == k {
+            return Signature(out);
+        }
         let dseed = self.seed ^ DENSIFY_SEED;
-        let mut out = Vec::with_capacity(k);
-        for (i, &b) in self.bins.iter().enumerate() {
+        for (i, (o, &b)) in out.iter_mut().zip(&self.bins).enumerate() {
             if b != u64::MAX {
-                out.push(b as u32);
                 continue;
             }
             let mut round = 1u64;
@@ -208,7 +214,7 @@ impl Sketcher {
                     let c = (g >> (16 * chunk)) & 0xFFFF;
                     let j = ((c * k as u64) >> 16) as usize;
                     if self.bins[j] != u64::MAX {
-                        out.push(self.bins[j] as u32);
+                        *o = self.bins[j] as u32;
                         break 'probe;
                     }
                 }
@@ -296,37 +302,55 @@ impl Signer {
     /// Normalizes, shingles and signs one text (no boilerplate or dateline removal: those need
     /// a corpus or a document structure; see `dedup`).
     pub fn sign(&self, normalizer: &crate::text::Normalizer, text: &str) -> Signature {
-        let mut units = Vec::with_capacity(text.len() / 8);
+        let mut units = Vec::new();
         let Shingling::Words(n) = self.shingling else {
             self.units(normalizer, text, &mut units);
             return self.sign_units(&units);
         };
         // Word shingles as the tokens come, the same keys as `for_each_word_shingle`: the
         // sketch's scattered updates then overlap with tokenizing instead of a second pass.
+        // The last `n` token hashes are kept in a ring; longer shingles take the general path.
         let n = n.max(1);
+        if n > RING {
+            self.units(normalizer, text, &mut units);
+            return self.sign_units(&units);
+        }
+        struct Rolling {
+            sketch: Sketcher,
+            ring: [u64; RING],
+            count: usize,
+            h: u64,
+        }
         let s = seed_key(self.seed);
         let lead = (1..n).fold(1u64, |p, _| p.wrapping_mul(POLY));
-        let mut sketch = Sketcher::new(self.num_perm, self.seed);
-        let mut h = 0u64;
-        normalizer.for_each_token_hash(
+        let start = Rolling {
+            sketch: Sketcher::new(self.num_perm, self.seed),
+            ring: [0; RING],
+            count: 0,
+            h: 0,
+        };
+        let mut r = normalizer.fold_token_hashes(
             text,
+            start,
             #[inline(always)]
-            |t, _| {
-                if units.len() >= n {
-                    h = h.wrapping_sub(units[units.len() - n].wrapping_mul(lead));
+            move |r, t| {
+                if r.count >= n {
+                    r.h =
+                        r.h.wrapping_sub(r.ring[(r.count - n) % RING].wrapping_mul(lead));
                 }
-                h = h.wrapping_mul(POLY).wrapping_add(t);
-                units.push(t);
-                if units.len() >= n {
-                    sketch.add(fmix64(h ^ s));
+                r.h = r.h.wrapping_mul(POLY).wrapping_add(t);
+                r.ring[r.count % RING] = t;
+                r.count += 1;
+                if r.count >= n {
+                    r.sketch.add(fmix64(r.h ^ s));
                 }
             },
         );
         // Fewer than `n` tokens: one shingle of them all.
-        if (1..n).contains(&units.len()) {
-            sketch.add(fmix64(h ^ s));
+        if (1..n).contains(&r.count) {
+            r.sketch.add(fmix64(r.h ^ s));
         }
-        sketch.finish()
+        r.sketch.finish()
     }
 
     /// The sorted, distinct shingle keys of `units`: the exact set whose Jaccard the signature estimates.
@@ -533,7 +557,7 @@ mod tests {
         );
         let text = std::fs::read_to_string(path).expect("fixture");
         let n = default_normalizer();
-        for k in [1, 2, 3, 5, 9] {
+        for k in [1, 2, 3, 5, 9, 16, 17] {
             let s = Signer {
                 shingling: Shingling::Words(k),
                 ..Signer::default()

@@ -412,50 +412,75 @@ impl Normalizer {
     pub fn for_each_token_bytes(&self, text: &str, mut f: impl FnMut(&[u8], Range<usize>)) {
         self.scan(
             text,
+            (),
             #[inline(always)]
-            |buf, tl, span| f(buf.bytes(tl), span),
+            |_, buf, tl, span| f(buf.bytes(tl), span),
         )
     }
 
     /// [`Normalizer::for_each_token`] with each token's XXH3-64 ([`crate::sketch::token_hash`])
-    /// instead of its text: the hot path of signing. Hashing here, where the token buffer is at
-    /// hand, lets short tokens be hashed from a padded buffer without a branch on their length.
+    /// instead of its text. Hashing here, where the token buffer is at hand, lets short tokens
+    /// be hashed from a padded buffer without a branch on their length.
     pub fn for_each_token_hash(&self, text: &str, mut f: impl FnMut(u64, Range<usize>)) {
         self.scan(
             text,
+            (),
             #[inline(always)]
-            |buf, tl, span| f(buf.hash(tl), span),
+            |_, buf, tl, span| f(buf.hash(tl), span),
         )
     }
 
-    /// Runs the tokenizer with the SIMD run copy when it is usable, else the scalar one.
+    /// Folds `f` over the XXH3-64 of each token, starting from `state`: the hot path of
+    /// signing. The state is moved into the tokenizer's frame and back, so the compiler can
+    /// keep it in registers; a closure's captures would stay behind pointers.
+    pub fn fold_token_hashes<S>(&self, text: &str, state: S, mut f: impl FnMut(&mut S, u64)) -> S {
+        self.scan(
+            text,
+            state,
+            #[inline(always)]
+            |s, buf, tl, _| f(s, buf.hash(tl)),
+        )
+    }
+
+    /// Runs the tokenizer with the SIMD runs when they are usable, else the scalar one.
     #[inline(always)]
-    fn scan(&self, text: &str, f: impl FnMut(&TokenBuf, usize, Range<usize>)) {
+    fn scan<S>(
+        &self,
+        text: &str,
+        state: S,
+        f: impl FnMut(&mut S, &TokenBuf, usize, Range<usize>),
+    ) -> S {
         #[cfg(target_arch = "x86_64")]
         if self.simd {
             // SAFETY: `simd` is set only when SSSE3 was detected at run time.
-            return unsafe { self.tokens_ssse3(text, f) };
+            return unsafe { self.tokens_ssse3(text, state, f) };
         }
-        self.tokens_with::<false>(text, f)
+        self.tokens_with::<false, S>(text, state, f)
     }
 
     /// The SIMD instance of [`Normalizer::tokens_with`], compiled with SSSE3 so the chunk scan
     /// inlines into the loop.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "ssse3")]
-    fn tokens_ssse3(&self, text: &str, f: impl FnMut(&TokenBuf, usize, Range<usize>)) {
-        self.tokens_with::<true>(text, f)
-    }
-
-    /// The tokenizer; `SIMD` adds the runs of [`simd::run`] after each character
-    /// handled by the table (instantiated with `true` only inside `tokens_ssse3`).
-    #[inline(always)]
-    /// Calls `f(buffer, length, span)` for each token.
-    fn tokens_with<const SIMD: bool>(
+    fn tokens_ssse3<S>(
         &self,
         text: &str,
-        mut f: impl FnMut(&TokenBuf, usize, Range<usize>),
-    ) {
+        state: S,
+        f: impl FnMut(&mut S, &TokenBuf, usize, Range<usize>),
+    ) -> S {
+        self.tokens_with::<true, S>(text, state, f)
+    }
+
+    /// The tokenizer: calls `f(state, buffer, length, span)` for each token and returns the
+    /// state. `SIMD` adds the runs of [`simd::run`] (instantiated with `true` only inside
+    /// `tokens_ssse3`).
+    #[inline(always)]
+    fn tokens_with<const SIMD: bool, S>(
+        &self,
+        text: &str,
+        mut state: S,
+        mut f: impl FnMut(&mut S, &TokenBuf, usize, Range<usize>),
+    ) -> S {
         let bytes = text.as_bytes();
         let len = bytes.len();
         let mut buf = TokenBuf::new();
@@ -469,7 +494,7 @@ impl Normalizer {
                 tl = unsafe { simd::run(&self.runs, &bytes[i - 1..i + 16], &mut buf.inline[..16]) };
                 i += tl;
                 if i == len {
-                    f(&buf, tl, start..i);
+                    f(&mut state, &buf, tl, start..i);
                     break;
                 }
             }
@@ -518,7 +543,7 @@ impl Normalizer {
                                         tl += n as usize;
                                     }
                                     Action::Separate if tl > 0 => {
-                                        f(&buf, tl, start..next);
+                                        f(&mut state, &buf, tl, start..next);
                                         buf.spilled = false;
                                         tl = 0;
                                         start = i;
@@ -551,11 +576,12 @@ impl Normalizer {
                 kind = entry >> 24;
             };
             if tl > 0 {
-                f(&buf, tl, start..end);
+                f(&mut state, &buf, tl, start..end);
                 buf.spilled = false;
                 tl = 0;
             }
         }
+        state
     }
 
     /// The packed entry of the character at byte `i` and its width in bytes. Every 1- and
@@ -971,7 +997,7 @@ mod tests {
     fn token_list(n: &Normalizer, text: &str, scalar: bool) -> Vec<(Vec<u8>, Range<usize>, u64)> {
         let mut out = Vec::new();
         if scalar {
-            n.tokens_with::<false>(text, |b, tl, span| {
+            n.tokens_with::<false, _>(text, (), |_, b, tl, span| {
                 out.push((b.bytes(tl).to_vec(), span, b.hash(tl)))
             });
         } else {
