@@ -28,6 +28,9 @@ pub const ALGORITHM: &str = "naql-oph-v1";
 /// The multiplier of the rolling shingle polynomial (odd, from the golden ratio).
 const POLY: u64 = 0x9E37_79B9_7F4A_7C15;
 
+/// The longest word shingle [`Signer::sign`] rolls in a ring of token hashes (a power of two).
+const RING: usize = 16;
+
 /// MurmurHash3's 64-bit finalizer: a bijection with full avalanche.
 #[inline]
 pub fn fmix64(mut h: u64) -> u64 {
@@ -53,6 +56,48 @@ pub const EMPTY_BIN: u32 = u32::MAX;
 #[inline]
 pub fn token_hash(token: &str) -> u64 {
     xxh3_64(token.as_bytes())
+}
+
+/// XXH3-64 (seed 0) of `buf[..len]` (`len` ≤ 16), the same value as [`token_hash`]; `buf` may
+/// hold any bytes after `len`. Tokens of 4–16 bytes (most Arabic words) take both of XXH3's short
+/// formulas, 4–8 and 9–16 bytes, and keep one without a branch: which one applies changes from
+/// word to word, and a mispredicted branch per token cost more than the second formula. That
+/// needs 16 readable bytes, hence the padded buffer. Other lengths go to the library.
+#[inline]
+pub(crate) fn token_hash_padded(buf: &[u8; 16], len: usize) -> u64 {
+    if !(4..=16).contains(&len) {
+        return xxh3_64(&buf[..len]);
+    }
+    // XOR of pairs of 8-byte words of XXH3's default secret (bytes 8–24, 24–40, 40–56), as the
+    // spec uses them with seed 0; `token_hash_padded_is_xxh3` checks the result on every length.
+    const FLIP_4_8: u64 = 0xc73a_b174_c5ec_d5a2;
+    const FLIP_9_16_LO: u64 = 0x6782_737b_ea42_39b9;
+    const FLIP_9_16_HI: u64 = 0xaf56_bc3b_0996_523a;
+    const PRIME_MX2: u64 = 0x9FB2_1C65_1E98_DF25;
+    let n = len as u64;
+    let r32 = |at: usize| u32::from_le_bytes(buf[at..at + 4].try_into().expect("4 bytes"));
+    let r64 = |at: usize| u64::from_le_bytes(buf[at..at + 8].try_into().expect("8 bytes"));
+    // 4–8 bytes: the first and last 4 bytes, then rrmxmx.
+    let mut h = ((r32(0) as u64) << 32).wrapping_add(r32(len - 4) as u64) ^ FLIP_4_8;
+    h ^= h.rotate_left(49) ^ h.rotate_left(24);
+    h = h.wrapping_mul(PRIME_MX2);
+    h ^= (h >> 35).wrapping_add(n);
+    h = h.wrapping_mul(PRIME_MX2);
+    let short = h ^ (h >> 28);
+    // 9–16 bytes: the first and last 8 bytes (for a shorter token the second read is a
+    // stand-in, and its result is dropped), a folded 128-bit product, then the XXH3 avalanche.
+    let lo = r64(0) ^ FLIP_9_16_LO;
+    let hi = r64(len.max(8) - 8) ^ FLIP_9_16_HI;
+    let product = (lo as u128).wrapping_mul(hi as u128);
+    let mut acc = n
+        .wrapping_add(lo.swap_bytes())
+        .wrapping_add(hi)
+        .wrapping_add(product as u64 ^ (product >> 64) as u64);
+    acc ^= acc >> 37;
+    acc = acc.wrapping_mul(0x1656_6791_9E37_79F9);
+    let long = acc ^ (acc >> 32);
+    // A plain `if` compiles back into branches on the length.
+    std::hint::select_unpredictable(len <= 8, short, long)
 }
 
 /// How a document is cut into shingles.
@@ -141,24 +186,25 @@ impl Sketcher {
     pub fn add(&mut self, key: u64) {
         let k = self.bins.len();
         let bin = &mut self.bins[reduce(key, k)];
-        let value = key & 0xFFFF_FFFF;
-        if value < *bin {
-            *bin = value;
-        }
+        // Without a branch: whether a key lowers its bin is a coin toss early in a document.
+        *bin = (*bin).min(key & 0xFFFF_FFFF);
     }
 
     /// The densified signature. An empty set gives all [`EMPTY_BIN`].
     pub fn finish(self) -> Signature {
         let k = self.bins.len();
+        // Filled bins in one pass the compiler vectorizes; only empty ones are probed.
+        let mut out: Vec<u32> = self.bins.iter().map(|&b| b as u32).collect();
         let filled = self.bins.iter().filter(|&&b| b != u64::MAX).count();
         if filled == 0 {
             return Signature(vec![EMPTY_BIN; k]);
         }
+        if filled == k {
+            return Signature(out);
+        }
         let dseed = self.seed ^ DENSIFY_SEED;
-        let mut out = Vec::with_capacity(k);
-        for (i, &b) in self.bins.iter().enumerate() {
+        for (i, (o, &b)) in out.iter_mut().zip(&self.bins).enumerate() {
             if b != u64::MAX {
-                out.push(b as u32);
                 continue;
             }
             let mut round = 1u64;
@@ -168,7 +214,7 @@ impl Sketcher {
                     let c = (g >> (16 * chunk)) & 0xFFFF;
                     let j = ((c * k as u64) >> 16) as usize;
                     if self.bins[j] != u64::MAX {
-                        out.push(self.bins[j] as u32);
+                        *o = self.bins[j] as u32;
                         break 'probe;
                     }
                 }
@@ -243,9 +289,7 @@ impl Signer {
     /// of each line.
     pub fn units(&self, normalizer: &crate::text::Normalizer, text: &str, out: &mut Vec<u64>) {
         match self.shingling {
-            Shingling::Words(_) => {
-                normalizer.for_each_token_bytes(text, |t, _| out.push(xxh3_64(t)))
-            }
+            Shingling::Words(_) => normalizer.for_each_token_hash(text, |t, _| out.push(t)),
             Shingling::Chars(n) => {
                 for line in text.split('\n') {
                     let norm = normalizer.normalize(line);
@@ -258,9 +302,55 @@ impl Signer {
     /// Normalizes, shingles and signs one text (no boilerplate or dateline removal: those need
     /// a corpus or a document structure; see `dedup`).
     pub fn sign(&self, normalizer: &crate::text::Normalizer, text: &str) -> Signature {
-        let mut units = Vec::with_capacity(text.len() / 8);
-        self.units(normalizer, text, &mut units);
-        self.sign_units(&units)
+        let mut units = Vec::new();
+        let Shingling::Words(n) = self.shingling else {
+            self.units(normalizer, text, &mut units);
+            return self.sign_units(&units);
+        };
+        // Word shingles as the tokens come, the same keys as `for_each_word_shingle`: the
+        // sketch's scattered updates then overlap with tokenizing instead of a second pass.
+        // The last `n` token hashes are kept in a ring; longer shingles take the general path.
+        let n = n.max(1);
+        if n > RING {
+            self.units(normalizer, text, &mut units);
+            return self.sign_units(&units);
+        }
+        struct Rolling {
+            sketch: Sketcher,
+            ring: [u64; RING],
+            count: usize,
+            h: u64,
+        }
+        let s = seed_key(self.seed);
+        let lead = (1..n).fold(1u64, |p, _| p.wrapping_mul(POLY));
+        let start = Rolling {
+            sketch: Sketcher::new(self.num_perm, self.seed),
+            ring: [0; RING],
+            count: 0,
+            h: 0,
+        };
+        let mut r = normalizer.fold_token_hashes(
+            text,
+            start,
+            #[inline(always)]
+            move |r, t| {
+                if r.count >= n {
+                    r.h =
+                        r.h.wrapping_sub(r.ring[(r.count - n) % RING].wrapping_mul(lead));
+                }
+                r.h = r.h.wrapping_mul(POLY).wrapping_add(t);
+                r.ring[r.count % RING] = t;
+                r.count += 1;
+                if r.count >= n {
+                    r.sketch.add(fmix64(r.h ^ s));
+                }
+            },
+        );
+        // Fewer than `n` tokens: one shingle of them all.
+        if (1..n).contains(&r.count) {
+            r.sketch.add(fmix64(r.h ^ s));
+        }
+        r.sketch.finish()
     }
 
     /// The sorted, distinct shingle keys of `units`: the exact set whose Jaccard the signature estimates.
@@ -434,6 +524,53 @@ mod tests {
                     s.sign_units(&units),
                     "{shingling:?} {text}"
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn token_hash_padded_is_xxh3() {
+        // Every length, bytes after the token set to junk, many random contents.
+        let mut x = 0x1234_5678_9abc_def0u64;
+        for round in 0..20_000 {
+            let mut buf = [0u8; 16];
+            for b in &mut buf {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                *b = x as u8;
+            }
+            let len = round % 17;
+            assert_eq!(token_hash_padded(&buf, len), xxh3_64(&buf[..len]), "{len}");
+        }
+        let word = "المملكة".as_bytes();
+        let mut buf = [0xAAu8; 16];
+        buf[..word.len()].copy_from_slice(word);
+        assert_eq!(token_hash_padded(&buf, word.len()), token_hash("المملكة"));
+    }
+
+    #[test]
+    fn streaming_sign_equals_sign_of_units_on_the_fixture() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/saudinewsnet-sample.jsonl"
+        );
+        let text = std::fs::read_to_string(path).expect("fixture");
+        let n = default_normalizer();
+        for k in [1, 2, 3, 5, 9, 16, 17] {
+            let s = Signer {
+                shingling: Shingling::Words(k),
+                ..Signer::default()
+            };
+            for line in text.lines().take(60) {
+                let mut units = Vec::new();
+                n.for_each_token(line, |t, _| units.push(token_hash(t)));
+                assert_eq!(s.sign(n, line), s.sign_units(&units), "{k}");
+                // The first words alone: fewer tokens than the shingle size.
+                let head: String = line.chars().take(30).collect();
+                let mut units = Vec::new();
+                n.for_each_token(&head, |t, _| units.push(token_hash(t)));
+                assert_eq!(s.sign(n, &head), s.sign_units(&units), "{k} {head}");
             }
         }
     }

@@ -179,7 +179,22 @@ impl TokenBuf {
             &self.inline[..len]
         }
     }
+
+    /// XXH3-64 of the token of `len` bytes.
+    #[inline(always)]
+    fn hash(&self, len: usize) -> u64 {
+        if len <= 16 {
+            // Never spilled: a spill happens only past 124 bytes.
+            let first: &[u8; 16] = self.inline[..16].try_into().expect("16 bytes");
+            crate::sketch::token_hash_padded(first, len)
+        } else {
+            xxhash_rust::xxh3::xxh3_64(self.bytes(len))
+        }
+    }
 }
+
+/// Room a token must leave in the inline buffer for a 16-byte run copy.
+const RUN_ROOM: usize = 128 - 16;
 
 /// The code points below this bound are decided by table lookup (ASCII, Latin, Greek,
 /// Cyrillic, Arabic); everything above that is not a special range goes through `Other`.
@@ -203,6 +218,10 @@ pub struct Normalizer {
     /// Presentation-form code points (U+FB50–U+FDFF, U+FE70–U+FEFF) → actions.
     presentation: Vec<Action>,
     expansions: Vec<Vec<Action>>,
+    /// The CPU has SSSE3, for the runs of [`simd::run`].
+    simd: bool,
+    /// Lookups for [`simd::run`], derived from `table`.
+    runs: simd::Tables,
 }
 
 impl Default for Normalizer {
@@ -253,6 +272,8 @@ impl Normalizer {
             packed: Box::new([0; TABLE_END as usize]),
             presentation: Vec::new(),
             expansions: Vec::new(),
+            simd: simd::available(),
+            runs: simd::Tables::new(|_| Action::Separate),
         };
         for cp in 0..TABLE_END {
             let a = char::from_u32(cp).map_or(Action::Separate, |c| n.base_action(c));
@@ -270,6 +291,7 @@ impl Normalizer {
         for (p, &a) in n.packed.iter_mut().zip(&n.table) {
             *p = pack(a);
         }
+        n.runs = simd::Tables::new(|cp| n.table[cp as usize]);
         n
     }
 
@@ -381,35 +403,120 @@ impl Normalizer {
         })
     }
 
-    /// [`Normalizer::for_each_token`] with the token as UTF-8 bytes: the hot path of signing.
+    /// [`Normalizer::for_each_token`] with the token as UTF-8 bytes.
     /// Walks bytes, not chars: every 1- and 2-byte UTF-8 sequence (U+0000–U+07FF, which holds
     /// ASCII and the Arabic block) is decoded inline and looked up in the table, whose entries
-    /// carry their output already encoded. Reuses one buffer; allocates nothing per token.
+    /// carry their output already encoded. Where SSSE3 is available, runs of letters that stay
+    /// in their block (ب, أ → ا, …) are copied and folded 16 bytes at a time (module `simd`).
+    /// Reuses one buffer; allocates nothing per token.
     pub fn for_each_token_bytes(&self, text: &str, mut f: impl FnMut(&[u8], Range<usize>)) {
+        self.scan(
+            text,
+            (),
+            #[inline(always)]
+            |_, buf, tl, span| f(buf.bytes(tl), span),
+        )
+    }
+
+    /// [`Normalizer::for_each_token`] with each token's XXH3-64 ([`crate::sketch::token_hash`])
+    /// instead of its text. Hashing here, where the token buffer is at hand, lets short tokens
+    /// be hashed from a padded buffer without a branch on their length.
+    pub fn for_each_token_hash(&self, text: &str, mut f: impl FnMut(u64, Range<usize>)) {
+        self.scan(
+            text,
+            (),
+            #[inline(always)]
+            |_, buf, tl, span| f(buf.hash(tl), span),
+        )
+    }
+
+    /// Folds `f` over the XXH3-64 of each token, starting from `state`: the hot path of
+    /// signing. The state is moved into the tokenizer's frame and back, so the compiler can
+    /// keep it in registers; a closure's captures would stay behind pointers.
+    pub fn fold_token_hashes<S>(&self, text: &str, state: S, mut f: impl FnMut(&mut S, u64)) -> S {
+        self.scan(
+            text,
+            state,
+            #[inline(always)]
+            |s, buf, tl, _| f(s, buf.hash(tl)),
+        )
+    }
+
+    /// Runs the tokenizer with the SIMD runs when they are usable, else the scalar one.
+    #[inline(always)]
+    fn scan<S>(
+        &self,
+        text: &str,
+        state: S,
+        f: impl FnMut(&mut S, &TokenBuf, usize, Range<usize>),
+    ) -> S {
+        #[cfg(target_arch = "x86_64")]
+        if self.simd {
+            // SAFETY: `simd` is set only when SSSE3 was detected at run time.
+            return unsafe { self.tokens_ssse3(text, state, f) };
+        }
+        self.tokens_with::<false, S>(text, state, f)
+    }
+
+    /// The SIMD instance of [`Normalizer::tokens_with`], compiled with SSSE3 so the chunk scan
+    /// inlines into the loop.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "ssse3")]
+    fn tokens_ssse3<S>(
+        &self,
+        text: &str,
+        state: S,
+        f: impl FnMut(&mut S, &TokenBuf, usize, Range<usize>),
+    ) -> S {
+        self.tokens_with::<true, S>(text, state, f)
+    }
+
+    /// The tokenizer: calls `f(state, buffer, length, span)` for each token and returns the
+    /// state. `SIMD` adds the runs of [`simd::run`] (instantiated with `true` only inside
+    /// `tokens_ssse3`).
+    #[inline(always)]
+    fn tokens_with<const SIMD: bool, S>(
+        &self,
+        text: &str,
+        mut state: S,
+        mut f: impl FnMut(&mut S, &TokenBuf, usize, Range<usize>),
+    ) -> S {
         let bytes = text.as_bytes();
         let len = bytes.len();
         let mut buf = TokenBuf::new();
         let mut tl = 0usize; // the token's length in bytes
         let mut i = 0;
         while i < len {
-            // Between tokens: skip separators, and marks that have no letter to attach to.
+            let mut start = i;
+            // Most tokens start with a run of letters: copy it before any lookup.
+            if SIMD && i >= 1 && i + 16 <= len {
+                // SAFETY: `SIMD` is true only in `tokens_ssse3`, which runs with SSSE3.
+                tl = unsafe { simd::run(&self.runs, &bytes[i - 1..i + 16], &mut buf.inline[..16]) };
+                i += tl;
+                if i == len {
+                    f(&mut state, &buf, tl, start..i);
+                    break;
+                }
+            }
             let (mut entry, mut width) = self.entry_at(text, i);
             let mut kind = entry >> 24;
-            if kind == 0 || kind == 4 {
+            if tl == 0 && (kind == 0 || kind == 4) {
+                // Between tokens: skip separators, and marks that have no letter to attach to.
                 i += width;
                 continue;
             }
-            // A token starts here; consume characters until a separator. Letters and trailing
-            // marks alike extend the token, so its span always ends where the loop stops.
-            let mut start = i;
-            loop {
+            // A token starts at `start`; consume characters until a separator. Letters and
+            // trailing marks alike extend the token, so its span always ends where the loop stops.
+            let end = loop {
                 if kind.wrapping_sub(1) < 3 {
                     // The common case: a letter of 1–3 UTF-8 bytes, stored as is.
                     buf.push(tl, entry.to_le_bytes(), kind as u8);
                     tl += kind as usize;
                     i += width;
                 } else if kind == 0 {
-                    break;
+                    // The separator ends the token and is consumed with it.
+                    i += width;
+                    break i - width;
                 } else {
                     let next = i + width;
                     match self.unpack(entry, text, i) {
@@ -436,7 +543,7 @@ impl Normalizer {
                                         tl += n as usize;
                                     }
                                     Action::Separate if tl > 0 => {
-                                        f(buf.bytes(tl), start..next);
+                                        f(&mut state, &buf, tl, start..next);
                                         buf.spilled = false;
                                         tl = 0;
                                         start = i;
@@ -449,18 +556,32 @@ impl Normalizer {
                     }
                     i = next;
                 }
+                // `i` is past a whole character (so `i >= 1`): copy the run that follows.
+                if SIMD && i + 16 <= len && tl <= RUN_ROOM {
+                    // SAFETY: `SIMD` is true only in `tokens_ssse3`, which runs with SSSE3.
+                    let run = unsafe {
+                        simd::run(
+                            &self.runs,
+                            &bytes[i - 1..i + 16],
+                            &mut buf.inline[tl..tl + 16],
+                        )
+                    };
+                    tl += run;
+                    i += run;
+                }
                 if i >= len {
-                    break;
+                    break i;
                 }
                 (entry, width) = self.entry_at(text, i);
                 kind = entry >> 24;
-            }
+            };
             if tl > 0 {
-                f(buf.bytes(tl), start..i);
+                f(&mut state, &buf, tl, start..end);
                 buf.spilled = false;
                 tl = 0;
             }
         }
+        state
     }
 
     /// The packed entry of the character at byte `i` and its width in bytes. Every 1- and
@@ -510,6 +631,180 @@ impl Normalizer {
             });
         }
         out
+    }
+}
+
+/// Runs of letters copied, and folded, 16 bytes at a time with SSSE3. A *run letter* is a
+/// character the tables below can write without the scalar loop: an ASCII digit or letter that
+/// stays as it is, or an Arabic letter of U+0620–U+064F that becomes a letter of the same block
+/// (ب stays ب; with the default rules أ إ آ → ا, ة → ه, ى → ي, ؤ → و, ئ → ي are folded in
+/// place). News text is mostly such runs, so [`run`] classifies 16 bytes at once (nibble
+/// lookups), folds them by XOR, and copies the run of whole run letters at their start; the
+/// table handles whatever stops it (a space, a diacritic, a digit to convert, …). The tables
+/// are derived from the normalizer's own actions, so the runs follow its options. Tested
+/// against the scalar path in `tests::simd_and_scalar_paths_agree*`.
+mod simd {
+    use super::Action;
+
+    /// Whether this CPU can run [`run`].
+    pub(super) fn available() -> bool {
+        #[cfg(target_arch = "x86_64")]
+        {
+            std::arch::is_x86_feature_detected!("ssse3")
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        {
+            false
+        }
+    }
+
+    // A byte's classes are the AND of a lookup by its high nibble and one by its low nibble.
+    // An Arabic class holds the continuation bytes of one lead and high nibble (U+0620–U+062F
+    // is D8 A0–AF, U+0630–U+063F is D8 B0–BF, U+0640–U+064F is D9 80–8F); the other five hold
+    // the ASCII bytes of high nibble 3 to 7.
+    const D8_A: u8 = 1;
+    const D8_B: u8 = 2;
+    const D9_8: u8 = 4;
+    const ASCII: u8 = 0xF8;
+
+    /// The lookups of one normalizer. A fold is the XOR that turns a continuation byte into
+    /// its letter's, plus 0x40 when the lead changes too (D8 ↔ D9, an XOR of 1).
+    #[derive(Clone, Debug)]
+    pub(super) struct Tables {
+        high: [u8; 16],
+        low: [u8; 16],
+        /// The classes a continuation may have after D8 (entry 0) and D9 (entry 1).
+        after: [u8; 16],
+        fold_d8_a: [u8; 16],
+        fold_d9_8: [u8; 16],
+    }
+
+    impl Tables {
+        /// The tables for a normalizer whose action for code point `cp` is `action(cp)`.
+        pub(super) fn new(action: impl Fn(u32) -> Action) -> Tables {
+            let mut t = Tables {
+                high: [0; 16],
+                low: [0; 16],
+                after: [0; 16],
+                fold_d8_a: [0; 16],
+                fold_d9_8: [0; 16],
+            };
+            t.after[0] = D8_A | D8_B;
+            t.after[1] = D9_8;
+            t.high[0x8] = D9_8;
+            t.high[0xA] = D8_A;
+            t.high[0xB] = D8_B;
+            for hi in 3..=7u8 {
+                t.high[hi as usize] = 1 << hi;
+            }
+            for lo in 0..16u8 {
+                for hi in 3..=7u8 {
+                    let b = hi << 4 | lo;
+                    if matches!(action(b as u32), Action::Letter(enc, 1) if enc[0] == b) {
+                        t.low[lo as usize] |= 1 << hi;
+                    }
+                }
+                let groups = [
+                    (D8_A, 0xD8u8, 0xA0u8, Some(&mut t.fold_d8_a)),
+                    (D8_B, 0xD8, 0xB0, None), // no fold table: only letters kept as they are
+                    (D9_8, 0xD9, 0x80, Some(&mut t.fold_d9_8)),
+                ];
+                for (class, lead, hi, fold) in groups {
+                    let cont = hi | lo;
+                    let cp = ((lead as u32 & 0x1F) << 6) | (cont as u32 & 0x3F);
+                    let Action::Letter(enc, 2) = action(cp) else {
+                        continue;
+                    };
+                    if enc[0] != 0xD8 && enc[0] != 0xD9 {
+                        continue;
+                    }
+                    let xor = (cont ^ enc[1]) | if enc[0] != lead { 0x40 } else { 0 };
+                    match fold {
+                        Some(f) => f[lo as usize] = xor,
+                        None if xor != 0 => continue,
+                        None => {}
+                    }
+                    t.low[lo as usize] |= class;
+                }
+            }
+            t
+        }
+    }
+
+    /// Writes the folded `src[1..17]` to `dst` and returns how many of its leading bytes are
+    /// whole run letters (0–16). `src[0]` is the byte before the chunk and `src[1]` must start
+    /// a character: a continuation byte counts only after the lead of its class, and a lead
+    /// only when its continuation counts, so a letter cut by the chunk's end is left out.
+    ///
+    /// # Safety
+    /// The CPU must support SSSE3.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "ssse3")]
+    #[inline]
+    pub(super) unsafe fn run(t: &Tables, src: &[u8], dst: &mut [u8]) -> usize {
+        use std::arch::x86_64::*;
+        let src: &[u8; 17] = src.try_into().expect("17 source bytes");
+        let dst: &mut [u8; 16] = dst.try_into().expect("16 destination bytes");
+        // SAFETY: 16-byte unaligned loads at offsets 0 and 1 of a 17-byte array and from
+        // 16-byte tables.
+        let [prev, cur, high, low, after, fold_d8_a, fold_d9_8] = unsafe {
+            [
+                src.as_ptr(),
+                src.as_ptr().add(1),
+                t.high.as_ptr(),
+                t.low.as_ptr(),
+                t.after.as_ptr(),
+                t.fold_d8_a.as_ptr(),
+                t.fold_d9_8.as_ptr(),
+            ]
+            .map(|p| _mm_loadu_si128(p.cast()))
+        };
+        let nibble = _mm_set1_epi8(0x0F);
+        let low_nibble = _mm_and_si128(cur, nibble);
+        let class = _mm_and_si128(
+            _mm_shuffle_epi8(high, _mm_and_si128(_mm_srli_epi16(cur, 4), nibble)),
+            _mm_shuffle_epi8(low, low_nibble),
+        );
+        // The continuation classes each byte may have, looked up by the byte before it: D8 → 0
+        // and D9 → 1 pick their entries; every other byte ends up at 0x72 or above, whose
+        // entry is 0 (0x72–0x7F) or which the shuffle zeroes (0x80 and above).
+        let lead = _mm_adds_epu8(
+            _mm_xor_si128(prev, _mm_set1_epi8(0xD8u8 as i8)),
+            _mm_set1_epi8(0x70),
+        );
+        let cont = _mm_and_si128(class, _mm_shuffle_epi8(after, lead));
+        // A counted continuation makes its lead count too.
+        let letters = _mm_or_si128(
+            _mm_and_si128(class, _mm_set1_epi8(ASCII as i8)),
+            _mm_or_si128(cont, _mm_srli_si128(cont, 1)),
+        );
+        let stops = _mm_movemask_epi8(_mm_cmpeq_epi8(letters, _mm_setzero_si128())) as u32;
+        // Folds: each continuation's XOR by its class, and the lead's flip one byte earlier.
+        let in_class = |c: u8| {
+            let c = _mm_set1_epi8(c as i8);
+            _mm_cmpeq_epi8(_mm_and_si128(cont, c), c)
+        };
+        let fold = _mm_or_si128(
+            _mm_and_si128(_mm_shuffle_epi8(fold_d8_a, low_nibble), in_class(D8_A)),
+            _mm_and_si128(_mm_shuffle_epi8(fold_d9_8, low_nibble), in_class(D9_8)),
+        );
+        let lead_flip = _mm_srli_si128(
+            _mm_srli_epi16(_mm_and_si128(fold, _mm_set1_epi8(0x40)), 6),
+            1,
+        );
+        let out = _mm_xor_si128(
+            _mm_xor_si128(cur, lead_flip),
+            _mm_and_si128(fold, _mm_set1_epi8(0x3F)),
+        );
+        // SAFETY: a 16-byte store into a 16-byte array.
+        unsafe { _mm_storeu_si128(dst.as_mut_ptr().cast(), out) };
+        (stops | 1 << 16).trailing_zeros() as usize
+    }
+
+    /// Never called: the scalar path has no runs.
+    #[cfg(not(target_arch = "x86_64"))]
+    pub(super) unsafe fn run(_t: &Tables, _src: &[u8], _dst: &mut [u8]) -> usize {
+        0
     }
 }
 
@@ -695,6 +990,231 @@ mod tests {
             "أعلن الوزير أن الاتفاق - وهو الأول - سيوقع"
         );
         assert_eq!(cut(""), "");
+    }
+
+    /// Every token with its span and XXH3 hash (the signing unit), by the scalar path or by
+    /// the public functions (SIMD where available); their hashes are checked against XXH3.
+    fn token_list(n: &Normalizer, text: &str, scalar: bool) -> Vec<(Vec<u8>, Range<usize>, u64)> {
+        let mut out = Vec::new();
+        if scalar {
+            n.tokens_with::<false, _>(text, (), |_, b, tl, span| {
+                out.push((b.bytes(tl).to_vec(), span, b.hash(tl)))
+            });
+        } else {
+            n.for_each_token_bytes(text, |t, span| out.push((t.to_vec(), span, 0)));
+            let mut k = 0;
+            n.for_each_token_hash(text, |h, span| {
+                assert_eq!(out[k].1, span);
+                out[k].2 = h;
+                k += 1;
+            });
+            assert_eq!(k, out.len());
+        }
+        for (t, _, h) in &out {
+            assert_eq!(*h, xxhash_rust::xxh3::xxh3_64(t));
+        }
+        out
+    }
+
+    /// The default rules, every rule off, and each rule off alone.
+    fn option_sets() -> Vec<NormalizeOptions> {
+        let mut sets = vec![NormalizeOptions::default(), NormalizeOptions::none()];
+        for rule in NormalizeOptions::RULES {
+            let mut o = NormalizeOptions::default();
+            o.set(rule, false);
+            sets.push(o);
+        }
+        sets
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn runs_take_exactly_the_letters_the_table_writes_in_place() {
+        if !simd::available() {
+            return;
+        }
+        for o in option_sets() {
+            let n = Normalizer::new(o);
+            for cp in 1..0x800u32 {
+                let Some(c) = char::from_u32(cp) else {
+                    continue;
+                };
+                let w = c.len_utf8();
+                let mut own = [0u8; 4];
+                c.encode_utf8(&mut own);
+                // What a run may take, stated per code point (the tables state it per nibble).
+                let out = match n.table[cp as usize] {
+                    Action::Letter(enc, 1) if cp < 0x80 && (3..=7).contains(&(cp >> 4)) => {
+                        (enc[0] == cp as u8).then_some(enc)
+                    }
+                    Action::Letter(enc, 2) if (0x620..=0x64F).contains(&cp) => {
+                        let arabic = enc[0] == 0xD8 || enc[0] == 0xD9;
+                        let kept = !(0x630..=0x63F).contains(&cp) || enc == own;
+                        (arabic && kept).then_some(enc)
+                    }
+                    _ => None,
+                };
+                for at in [0usize, 7, 14, 15] {
+                    // `at` letters b, then c, then spaces; the byte before the chunk is a space.
+                    let mut src = vec![b' '];
+                    src.extend(std::iter::repeat_n(b'b', at));
+                    src.extend_from_slice(&own[..w]);
+                    src.resize(17, b' ');
+                    let mut dst = [0u8; 16];
+                    // SAFETY: SSSE3 was detected above.
+                    let run = unsafe { simd::run(&n.runs, &src, &mut dst) };
+                    assert_eq!(dst[..at], src[1..=at]);
+                    match out {
+                        Some(enc) if at + w <= 16 => {
+                            assert_eq!(run, at + w, "U+{cp:04X} after {at} letters, {o:?}");
+                            assert_eq!(dst[at..at + w], enc[..w], "U+{cp:04X}, {o:?}");
+                        }
+                        _ => assert_eq!(run, at, "U+{cp:04X} after {at} letters, {o:?}"),
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn default_runs_fold_the_common_letters() {
+        let n = default_normalizer();
+        let text = "أإآا بةى ؤئ";
+        let mut got = Vec::new();
+        // SAFETY: only with SSSE3.
+        if n.simd {
+            let src = [&b" "[..], text.as_bytes()].concat();
+            let mut dst = [0u8; 16];
+            let run = unsafe { simd::run(&n.runs, &src[..17], &mut dst) };
+            got.extend_from_slice(&dst[..run]);
+            assert_eq!(std::str::from_utf8(&got).unwrap(), "اااا");
+        }
+        assert_eq!(n.normalize(text), "اااا بهي وي");
+    }
+
+    /// Text that makes the run copy stop everywhere it can: plain and folded letters, runs
+    /// crossing 16-byte chunks and the 112-byte inline limit, Latin of both cases, digits,
+    /// marks, ligatures, 3- and 4-byte characters, separators.
+    fn mixed_text() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let pieces = prop::sample::select(vec![
+            "ا",
+            "أ",
+            "إ",
+            "آ",
+            "ب",
+            "ت",
+            "ة",
+            "ه",
+            "ى",
+            "ي",
+            "ئ",
+            "ؤ",
+            "و",
+            "ء",
+            "ل",
+            "غ",
+            "ػ",
+            "ف",
+            "ـ",
+            "\u{064E}",
+            "\u{0651}",
+            "\u{0670}",
+            "٢",
+            "۴",
+            "ک",
+            "ی",
+            "پ",
+            "ڤ",
+            "7",
+            "0",
+            "a",
+            "z",
+            "A",
+            "Z",
+            "é",
+            "É",
+            "İ",
+            "ß",
+            "Ω",
+            "\u{FEFB}",
+            "\u{FDFA}",
+            "\u{200F}",
+            "\u{FEFF}",
+            "€",
+            "😀",
+            "𝐀",
+            " ",
+            "\n",
+            "،",
+            "«",
+            "»",
+            ".",
+            "-",
+            "الرياض",
+            "المملكة",
+            "abcdefghijklmnopqrstuvwxyz0123456789",
+            "بببببببببببببببببببببببببببببب",
+        ]);
+        prop::collection::vec(pieces, 0..80).prop_map(|v| v.concat())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn simd_and_scalar_paths_agree(text in mixed_text()) {
+            let n = default_normalizer();
+            proptest::prop_assert_eq!(token_list(n, &text, false), token_list(n, &text, true));
+        }
+
+        #[test]
+        fn simd_and_scalar_paths_agree_with_rules_off(text in mixed_text()) {
+            let n = Normalizer::new(NormalizeOptions::none());
+            proptest::prop_assert_eq!(token_list(&n, &text, false), token_list(&n, &text, true));
+        }
+
+        #[test]
+        fn simd_and_scalar_paths_agree_under_any_rules(
+            text in mixed_text(),
+            rules in proptest::collection::vec(proptest::bool::ANY, NormalizeOptions::RULES.len()),
+        ) {
+            let mut o = NormalizeOptions::default();
+            for (rule, on) in NormalizeOptions::RULES.iter().zip(rules) {
+                o.set(rule, on);
+            }
+            let n = Normalizer::new(o);
+            proptest::prop_assert_eq!(token_list(&n, &text, false), token_list(&n, &text, true));
+        }
+    }
+
+    #[test]
+    fn runs_that_reach_the_end_of_the_text() {
+        let n = default_normalizer();
+        // A run of exactly 16 bytes ending the text, at a token start and inside a token.
+        for text in [
+            " بببببببب",
+            " أبببببببب",
+            " aaaaaaaaaaaaaaaa",
+            "ة ببببببببب",
+        ] {
+            assert_eq!(
+                token_list(n, text, false),
+                token_list(n, text, true),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn simd_and_scalar_paths_agree_on_the_fixture() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/saudinewsnet-sample.jsonl"
+        );
+        let text = std::fs::read_to_string(path).expect("fixture");
+        let n = default_normalizer();
+        for line in text.lines() {
+            assert_eq!(token_list(n, line, false), token_list(n, line, true));
+        }
     }
 
     #[test]
