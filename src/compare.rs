@@ -37,7 +37,7 @@ use similar::{Algorithm, DiffOp, capture_diff_slices};
 
 use crate::dedup::{Config, Engine};
 use crate::sentences::sentences;
-use crate::sketch::{Overlap, token_hash};
+use crate::sketch::{Overlap, intersection_size, token_hash};
 use crate::text::Normalizer;
 
 /// How a row of the comparison relates the two texts.
@@ -257,7 +257,7 @@ impl Comparer {
                 let mut bgw: Vec<(u64, f64)> = Vec::new();
                 self.normalizer().for_each_token(piece, |t, s| {
                     let norm = token_hash(t);
-                    whole = (whole.rotate_left(23) ^ norm).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+                    whole = crate::dedup::fold(whole, norm);
                     toks.push(Tok {
                         norm,
                         span: span.start + s.start..span.start + s.end,
@@ -344,7 +344,7 @@ impl Comparer {
                     }
                     seen[j] = i;
                     // One shared word is chance, however short the sentences.
-                    if shared_count(&s.stems, &sb[j].stems) < 2 {
+                    if intersection_size(&s.stems, &sb[j].stems) < 2 {
                         continue;
                     }
                     let score = w.dice(&s.stems, &sb[j].stems);
@@ -625,22 +625,6 @@ impl Comparer {
         s.b_shared = share(sb, |r| &r.b);
         s
     }
-}
-
-fn shared_count(x: &[u64], y: &[u64]) -> usize {
-    let (mut i, mut j, mut n) = (0, 0, 0);
-    while i < x.len() && j < y.len() {
-        match x[i].cmp(&y[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                n += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    n
 }
 
 fn union(sents: &[Sent], r: &Range<usize>) -> Vec<u64> {

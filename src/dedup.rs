@@ -133,7 +133,7 @@ pub(crate) fn kept_units(p: &Prepared, removed: &[u32]) -> Vec<u64> {
     kept
 }
 
-fn fold(h: u64, x: u64) -> u64 {
+pub(crate) fn fold(h: u64, x: u64) -> u64 {
     (h.rotate_left(23) ^ x).wrapping_mul(0x9E37_79B9_7F4A_7C15)
 }
 

@@ -344,24 +344,48 @@ fn slot_cells(a: &Side, b: &Side, cmp: &Comparison, slot: Slot) -> (Pieces, Piec
     }
 }
 
+/// The summary's figures as (key, phrase), in the order every view shows them.
+fn summary_items(s: &crate::compare::Summary) -> [(&'static str, String); 10] {
+    [
+        ("jaccard", format!("jaccard {:.3}", s.jaccard)),
+        (
+            "containment_ab",
+            format!("containment A→B {:.3}", s.containment_ab),
+        ),
+        ("containment_ba", format!("B→A {:.3}", s.containment_ba)),
+        ("equal", format!("equal {}", s.equal)),
+        ("changed", format!("changed {}", s.changed)),
+        ("moved", format!("moved {}", s.moved)),
+        ("only_a", format!("only A {}", s.only_a)),
+        ("only_b", format!("only B {}", s.only_b)),
+        (
+            "a_shared",
+            format!("B carries {:.0}% of A", 100.0 * s.a_shared),
+        ),
+        (
+            "b_shared",
+            format!("A carries {:.0}% of B", 100.0 * s.b_shared),
+        ),
+    ]
+}
+
 /// Summary lines shared by the terminal renderers.
 fn summary_text(a: &Side, b: &Side, cmp: &Comparison) -> String {
-    let s = &cmp.summary;
+    let items = summary_items(&cmp.summary);
+    let part = |r: std::ops::Range<usize>, sep: &str| {
+        items[r]
+            .iter()
+            .map(|(_, p)| p.as_str())
+            .collect::<Vec<_>>()
+            .join(sep)
+    };
     format!(
-        "A: {}\nB: {}\njaccard {:.3}  containment A→B {:.3}  B→A {:.3}  |  equal {}  changed {}  \
-         moved {}  only A {}  only B {}  |  B carries {:.0}% of A, A carries {:.0}% of B\n",
+        "A: {}\nB: {}\n{}  |  {}  |  {}\n",
         a.label(),
         b.label(),
-        s.jaccard,
-        s.containment_ab,
-        s.containment_ba,
-        s.equal,
-        s.changed,
-        s.moved,
-        s.only_a,
-        s.only_b,
-        100.0 * s.a_shared,
-        100.0 * s.b_shared,
+        part(0..3, "  "),
+        part(3..8, "  "),
+        part(8..10, ", "),
     )
 }
 
@@ -617,29 +641,17 @@ pub fn html(w: &mut dyn Write, title: &str, sections: &[Section]) -> io::Result<
 
 fn section_html(out: &mut String, p: usize, sec: &Section) {
     let (a, b, cmp) = (&sec.a, &sec.b, sec.cmp);
-    let s = &cmp.summary;
     let _ = writeln!(out, "<section class=\"pair\" id=\"p{p}\">");
     if let Some(h) = &sec.heading {
         let _ = writeln!(out, "<h2>{}</h2>", escape(h));
     }
-    let _ = writeln!(
-        out,
-        "<div class=\"summary\"><span>Jaccard {:.3}</span><span>containment A→B {:.3}</span>\
-         <span>B→A {:.3}</span><span class=\"count-equal\">equal {}</span>\
-         <span class=\"count-changed\">changed {}</span><span class=\"count-moved\">moved {}</span>\
-         <span class=\"count-only_a\">only in A {}</span><span class=\"count-only_b\">only in B {}</span>\
-         <span>B carries {:.0}% of A</span><span>A carries {:.0}% of B</span></div>",
-        s.jaccard,
-        s.containment_ab,
-        s.containment_ba,
-        s.equal,
-        s.changed,
-        s.moved,
-        s.only_a,
-        s.only_b,
-        100.0 * s.a_shared,
-        100.0 * s.b_shared
-    );
+    out.push_str("<div class=\"summary\">");
+    for (key, phrase) in summary_items(&cmp.summary) {
+        let mut phrase = phrase;
+        phrase[..1].make_ascii_uppercase();
+        let _ = write!(out, "<span class=\"{key}\">{}</span>", escape(&phrase));
+    }
+    out.push_str("</div>\n");
     let _ = writeln!(
         out,
         "<table class=\"diff\"><thead><tr><th class=\"a\">A: {}</th><th class=\"m\"></th>\

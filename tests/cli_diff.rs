@@ -52,6 +52,16 @@ fn seed(prefix: &str) -> String {
     names.remove(0)
 }
 
+/// Writes `a` and `b` as a.txt and b.txt in `dir`; returns their paths.
+fn write_pair(dir: &tempfile::TempDir, a: &str, b: &str) -> (String, String) {
+    let path = |name: &str, text: &str| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p.to_str().unwrap().to_string()
+    };
+    (path("a.txt", a), path("b.txt", b))
+}
+
 fn diff_json(args: &[&str]) -> Value {
     let mut all = vec!["diff", "--format", "json"];
     all.extend_from_slice(args);
@@ -174,10 +184,8 @@ fn edited_copy() -> (String, String, String, String) {
 fn a_respelled_copy_shows_one_move_one_drop_one_addition_and_no_changes() {
     let dir = tempfile::tempdir().unwrap();
     let (a, b, dropped, moved) = edited_copy();
-    let (pa, pb) = (dir.path().join("a.txt"), dir.path().join("b.txt"));
-    std::fs::write(&pa, &a).unwrap();
-    std::fs::write(&pb, &b).unwrap();
-    let v = diff_json(&[pa.to_str().unwrap(), pb.to_str().unwrap()]);
+    let (fa, fb) = write_pair(&dir, &a, &b);
+    let v = diff_json(&[&fa, &fb]);
     let s = &v["summary"];
     assert_eq!(s["changed"], 0, "{v:#}");
     assert_eq!(s["moved"], 1, "{v:#}");
@@ -207,13 +215,8 @@ fn unified_shows_word_changes_in_each_outlets_spelling() {
     let dir = tempfile::tempdir().unwrap();
     let a = "قصفت الطائرات مواقع المسلحين شمال المدينة فجر الأحد.";
     let b = "قصفت الطائراتُ مواقعَ المسلحين جنوب المدينة فجر الاحد.";
-    std::fs::write(dir.path().join("a.txt"), a).unwrap();
-    std::fs::write(dir.path().join("b.txt"), b).unwrap();
-    let out = ok(&naql(&[
-        "diff",
-        dir.path().join("a.txt").to_str().unwrap(),
-        dir.path().join("b.txt").to_str().unwrap(),
-    ]));
+    let (fa, fb) = write_pair(&dir, a, b);
+    let out = ok(&naql(&["diff", &fa, &fb]));
     // Piped, the default is the unified view without colors.
     assert!(out.contains("[-شمال-]{+جنوب+}"), "{out}");
     assert!(!out.contains('\x1b'));
@@ -282,16 +285,9 @@ fn mixed_rtl_and_ltr_text_aligns_each_cell_by_its_direction() {
     let dir = tempfile::tempdir().unwrap();
     let a = "Reuters reported the talks ended without agreement.\nقال الوزير إن المحادثات انتهت دون اتفاق.";
     let b = "Reuters reported the talks ended without an agreement.\nقال الوزير ان المحادثات انتهت بلا اتفاق.";
-    std::fs::write(dir.path().join("a.txt"), a).unwrap();
-    std::fs::write(dir.path().join("b.txt"), b).unwrap();
+    let (fa, fb) = write_pair(&dir, a, b);
     let out = ok(&naql(&[
-        "diff",
-        dir.path().join("a.txt").to_str().unwrap(),
-        dir.path().join("b.txt").to_str().unwrap(),
-        "--format",
-        "text",
-        "--width",
-        "140",
+        "diff", &fa, &fb, "--format", "text", "--width", "140",
     ]));
     let english = out.lines().find(|l| l.contains("Reuters")).unwrap();
     assert!(english.starts_with("Reuters"), "{english:?}");
@@ -389,12 +385,8 @@ fn text_without_sentence_punctuation_still_aligns() {
     let (a, _, _, _) = edited_copy();
     let flat: String = a.replace(['.', '\n'], " ");
     let other = flat.replacen("ال", "الـ", 3) + " وأضاف المصدر أن الوفد غادر";
-    std::fs::write(dir.path().join("a.txt"), &flat).unwrap();
-    std::fs::write(dir.path().join("b.txt"), &other).unwrap();
-    let v = diff_json(&[
-        dir.path().join("a.txt").to_str().unwrap(),
-        dir.path().join("b.txt").to_str().unwrap(),
-    ]);
+    let (fa, fb) = write_pair(&dir, &flat, &other);
+    let v = diff_json(&[&fa, &fb]);
     assert_eq!(v["rows"].as_array().unwrap().len(), 1, "{v:#}");
     assert_eq!(v["rows"][0]["kind"], "changed");
     let ins: Vec<_> = v["rows"][0]["edits"]
@@ -476,16 +468,9 @@ fn a_50_mb_document_diffs_in_bounded_time() {
         k += 1;
     }
     let b = format!("مقدمة أضافها المحرر في أول النص.\n{a}خاتمة أضافها المحرر.");
-    std::fs::write(dir.path().join("a.txt"), &a).unwrap();
-    std::fs::write(dir.path().join("b.txt"), &b).unwrap();
+    let (fa, fb) = write_pair(&dir, &a, &b);
     let start = std::time::Instant::now();
-    let out = naql(&[
-        "diff",
-        dir.path().join("a.txt").to_str().unwrap(),
-        dir.path().join("b.txt").to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
+    let out = naql(&["diff", &fa, &fb, "--format", "json"]);
     let v: Value = serde_json::from_str(&ok(&out)).unwrap();
     eprintln!("50 MB diff: {:?}", start.elapsed());
     assert_eq!(v["summary"]["only_b"], 2, "{}", v["summary"]);
