@@ -162,6 +162,27 @@ pub struct Item<U> {
     pub value: U,
 }
 
+/// Items for documents already in memory, `process`ed in parallel; their origin is `-` and
+/// their position (from 1), as if they had come on stdin.
+pub fn items_in_memory<U, F>(docs: Vec<Document>, process: F) -> Vec<Item<U>>
+where
+    U: Send,
+    F: Fn(Document) -> U + Sync + Send,
+{
+    use rayon::prelude::*;
+    docs.into_par_iter()
+        .enumerate()
+        .map(|(i, d)| Item {
+            id: d.id.clone(),
+            origin: Origin {
+                file: "-".into(),
+                line: i as u64 + 1,
+            },
+            value: process(d),
+        })
+        .collect()
+}
+
 /// Reads every input and hands each document to `process`, in parallel; returns the results in
 /// input order. Ids must be unique across all inputs: a repeated id is an error, or with
 /// `skip_bad` the later record is set aside.

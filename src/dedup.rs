@@ -309,18 +309,7 @@ impl Engine {
 
     /// Runs every stage on documents already in memory.
     pub fn run_documents(&self, docs: Vec<Document>) -> Outcome {
-        let items = docs
-            .into_par_iter()
-            .enumerate()
-            .map(|(i, d)| Item {
-                id: d.id.clone(),
-                origin: Origin {
-                    file: "-".into(),
-                    line: i as u64 + 1,
-                },
-                value: self.prepare(d),
-            })
-            .collect();
+        let items = corpus::items_in_memory(docs, |d| self.prepare(d));
         self.run(items, Vec::new())
     }
 

@@ -56,7 +56,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::xxh3_64;
 
-use crate::corpus::{self, BadRecord, Document, Item, Origin, ReadError, ReadOptions};
+use crate::corpus::{self, BadRecord, Document, Item, ReadError, ReadOptions};
 use crate::dedup::{self, Engine, Outcome};
 use crate::stem::{HashedMap, STEMMER, Stopwords, stem_bytes};
 use crate::text::{NormalizeOptions, Normalizer};
@@ -883,18 +883,7 @@ impl StoryEngine {
 
     /// Runs every stage on documents already in memory.
     pub fn run_documents(&mut self, docs: Vec<Document>) -> StoryOutcome {
-        let items = docs
-            .into_par_iter()
-            .enumerate()
-            .map(|(i, d)| Item {
-                id: d.id.clone(),
-                origin: Origin {
-                    file: "-".into(),
-                    line: i as u64 + 1,
-                },
-                value: self.prepare(d),
-            })
-            .collect();
+        let items = crate::corpus::items_in_memory(docs, |d| self.prepare(d));
         self.run(items, Vec::new())
     }
 
