@@ -2,7 +2,7 @@
 //! SemEval-2022 Task 8 Arabic pairs scored at that threshold.
 //!
 //! ```text
-//! cargo run --release --example story_eval -- null ../shared/data/saudinewsnet.jsonl.gz
+//! cargo run --release --example story_eval -- null ../shared/data/saudinewsnet.jsonl.gz [TABLE]
 //! naql idf ../shared/data/saudinewsnet.jsonl.gz -o /tmp/snn-idf.json
 //! cargo run --release --example story_eval -- semeval ../shared/data/semeval2022-task8-ar-dev.jsonl [/tmp/snn-idf.json] [THRESHOLD]
 //! ```
@@ -28,7 +28,7 @@ use naql::story::{Idf, StoryConfig, StoryModel, date_days};
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
-        Some("null") => null(&args[1]),
+        Some("null") => null(&args[1], args.get(2)),
         Some("semeval") => semeval(&args[1..]),
         Some("sts") => sts(&args[1..]),
         Some("table") => {
@@ -44,14 +44,14 @@ fn main() {
             .expect("read corpus");
             let texts: Vec<_> = docs.into_iter().map(|(d, _)| (d.title, d.text)).collect();
             let model = StoryModel::new(variant(StoryConfig::default()));
-            let t = model.idf_table(&texts, 2);
+            let t = model.idf_table(&texts, 2, 0);
             std::fs::write(&args[2], serde_json::to_string(&t).unwrap()).expect("write table");
         }
         _ => eprintln!("usage: story_eval null CORPUS | semeval FILE [IDF] [THRESHOLD]"),
     }
 }
 
-fn null(corpus: &str) {
+fn null(corpus: &str, table: Option<&String>) {
     let (docs, _) = read_all(
         &[corpus.to_string()],
         &ReadOptions {
@@ -62,7 +62,14 @@ fn null(corpus: &str) {
     )
     .expect("read corpus");
     let docs: Vec<_> = docs.into_iter().map(|(d, _)| d).collect();
-    let model = StoryModel::from_documents(StoryConfig::default(), &docs);
+    let model = match table {
+        Some(t) => {
+            let mut m = StoryModel::new(variant(StoryConfig::default()));
+            m.idf = Idf::load(t, m.config.normalize).expect("IDF table");
+            m
+        }
+        None => StoryModel::from_documents(StoryConfig::default(), &docs),
+    };
     let vectors: Vec<_> = docs
         .iter()
         .map(|d| model.vector(d.title.as_deref(), &d.text))
@@ -134,7 +141,8 @@ fn best_threshold(sims: &[f64], gold: &[bool]) -> (f64, f64) {
 }
 
 /// Variants of the representation, named by `NAQL_STORY_VARIANT` (comma-separated):
-/// `nostem`, `bigrams`, `nolead`, `notitle`. Used to choose the representation on STS, which
+/// `nostem`, `bigrams`, `nolead`, `notitle`, `semantic=W` (the LSA share, with a table that
+/// has LSA vectors). Used to choose the representation on STS, which
 /// has its own labels, before scoring SemEval.
 fn variant(mut c: StoryConfig) -> StoryConfig {
     let v = std::env::var("NAQL_STORY_VARIANT").unwrap_or_default();
@@ -144,6 +152,9 @@ fn variant(mut c: StoryConfig) -> StoryConfig {
             "bigrams" => c.bigrams = true,
             "nolead" => c.lead_weight = 1,
             "notitle" => c.title_weight = 1,
+            p if p.starts_with("semantic=") => {
+                c.semantic_weight = p["semantic=".len()..].parse().expect("semantic=W")
+            }
             other => panic!("unknown variant {other}"),
         }
     }

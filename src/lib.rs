@@ -81,6 +81,7 @@ pub mod compare;
 pub mod corpus;
 pub mod dedup;
 pub mod index;
+pub mod lsa;
 pub mod report;
 pub mod sentences;
 pub mod sketch;

@@ -58,8 +58,17 @@ use xxhash_rust::xxh3::xxh3_64;
 
 use crate::corpus::{self, BadRecord, Document, Item, ReadError, ReadOptions};
 use crate::dedup::{self, Engine, Outcome};
+use crate::lsa::{Lsa, LsaTable};
 use crate::stem::{HashedMap, STEMMER, Stopwords, stem_bytes};
 use crate::text::{NormalizeOptions, Normalizer};
+use std::sync::Arc;
+
+/// Fewest articles a term needs for an LSA vector in a saved table.
+pub const LSA_MIN_DF: u32 = 5;
+
+/// The seed of the random projection behind LSA tables: fixed, so one corpus always gives the
+/// same table.
+const LSA_SEED: u64 = 0x6e61_716c_5f6c_7361;
 
 /// The format name and version of a saved IDF table.
 pub const IDF_FORMAT: &str = "naql-idf-v1";
@@ -90,6 +99,17 @@ pub struct StoryConfig {
     pub stem: bool,
     /// Also count each pair of adjacent content words (names such as «ولي العهد»).
     pub bigrams: bool,
+    /// With an IDF table that holds LSA vectors ([`crate::lsa`]): the share of the similarity
+    /// that comes from them (the rest is TF-IDF cosine).
+    pub semantic_weight: f64,
+}
+
+impl StoryConfig {
+    /// The default [`StoryConfig::threshold`] when the IDF table holds LSA vectors: the blend
+    /// of TF-IDF and LSA cosine runs higher than TF-IDF alone, so it needs its own; chosen like
+    /// the plain one, where a random pair of SaudiNewsNet articles dated 10 days or more apart
+    /// passes about 1 time in 1,000 (BENCHMARKS.md).
+    pub const SEMANTIC_THRESHOLD: f64 = 0.39;
 }
 
 impl Default for StoryConfig {
@@ -106,6 +126,7 @@ impl Default for StoryConfig {
             top_terms: 8,
             stem: true,
             bigrams: false,
+            semantic_weight: 0.5,
         }
     }
 }
@@ -125,9 +146,15 @@ impl TermVector {
         self.0.is_empty()
     }
 
-    /// The `k` highest weights' terms, heaviest first (ties: smaller hash first).
+    /// The `k` highest weights' terms, heaviest first (ties: smaller hash first). LSA
+    /// dimensions are not terms and are left out.
     pub fn top(&self, k: usize) -> Vec<u64> {
-        let mut v = self.0.clone();
+        let mut v: Vec<(u64, f32)> = self
+            .0
+            .iter()
+            .copied()
+            .filter(|e| e.0 < SEMANTIC_KEY)
+            .collect();
         let order = |a: &(u64, f32), b: &(u64, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
         // The order is total (hashes are distinct), so selecting then sorting the first k gives
         // exactly the first k of a full sort.
@@ -139,6 +166,12 @@ impl TermVector {
         v.into_iter().map(|(h, _)| h).collect()
     }
 }
+
+/// Keys from here up hold the LSA dimensions of a [`TermVector`] (key `SEMANTIC_KEY + i` for
+/// dimension `i`), so that one sparse dot product gives the blended similarity and story
+/// centres, sums and linkage need no second code path. A stem hashing this high (2⁻⁵⁴) would
+/// only blur its own weight.
+pub const SEMANTIC_KEY: u64 = u64::MAX - 1023;
 
 /// Sparse dot product, summed in term order (so every method gives the same value). A short
 /// vector against a long one (an article against a story's sum) searches instead of merging.
@@ -216,12 +249,14 @@ impl TermCounts {
     }
 }
 
-/// Document frequencies: how many articles of a reference corpus hold each term.
+/// Document frequencies: how many articles of a reference corpus hold each term; from a
+/// saved table, optionally with LSA term vectors learnt from the same corpus.
 #[derive(Clone, Debug, Default)]
 pub struct Idf {
     pub documents: u64,
     /// Keyed by XXH3-64 of the stem's UTF-8 bytes.
     df: HashedMap<u32>,
+    pub lsa: Option<Arc<Lsa>>,
 }
 
 /// The persisted form of an [`Idf`] (JSON): terms as stems, sorted, so the bytes are stable.
@@ -237,6 +272,20 @@ pub struct IdfTable {
     /// Terms found in fewer articles are left out (and count as df 0 when looked up).
     pub min_df: u32,
     pub df: BTreeMap<String, u32>,
+    /// LSA term vectors (`naql idf --dims`), for the terms of `df` with at least its `min_df`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lsa: Option<LsaTable>,
+}
+
+impl IdfTable {
+    /// The hashes of the terms that own LSA rows, in row order.
+    fn lsa_terms(&self, min_df: u32) -> Vec<u64> {
+        self.df
+            .iter()
+            .filter(|e| *e.1 >= min_df)
+            .map(|(t, _)| xxh3_64(t.as_bytes()))
+            .collect()
+    }
 }
 
 impl Idf {
@@ -272,6 +321,7 @@ impl Idf {
         Idf {
             documents: distinct.len() as u64,
             df,
+            lsa: None,
         }
     }
 
@@ -301,6 +351,12 @@ impl Idf {
                 t.normalization
             ));
         }
+        let lsa = match &t.lsa {
+            Some(l) => Some(Arc::new(
+                Lsa::from_table(l, &t.lsa_terms(l.min_df)).map_err(|e| format!("{path}: {e}"))?,
+            )),
+            None => None,
+        };
         Ok(Idf {
             documents: t.documents,
             df: t
@@ -308,6 +364,7 @@ impl Idf {
                 .iter()
                 .map(|(term, &n)| (xxh3_64(term.as_bytes()), n))
                 .collect(),
+            lsa,
         })
     }
 }
@@ -421,8 +478,36 @@ impl StoryModel {
         TermCounts(out)
     }
 
-    /// The unit TF-IDF vector of weighted counts.
+    /// The unit vector of weighted counts: TF-IDF, and with LSA vectors in the IDF table, the
+    /// TF-IDF part scaled by `√(1 − w)` followed by the unit LSA vector scaled by `√w`
+    /// (`w` = [`StoryConfig::semantic_weight`]), so that a dot product is
+    /// `(1 − w) · TF-IDF cosine + w · LSA cosine` and the whole stays a unit vector.
     pub fn weigh(&self, counts: &TermCounts) -> TermVector {
+        let v = self.weigh_terms(counts);
+        let Some(lsa) = &self.idf.lsa else {
+            return v;
+        };
+        let Some(e) = lsa.embed(&v.0) else {
+            return v;
+        };
+        let w = self.config.semantic_weight.clamp(0.0, 1.0);
+        let (a, b) = ((1.0 - w).sqrt() as f32, w.sqrt() as f32);
+        let mut out: Vec<(u64, f32)> = Vec::with_capacity(v.0.len() + e.len());
+        out.extend(
+            v.0.iter()
+                .filter(|x| x.0 < SEMANTIC_KEY)
+                .map(|&(t, x)| (t, x * a)),
+        );
+        out.extend(
+            e.iter()
+                .enumerate()
+                .map(|(i, &x)| (SEMANTIC_KEY + i as u64, x * b)),
+        );
+        TermVector(out)
+    }
+
+    /// The unit TF-IDF vector of weighted counts.
+    fn weigh_terms(&self, counts: &TermCounts) -> TermVector {
         let mut v: Vec<(u64, f32)> = counts
             .0
             .iter()
@@ -451,9 +536,17 @@ impl StoryModel {
         self.vector(a.0, a.1).cosine(&self.vector(b.0, b.1))
     }
 
-    /// The document frequencies of `docs` as a table to save (terms by their stems).
-    pub fn idf_table(&self, docs: &[(Option<String>, String)], min_df: u32) -> IdfTable {
-        let per_doc: Vec<(u64, Vec<String>)> = docs
+    /// The document frequencies of `docs` as a table to save (terms by their stems), with
+    /// `dims` LSA dimensions learnt from the same articles (0: none). Terms need
+    /// [`LSA_MIN_DF`] articles (or `min_df`, if more) for an LSA vector: rarer ones say little
+    /// about which words go together, and would make the table several times larger.
+    pub fn idf_table(
+        &self,
+        docs: &[(Option<String>, String)],
+        min_df: u32,
+        dims: usize,
+    ) -> IdfTable {
+        let per_doc: Vec<(u64, BTreeMap<String, u32>)> = docs
             .par_iter()
             .map(|(title, text)| {
                 let mut terms: BTreeMap<String, u32> = BTreeMap::new();
@@ -468,23 +561,24 @@ impl StoryModel {
                         .into_iter()
                         .collect(),
                 );
-                (counts.key(), terms.into_keys().collect())
+                (counts.key(), terms)
             })
             .collect();
         let mut seen = std::collections::HashSet::new();
         let mut df: BTreeMap<String, u32> = BTreeMap::new();
-        let mut documents = 0;
+        let mut distinct = Vec::new();
         for (key, terms) in per_doc {
             if terms.is_empty() || !seen.insert(key) {
                 continue;
             }
-            documents += 1;
-            for t in terms {
-                *df.entry(t).or_default() += 1;
+            for t in terms.keys() {
+                *df.entry(t.clone()).or_default() += 1;
             }
+            distinct.push(terms);
         }
+        let documents = distinct.len() as u64;
         df.retain(|_, n| *n >= min_df);
-        IdfTable {
+        let mut table = IdfTable {
             format: IDF_FORMAT.into(),
             stemmer: STEMMER.into(),
             hash: "xxh3-64".into(),
@@ -492,7 +586,41 @@ impl StoryModel {
             documents,
             min_df,
             df,
+            lsa: None,
+        };
+        if dims > 0 {
+            let lsa_min_df = min_df.max(LSA_MIN_DF);
+            let columns = table.lsa_terms(lsa_min_df);
+            let idf = Idf {
+                documents,
+                df: table
+                    .df
+                    .iter()
+                    .map(|(t, &n)| (xxh3_64(t.as_bytes()), n))
+                    .collect(),
+                lsa: None,
+            };
+            let weigher = StoryModel {
+                config: self.config.clone(),
+                normalizer: Normalizer::new(self.config.normalize),
+                stopwords: Stopwords::new(&Normalizer::new(self.config.normalize)),
+                idf,
+            };
+            let rows: Vec<Vec<(u64, f32)>> = distinct
+                .par_iter()
+                .map(|terms| {
+                    let mut c: Vec<(u64, u32)> = terms
+                        .iter()
+                        .map(|(t, &n)| (xxh3_64(t.as_bytes()), n))
+                        .collect();
+                    c.sort_unstable();
+                    weigher.weigh_terms(&TermCounts(c)).0
+                })
+                .collect();
+            let lsa = Lsa::train(&rows, &columns, dims, LSA_SEED);
+            table.lsa = Some(lsa.to_table(&columns, lsa_min_df));
         }
+        table
     }
 
     /// Maps term hashes back to stems by re-reading `texts` (for showing a story's terms).
@@ -1485,7 +1613,7 @@ mod tests {
             (None, Y.to_string()),
             (Some("الرياض".to_string()), X.to_string()), // the same terms again: counted once
         ];
-        let table = m.idf_table(&docs, 1);
+        let table = m.idf_table(&docs, 1, 0);
         assert_eq!(table.documents, 2);
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("idf.json");
