@@ -105,7 +105,7 @@ table.members{border-collapse:collapse;margin:.5em 0}\
 table.members th,table.members td{padding:.2em .6em;border-top:1px solid #eee;text-align:start;\
 unicode-bidi:plaintext}\
 table.members th{background:#eee}tr.centre td{background:#fff8dc}\
-td.num{font-family:monospace;direction:ltr}";
+td.num{font-family:monospace;direction:ltr;white-space:nowrap}";
 
 /// Writes one self-contained page (no scripts, everything escaped) for `stories` of `out`:
 /// a table of contents, then for each story its header, its table of copy groups and articles,
@@ -131,25 +131,32 @@ pub fn html<T: AsRef<str> + Sync>(
         .collect();
 
     let title = format!(
-        "naql report: {} stories, {} aligned pairs",
-        stories.len(),
+        "naql report: {}, {} aligned pairs",
+        match stories.len() {
+            1 => "1 story".to_string(),
+            n => format!("{n} stories"),
+        },
         pairs.len()
     );
     let mut page = String::new();
     view::page_start(&mut page, &title, STORY_CSS);
-    let _ = writeln!(page, "<p class=\"note\">{}</p>", escape(&summary_line(out)));
+    let _ = writeln!(
+        page,
+        "<p class=\"note\" dir=\"ltr\">{}</p>",
+        escape(&summary_line(out))
+    );
     if stories.len() > 1 {
         page.push_str("<nav class=\"toc\"><ol>\n");
         for s in stories {
             let h = Header::new(out, s);
             let _ = writeln!(
                 page,
-                "<li><a href=\"#s{}\">story {}</a> <span class=\"note\">{} reports, {} outlets, \
-                 {}: {}</span></li>",
+                "<li><a href=\"#s{}\">story {}</a> <span class=\"note\"><bdi dir=\"ltr\">{} \
+                 reports, {}, {}</bdi> — {}</span></li>",
                 s.id,
                 s.id,
                 s.size,
-                h.sources.len(),
+                outlets(h.sources.len()),
                 escape(&h.span()),
                 escape(&h.terms(s).join(" · "))
             );
@@ -183,7 +190,14 @@ pub fn html<T: AsRef<str> + Sync>(
     w.write_all(page.as_bytes())
 }
 
-/// ", with 3 near copies" when `doc`'s copy group holds others.
+fn outlets(n: usize) -> String {
+    match n {
+        1 => "1 outlet".into(),
+        n => format!("{n} outlets"),
+    }
+}
+
+/// " (copies #4: 3 near copies not aligned)" when `doc`'s copy group holds others.
 fn copies_note(s: &Story, doc: usize) -> String {
     let g = s
         .groups
@@ -261,12 +275,12 @@ fn story_html(page: &mut String, out: &StoryOutcome, s: &Story, plan: &Plan, p: 
     let h = Header::new(out, s);
     let _ = writeln!(
         page,
-        "<section class=\"story\" id=\"s{}\">\n<h2 class=\"story\">Story {} · {} reports · {} \
-         outlets · {}</h2>",
+        "<section class=\"story\" id=\"s{}\">\n<h2 class=\"story\"><bdi dir=\"ltr\">Story {} · \
+         {} reports · {} · {}</bdi></h2>",
         s.id,
         s.id,
         s.size,
-        h.sources.len(),
+        outlets(h.sources.len()),
         escape(&h.span())
     );
     if !h.sources.is_empty() {
@@ -332,7 +346,7 @@ fn story_html(page: &mut String, out: &StoryOutcome, s: &Story, plan: &Plan, p: 
     let not_shown: usize = s.groups.iter().map(|g| g.members.len() - 1).sum::<usize>() - near;
     let _ = write!(
         page,
-        "<p class=\"note plan\">Aligned against the centre article {} (A, on the right): {} of {} \
+        "<p class=\"note plan\" dir=\"ltr\">Aligned against the centre article {} (A, on the right): {} of {} \
          other copy groups and lone articles.",
         escape(out.id(plan.centre)),
         plan.aligned.len(),

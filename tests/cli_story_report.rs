@@ -119,7 +119,10 @@ fn the_seeds_are_one_story_with_five_outlets_and_every_article_in_its_table() {
         .expect("the seeds form a story");
     assert_eq!(articles(seed_story).len(), 5);
     let part = story_part(&html, seed_story["id"].as_u64().unwrap());
-    assert!(part.contains("5 reports · 5 outlets"), "{part}");
+    assert!(
+        part.contains("5 reports · 5 outlets · 2022-01-25"),
+        "{part}"
+    );
     assert!(
         part.contains("Outlets: outlet-b, outlet-c, outlet-d, outlet-e, rt"),
         "{part}"
