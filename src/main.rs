@@ -952,9 +952,10 @@ fn report_stories(args: ReportArgs) -> Result<u8, String> {
         story_report::html(w, &out, &stories, &texts, &comparer, args.max_diffs)
     })?;
     if !args.run.quiet {
+        let n = stories.len();
         eprintln!(
-            "naql: report of {} stories; {}",
-            stories.len(),
+            "naql: report of {n} {}; {}",
+            if n == 1 { "story" } else { "stories" },
             story::summary_line(&out)
         );
     }
