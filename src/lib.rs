@@ -75,7 +75,8 @@
 //! clusters; [`index`] keeps signatures on disk for scheduled dedup. For comparison,
 //! [`sentences`] splits text into sentences with spans, [`compare`] aligns them and diffs their
 //! words, and [`view`] shows the result (terminal columns, word diff, JSON, HTML).
-//! [`story`] groups reports of the same story (content words, [`stem`], TF-IDF cosine).
+//! [`story`] groups reports of the same story (content words, [`stem`], TF-IDF cosine);
+//! [`story_report`] shows them as an HTML page with each outlet's version aligned.
 
 pub mod compare;
 pub mod corpus;
@@ -87,5 +88,6 @@ pub mod sentences;
 pub mod sketch;
 pub mod stem;
 pub mod story;
+pub mod story_report;
 pub mod text;
 pub mod view;

@@ -13,6 +13,7 @@ use naql::dedup::{Config, Engine, Verify};
 use naql::report::{self, Format, Params};
 use naql::sketch::{Shingling, Signer};
 use naql::story::{self, Idf, StoryConfig, StoryEngine, StoryModel, StoryOutcome};
+use naql::story_report;
 use naql::text::{NormalizeOptions, Normalizer};
 use naql::view::{self, Colors, Section, Side};
 use rayon::prelude::*;
@@ -53,7 +54,8 @@ enum Command {
     /// `naql diff CORPUS ID_A ID_B`.
     Diff(DiffArgs),
     /// Cluster a corpus and write one HTML page with every cluster (or one), each member
-    /// aligned against its representative.
+    /// aligned against its representative; with --level story, every story (or one), each
+    /// outlet's version aligned against the story's central article.
     Report(ReportArgs),
     /// Check new documents against a persistent index, then add them: one JSONL verdict each.
     /// Exit codes: 0 done, 1 error, 2 usage, 3 a duplicate with --fail-on-duplicate, 4 index busy.
@@ -116,6 +118,8 @@ struct AlignArgs {
     #[arg(long, default_value_t = naql::compare::Options::default().min_score)]
     min_score: f64,
     /// Weigh words by this IDF table too (from `naql idf`), so words all news uses count less.
+    /// With `report --level story`, also the story level's document frequencies, as
+    /// `cluster --level story --idf` uses them (so the stories and their numbers agree).
     #[arg(long = "idf", value_name = "FILE")]
     align_idf: Option<String>,
 }
@@ -124,9 +128,21 @@ struct AlignArgs {
 struct ReportArgs {
     #[command(flatten)]
     run: RunArgs,
+    /// copy: each copy cluster, every member aligned against its representative; story: each
+    /// story, one article per copy group aligned against the story's central article.
+    #[arg(long, value_enum, default_value_t = Level::Copy)]
+    level: Level,
     /// Only this cluster (its number in `naql cluster` output).
     #[arg(long)]
     cluster: Option<usize>,
+    /// Only this story (its number in `naql cluster --level story` output).
+    #[arg(long)]
+    story: Option<usize>,
+    /// Story level: at most this many diffs per story (the page names the ones left out).
+    #[arg(long, default_value_t = 12, value_name = "N")]
+    max_diffs: usize,
+    #[command(flatten)]
+    grouping: StoryGrouping,
     #[command(flatten)]
     align: AlignArgs,
 }
@@ -135,7 +151,7 @@ struct ReportArgs {
 struct ClusterArgs {
     #[command(flatten)]
     run: RunArgs,
-    /// Output format (story level: text, json or jsonl).
+    /// Output format (story level: text, json or jsonl; the HTML page is `naql report`).
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
     #[command(flatten)]
@@ -163,6 +179,17 @@ struct StoryArgs {
     /// copy: reports that copy one another; story: reports of the same story (see README).
     #[arg(long, value_enum, default_value_t = Level::Copy)]
     level: Level,
+    #[command(flatten)]
+    grouping: StoryGrouping,
+    /// Story level: document frequencies from this table (`naql idf`) instead of the input;
+    /// for batches too small to estimate them.
+    #[arg(long, value_name = "FILE")]
+    idf: Option<String>,
+}
+
+/// How stories are delimited (shared by `cluster`, `pairs` and `report`).
+#[derive(Args)]
+struct StoryGrouping {
     /// Story level: candidate pairs are at most this many days apart, and a story spans at most
     /// this many days (articles with dates; undated ones pair with any date).
     #[arg(long, default_value_t = 3.0, value_name = "DAYS")]
@@ -174,10 +201,6 @@ struct StoryArgs {
     /// 0: single linkage, which lets chains of similar articles join unrelated stories).
     #[arg(long)]
     linkage: Option<f64>,
-    /// Story level: document frequencies from this table (`naql idf`) instead of the input;
-    /// for batches too small to estimate them.
-    #[arg(long, value_name = "FILE")]
-    idf: Option<String>,
 }
 
 #[derive(Args)]
@@ -371,7 +394,11 @@ impl RunArgs {
 
     /// The engines of `--level story`: copy level with the copy flags (threshold 0.8), story
     /// level with `--threshold` as its cosine.
-    fn story_engine(&self, story: &StoryArgs) -> Result<StoryEngine, String> {
+    fn story_engine(
+        &self,
+        story: &StoryGrouping,
+        idf: Option<&str>,
+    ) -> Result<StoryEngine, String> {
         let mut copy = RunArgs {
             threshold: None,
             ..self.clone_flags()
@@ -382,7 +409,7 @@ impl RunArgs {
             normalize: copy.normalize,
             ..StoryConfig::default()
         };
-        let idf = match &story.idf {
+        let idf = match idf {
             Some(path) => Some(Idf::load(path, cfg.normalize)?),
             None => None,
         };
@@ -499,7 +526,9 @@ fn run(cli: Cli) -> Result<u8, String> {
                     "--format csv is not available with --level story (use json or jsonl)".into(),
                 );
             }
-            let mut engine = args.run.story_engine(&args.story)?;
+            let mut engine = args
+                .run
+                .story_engine(&args.story.grouping, args.story.idf.as_deref())?;
             let read = args.run.read_options();
             let out = engine
                 .run_inputs(&args.run.inputs, &read)
@@ -518,7 +547,7 @@ fn run(cli: Cli) -> Result<u8, String> {
             std::mem::forget(out);
         }
         Command::Pairs(PairsArgs { run: args, story }) if story.level == Level::Story => {
-            let mut engine = args.story_engine(&story)?;
+            let mut engine = args.story_engine(&story.grouping, story.idf.as_deref())?;
             let read = args.read_options();
             let out = engine
                 .run_inputs(&args.inputs, &read)
@@ -627,6 +656,7 @@ fn run(cli: Cli) -> Result<u8, String> {
             report_skipped(&args, &skipped);
         }
         Command::Diff(args) => diff(args)?,
+        Command::Report(args) if args.level == Level::Story => return report_stories(args),
         Command::Report(args) => report_html(args)?,
         Command::Normalize(args) => {
             let normalizer = Normalizer::new(normalize_options(&args.no_fold)?);
@@ -781,6 +811,9 @@ fn diff(args: DiffArgs) -> Result<(), String> {
 }
 
 fn report_html(args: ReportArgs) -> Result<(), String> {
+    if args.story.is_some() {
+        return Err("--story needs --level story (for copy clusters: --cluster)".into());
+    }
     let engine = Engine::new(args.run.config()?);
     let comparer = Comparer::new(
         engine.config.clone(),
@@ -878,6 +911,68 @@ fn report_html(args: ReportArgs) -> Result<(), String> {
     }
     report_skipped(&args.run, &out.skipped_records);
     Ok(())
+}
+
+/// `naql report --level story`: the stories exactly as `naql cluster --level story` finds them
+/// (same engine, same numbers), read in one pass that also keeps each text for the diffs.
+fn report_stories(args: ReportArgs) -> Result<u8, String> {
+    if args.cluster.is_some() {
+        return Err("--cluster is for --level copy; with --level story use --story".into());
+    }
+    let mut engine = args
+        .run
+        .story_engine(&args.grouping, args.align.align_idf.as_deref())?;
+    let comparer = Comparer::new(
+        engine.copy.config.clone(),
+        args.align.options(&engine.copy.config.normalize)?,
+    );
+    let read = args.run.read_options();
+    let (items, report) = naql::corpus::read_with(&args.run.inputs, &read, |doc| {
+        let (prepared, sdoc) = engine.prepare(doc);
+        let text = sdoc.text.clone();
+        ((prepared, sdoc), text)
+    })
+    .map_err(|e| e.to_string())?;
+    if let Some(bar) = &read.progress {
+        bar.finish_and_clear();
+    }
+    let mut texts = Vec::with_capacity(items.len());
+    let items = items
+        .into_iter()
+        .map(|i| {
+            let (value, text) = i.value;
+            texts.push(text);
+            naql::corpus::Item {
+                id: i.id,
+                origin: i.origin,
+                value,
+            }
+        })
+        .collect();
+    let mut out = engine.run(items, report.skipped);
+    out.copy.stats.ignored_files = report.ignored_files.len();
+    let stories = match story_report::select(&out, args.story) {
+        Ok(s) => s,
+        // A number that names no story is a usage error, as clap's are.
+        Err(e) => {
+            eprintln!("naql: error: {e}");
+            return Ok(2);
+        }
+    };
+    with_output(args.run.output.as_deref(), |w| {
+        story_report::html(w, &out, &stories, &texts, &comparer, args.max_diffs)
+    })?;
+    if !args.run.quiet {
+        let n = stories.len();
+        eprintln!(
+            "naql: report of {n} {}; {}",
+            if n == 1 { "story" } else { "stories" },
+            story::summary_line(&out)
+        );
+    }
+    report_skipped(&args.run, &out.copy.skipped_records);
+    std::mem::forget(out);
+    Ok(0)
 }
 
 fn print_timings(args: &RunArgs, out: &naql::dedup::Outcome) {

@@ -977,7 +977,9 @@ impl StoryEngine {
         }
     }
 
-    fn prepare(&self, doc: Document) -> (dedup::Prepared, StoryDoc) {
+    /// One document as both levels hold it; public for callers that keep more of each
+    /// document while reading (the story report keeps its text).
+    pub fn prepare(&self, doc: Document) -> (dedup::Prepared, StoryDoc) {
         let counts = self.model.counts(doc.title.as_deref(), &doc.text);
         let days = doc.date.as_deref().and_then(date_days);
         let title = doc.title.clone();

@@ -604,15 +604,7 @@ pub struct Section<'a> {
 /// A on the right, with its summary on top and moved sentences linked both ways.
 pub fn html(w: &mut dyn Write, title: &str, sections: &[Section]) -> io::Result<()> {
     let mut out = String::new();
-    let _ = write!(
-        out,
-        "<!DOCTYPE html>\n<html lang=\"ar\" dir=\"rtl\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"generator\" content=\"naql {}\">\n<title>{}</title>\n<style>{CSS}</style>\n\
-         </head>\n<body>\n<h1>{}</h1>\n",
-        env!("CARGO_PKG_VERSION"),
-        escape(title),
-        escape(title)
-    );
+    page_start(&mut out, title, "");
     // A report holds many pairs: list them first, each linked to its section.
     if sections.len() > 1 {
         out.push_str("<nav class=\"toc\"><ol>\n");
@@ -635,11 +627,33 @@ pub fn html(w: &mut dyn Write, title: &str, sections: &[Section]) -> io::Result<
     for (p, sec) in sections.iter().enumerate() {
         section_html(&mut out, p, sec);
     }
-    out.push_str("</body>\n</html>\n");
+    page_end(&mut out);
     w.write_all(out.as_bytes())
 }
 
-fn section_html(out: &mut String, p: usize, sec: &Section) {
+/// The head of a page and its `<h1>`: right to left, the diff CSS plus `extra_css` (already
+/// trusted: the caller's own rules, never document text), no scripts. Other pages built of
+/// diff sections ([`crate::story_report`]) start here so that they look the same.
+pub(crate) fn page_start(out: &mut String, title: &str, extra_css: &str) {
+    let _ = write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"ar\" dir=\"rtl\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"generator\" content=\"naql {}\">\n<title>{}</title>\n<style>{CSS}{extra_css}</style>\n\
+         </head>\n<body>\n<h1>{}</h1>\n",
+        env!("CARGO_PKG_VERSION"),
+        escape(title),
+        escape(title)
+    );
+}
+
+/// Closes what [`page_start`] opened.
+pub(crate) fn page_end(out: &mut String) {
+    out.push_str("</body>\n</html>\n");
+}
+
+/// One pair as a `<section>` with id `p{p}` (its rows `p{p}-r…`): `p` must be unique on the
+/// page, since moved rows link to each other by these ids.
+pub(crate) fn section_html(out: &mut String, p: usize, sec: &Section) {
     let (a, b, cmp) = (&sec.a, &sec.b, sec.cmp);
     let _ = writeln!(out, "<section class=\"pair\" id=\"p{p}\">");
     if let Some(h) = &sec.heading {
