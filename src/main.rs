@@ -537,7 +537,13 @@ fn run(cli: Cli) -> Result<u8, String> {
                 bar.finish_and_clear();
             }
             with_output(args.run.output.as_deref(), |w| {
-                story::write_stories(w, &out, &engine.model.config, engine.fixed_idf, args.format)
+                story::write_stories(
+                    w,
+                    &out,
+                    &engine.model.config,
+                    engine.idf_source(),
+                    args.format,
+                )
             })?;
             report_skipped(&args.run, &out.copy.skipped_records);
             print_story_timings(&args.run, &out);

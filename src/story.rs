@@ -977,6 +977,16 @@ impl StoryEngine {
         }
     }
 
+    /// Where document frequencies come from, for the output: `input`, `table`, or
+    /// `table+lsa` (a table with LSA vectors, blended into the similarity).
+    pub fn idf_source(&self) -> &'static str {
+        match (self.fixed_idf, self.model.idf.lsa.is_some()) {
+            (false, _) => "input",
+            (true, false) => "table",
+            (true, true) => "table+lsa",
+        }
+    }
+
     /// One document as both levels hold it; public for callers that keep more of each
     /// document while reading (the story report keeps its text).
     pub fn prepare(&self, doc: Document) -> (dedup::Prepared, StoryDoc) {
@@ -1350,7 +1360,7 @@ pub fn summary_line(out: &StoryOutcome) -> String {
 struct Whole<'a> {
     params: &'a StoryConfig,
     stemmer: &'static str,
-    idf: &'static str,
+    idf: &'a str,
     stats: &'a StoryStats,
     skipped_records: &'a [BadRecord],
     stories: Vec<StoryOut<'a>>,
@@ -1361,7 +1371,7 @@ pub fn write_stories(
     w: &mut dyn Write,
     out: &StoryOutcome,
     config: &StoryConfig,
-    fixed_idf: bool,
+    idf: &str,
     format: crate::report::Format,
 ) -> io::Result<()> {
     use crate::report::Format;
@@ -1370,7 +1380,7 @@ pub fn write_stories(
             let whole = Whole {
                 params: config,
                 stemmer: STEMMER,
-                idf: if fixed_idf { "table" } else { "input" },
+                idf,
                 stats: &out.stats,
                 skipped_records: &out.copy.skipped_records,
                 stories: stories_out(out),

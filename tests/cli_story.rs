@@ -253,3 +253,96 @@ fn text_output_shows_the_hierarchy() {
         "copy clusters are shown inside stories"
     );
 }
+
+/// `naql idf --dims` adds LSA term vectors; with them the story level blends LSA into its
+/// similarity and uses its own default threshold, and a damaged vector part is refused.
+#[test]
+fn an_idf_table_with_lsa_vectors_blends_them_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let table = dir.path().join("lsa.json");
+    let t = table.to_str().unwrap();
+    let (_, err, code) = naql(&["idf", SAMPLE, SEEDS, "--dims", "24", "-o", t]);
+    assert_eq!(code, 0, "{err}");
+    let saved: Value = serde_json::from_str(&std::fs::read_to_string(&table).unwrap()).unwrap();
+    let lsa = &saved["lsa"];
+    assert_eq!(lsa["dims"], 24);
+    // One scale per term with at least min_df articles, rows in the table's order.
+    let min_df = lsa["min_df"].as_u64().unwrap();
+    let rows = saved["df"]
+        .as_object()
+        .unwrap()
+        .values()
+        .filter(|n| n.as_u64().unwrap() >= min_df)
+        .count();
+    assert!(rows > 100, "{rows} terms with vectors");
+    assert_eq!(lsa["scales"].as_array().unwrap().len(), rows);
+
+    // The same corpus gives the same table, byte for byte.
+    let again = dir.path().join("again.json");
+    let (_, err, code) = naql(&[
+        "idf",
+        SAMPLE,
+        SEEDS,
+        "--dims",
+        "24",
+        "-o",
+        again.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        std::fs::read(&table).unwrap(),
+        std::fs::read(&again).unwrap()
+    );
+
+    // The seeds still make one story, now at the LSA threshold, and the blend moves the
+    // similarities away from plain TF-IDF cosine.
+    let v = stories_json(&["--idf", t, SEEDS]);
+    assert_eq!(v["idf"], "table+lsa");
+    assert_eq!(v["params"]["threshold"], 0.39);
+    assert_eq!(v["stats"]["stories"], 1);
+    assert_eq!(v["stats"]["in_stories"], 5);
+    let plain = dir.path().join("plain.json");
+    let (_, err, code) = naql(&["idf", SAMPLE, SEEDS, "-o", plain.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let pairs = |table: &str| -> Vec<f64> {
+        let (out, err, code) = naql(&[
+            "pairs",
+            "--level",
+            "story",
+            "--threshold",
+            "0.01",
+            "--idf",
+            table,
+            "-q",
+            SEEDS,
+        ]);
+        assert_eq!(code, 0, "{err}");
+        out.lines()
+            .map(|l| {
+                serde_json::from_str::<Value>(l).unwrap()["similarity"]
+                    .as_f64()
+                    .unwrap()
+            })
+            .collect()
+    };
+    let (with, without) = (pairs(t), pairs(plain.to_str().unwrap()));
+    assert_eq!(with.len(), 10);
+    assert_eq!(without.len(), 10);
+    assert_ne!(with, without);
+    // A user's --threshold still wins.
+    let v = stories_json(&["--idf", t, "--threshold", "0.5", SEEDS]);
+    assert_eq!(v["params"]["threshold"], 0.5);
+
+    // Vectors cut short: the error names the file and says what does not fit.
+    let mut broken = saved.clone();
+    broken["lsa"]["scales"].as_array_mut().unwrap().pop();
+    let bad = dir.path().join("broken.json");
+    std::fs::write(&bad, broken.to_string()).unwrap();
+    let b = bad.to_str().unwrap();
+    let (_, err, code) = naql(&["cluster", "--level", "story", "--idf", b, SEEDS]);
+    assert_eq!(code, 1);
+    assert!(err.contains(b) && err.contains("LSA"), "{err}");
+    let (_, err, code) = naql(&["idf", SEEDS, "--dims", "5000"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("--dims"), "{err}");
+}
