@@ -14,7 +14,8 @@
 //! No SemEval label is used for that choice.
 //!
 //! `semeval`: Pearson correlation of the similarity with −Overall, F1 of "same story"
-//! (Overall ≤ 2) at THRESHOLD (default: `StoryConfig::default().threshold`), the best F1 over
+//! (Overall ≤ 2) at THRESHOLD (default: `StoryConfig::default().threshold`, or
+//! `StoryConfig::SEMANTIC_THRESHOLD` with a table that holds LSA vectors), the best F1 over
 //! all thresholds (an optimistic ceiling, fitted on the labels) and a 5-fold cross-validated F1
 //! (threshold fitted on four folds, scored on the fifth) for comparison. IDF from the table,
 //! or from the 242 texts of the file when no table is given.
@@ -203,7 +204,6 @@ fn semeval(args: &[String]) {
     if let Some(t) = args.get(2) {
         config.threshold = t.parse().expect("threshold");
     }
-    let threshold = config.threshold;
     let model = match args.get(1).filter(|p| !p.is_empty() && *p != "-") {
         Some(table) => {
             let mut m = StoryModel::new(config);
@@ -222,6 +222,12 @@ fn semeval(args: &[String]) {
                 .collect();
             StoryModel::from_documents(config, &docs)
         }
+    };
+    // The default threshold of the model in use, as `naql cluster --level story` picks it.
+    let threshold = match args.get(2) {
+        Some(_) => model.config.threshold,
+        None if model.idf.lsa.is_some() => StoryConfig::SEMANTIC_THRESHOLD,
+        None => model.config.threshold,
     };
     let sims: Vec<f64> = texts
         .iter()
