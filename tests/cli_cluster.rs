@@ -1,6 +1,8 @@
 //! `naql cluster`, `pairs`, `sign` and `normalize` run as a user runs them, on the fixtures.
 
-use std::process::Command;
+mod common;
+
+use common::naql;
 
 use serde_json::Value;
 
@@ -9,18 +11,6 @@ const SAMPLE: &str = concat!(
     "/fixtures/saudinewsnet-sample.jsonl"
 );
 const SEEDS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/seeds");
-
-fn naql(args: &[&str]) -> (String, String, i32) {
-    let out = Command::new(env!("CARGO_BIN_EXE_naql"))
-        .args(args)
-        .output()
-        .expect("run naql");
-    (
-        String::from_utf8(out.stdout).expect("UTF-8 stdout"),
-        String::from_utf8(out.stderr).expect("UTF-8 stderr"),
-        out.status.code().unwrap_or(-1),
-    )
-}
 
 fn cluster_json(args: &[&str]) -> Value {
     let mut all = vec!["cluster", "--format", "json", "-q"];

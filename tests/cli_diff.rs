@@ -1,6 +1,9 @@
 //! `naql diff` and `naql report` run as a user runs them, on the fixtures' real articles.
 
 use std::path::Path;
+mod common;
+
+use common::{naql_output as naql, ok};
 use std::process::{Command, Output};
 
 use serde_json::Value;
@@ -11,23 +14,6 @@ const SAMPLE: &str = concat!(
     "/fixtures/saudinewsnet-sample.jsonl"
 );
 const SEEDS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/seeds");
-
-fn naql(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_naql"))
-        .args(args)
-        .env_remove("NO_COLOR")
-        .output()
-        .expect("run naql")
-}
-
-fn ok(out: &Output) -> String {
-    assert!(
-        out.status.success(),
-        "naql failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout.clone()).expect("UTF-8 output")
-}
 
 fn fails(out: &Output) -> String {
     assert_eq!(out.status.code(), Some(1), "expected an error");

@@ -1,7 +1,9 @@
 //! `naql cluster --level story`, `naql pairs --level story` and `naql idf`, run as a user runs
 //! them, on the fixtures.
 
-use std::process::Command;
+mod common;
+
+use common::{naql, story_articles as articles};
 
 use serde_json::Value;
 
@@ -11,33 +13,12 @@ const SAMPLE: &str = concat!(
 );
 const SEEDS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/seeds");
 
-fn naql(args: &[&str]) -> (String, String, i32) {
-    let out = Command::new(env!("CARGO_BIN_EXE_naql"))
-        .args(args)
-        .output()
-        .expect("run naql");
-    (
-        String::from_utf8(out.stdout).expect("UTF-8 stdout"),
-        String::from_utf8(out.stderr).expect("UTF-8 stderr"),
-        out.status.code().unwrap_or(-1),
-    )
-}
-
 fn stories_json(args: &[&str]) -> Value {
     let mut all = vec!["cluster", "--level", "story", "--format", "json", "-q"];
     all.extend_from_slice(args);
     let (out, err, code) = naql(&all);
     assert_eq!(code, 0, "{err}");
     serde_json::from_str(&out).expect("JSON output")
-}
-
-fn articles(story: &Value) -> Vec<&Value> {
-    story["copy_groups"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|g| g["articles"].as_array().unwrap())
-        .collect()
 }
 
 fn is_seed(id: &str) -> bool {

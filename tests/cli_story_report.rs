@@ -2,7 +2,9 @@
 //! stories `naql cluster --level story` finds in the same inputs.
 
 use std::path::Path;
-use std::process::{Command, Output};
+mod common;
+
+use common::{naql_output as naql, ok, story_articles as articles};
 
 use serde_json::{Value, json};
 
@@ -11,22 +13,6 @@ const SAMPLE: &str = concat!(
     "/fixtures/saudinewsnet-sample.jsonl"
 );
 const SEEDS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/seeds");
-
-fn naql(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_naql"))
-        .args(args)
-        .output()
-        .expect("run naql")
-}
-
-fn ok(out: &Output) -> String {
-    assert!(
-        out.status.success(),
-        "naql failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout.clone()).expect("UTF-8 output")
-}
 
 fn stories(inputs: &[&str]) -> Vec<Value> {
     let mut args = vec!["cluster", "--level", "story", "--format", "json", "-q"];
@@ -39,15 +25,6 @@ fn report(args: &[&str]) -> String {
     let mut all = vec!["report", "--level", "story", "-q"];
     all.extend_from_slice(args);
     ok(&naql(&all))
-}
-
-fn articles(story: &Value) -> Vec<&Value> {
-    story["copy_groups"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|g| g["articles"].as_array().unwrap())
-        .collect()
 }
 
 /// The part of the page that belongs to story `id`: from its section to the next story's.

@@ -26,3 +26,52 @@ impl Rng {
         xs[self.below(xs.len())]
     }
 }
+
+/// Runs the `naql` binary of this build with `args` (integration tests only: Cargo names the
+/// binary for them, not for the examples that include this file). `NO_COLOR` is cleared so
+/// that color tests do not depend on the caller's environment.
+#[cfg(test)]
+#[allow(dead_code)]
+pub fn naql_output(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_naql"))
+        .args(args)
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("run naql")
+}
+
+/// [`naql_output`] as `(stdout, stderr, exit code)`; -1 when killed by a signal.
+#[cfg(test)]
+#[allow(dead_code)]
+pub fn naql(args: &[&str]) -> (String, String, i32) {
+    let out = naql_output(args);
+    (
+        String::from_utf8(out.stdout).expect("UTF-8 stdout"),
+        String::from_utf8(out.stderr).expect("UTF-8 stderr"),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
+/// The stdout of a run that must succeed (else the test fails with its stderr).
+#[cfg(test)]
+#[allow(dead_code)]
+pub fn ok(out: &std::process::Output) -> String {
+    assert!(
+        out.status.success(),
+        "naql failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout.clone()).expect("UTF-8 output")
+}
+
+/// Every article of a story in `naql cluster --level story --format json`, copy group by group.
+#[cfg(test)]
+#[allow(dead_code)]
+pub fn story_articles(story: &serde_json::Value) -> Vec<&serde_json::Value> {
+    story["copy_groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|g| g["articles"].as_array().unwrap())
+        .collect()
+}
