@@ -9,7 +9,7 @@ use clap::{Args, Subcommand};
 use naql::corpus::{self, FieldMap, ReadOptions};
 use naql::index::{self, Access, DedupOptions, History, Index, IndexError, Status};
 
-use super::{FieldArgs, RunArgs, VerifyArg, normalize_options, with_output};
+use super::{FieldArgs, NoVerify, SignArgs, normalize_options, with_output};
 
 /// Exit code when `--fail-on-duplicate` is given and the batch holds a duplicate.
 pub const EXIT_DUPLICATE: u8 = 3;
@@ -48,40 +48,27 @@ struct FileArg {
     wait: f64,
 }
 
+// The flags are `SignArgs`'; these lines only keep `index create --help` worded as it was
+// before they were shared. Drop them to show the same help as `naql cluster`.
 #[derive(Args)]
+#[command(
+    mut_arg("ngram", |a| a.help("Words per shingle")),
+    mut_arg("char_ngram", |a| a.help("Character shingles of this length instead of words")),
+    mut_arg("seed", |a| a.help("Hash seed")),
+    mut_arg("fp_weight", |a| a.help("LSH tuning: weight of false candidates")),
+    mut_arg("keep_datelines", |a| a.help("Keep leading datelines in the shingles")),
+    mut_arg("no_fold", |a| a.help(
+        "Turn a normalization rule off (repeatable); see `naql cluster --help`"
+    )),
+)]
 struct CreateArgs {
     /// The index file to create (never overwritten).
     file: PathBuf,
     /// Jaccard similarity at which two reports count as copies.
     #[arg(long, default_value_t = 0.8)]
     threshold: f64,
-    /// Words per shingle.
-    #[arg(long, default_value_t = 3)]
-    ngram: usize,
-    /// Character shingles of this length instead of words.
-    #[arg(long)]
-    char_ngram: Option<usize>,
-    /// MinHash values per signature.
-    #[arg(long, default_value_t = 128)]
-    num_perm: usize,
-    /// Hash seed.
-    #[arg(long, default_value_t = 0)]
-    seed: u64,
-    /// LSH tuning: weight of false candidates.
-    #[arg(long, default_value_t = 0.01)]
-    fp_weight: f64,
-    /// LSH tuning: weight of missed pairs.
-    #[arg(long, default_value_t = 0.99)]
-    fn_weight: f64,
-    /// A paragraph in this many distinct documents of one source is boilerplate (0: off).
-    #[arg(long, default_value_t = 5)]
-    boilerplate_min_docs: usize,
-    /// Keep leading datelines in the shingles.
-    #[arg(long)]
-    keep_datelines: bool,
-    /// Turn a normalization rule off (repeatable); see `naql cluster --help`.
-    #[arg(long = "no-fold", value_name = "RULE")]
-    no_fold: Vec<String>,
+    #[command(flatten)]
+    sign: SignArgs<NoVerify>,
     /// How matches against indexed documents are verified: `estimate` (MinHash, under 1 KB
     /// per document) or `exact` (stores shingle sets: exact like `naql cluster`, ~4 bytes
     /// more per word).
@@ -195,26 +182,7 @@ fn fail(e: IndexError) -> Result<u8, String> {
 pub fn index(args: IndexArgs) -> Result<u8, String> {
     match args.command {
         IndexCommand::Create(a) => {
-            let run = RunArgs {
-                inputs: Vec::new(),
-                threshold: Some(a.threshold),
-                ngram: a.ngram,
-                char_ngram: a.char_ngram,
-                num_perm: a.num_perm,
-                seed: a.seed,
-                verify: VerifyArg::Exact,
-                fp_weight: a.fp_weight,
-                fn_weight: a.fn_weight,
-                boilerplate_min_docs: a.boilerplate_min_docs,
-                keep_datelines: a.keep_datelines,
-                no_fold: a.no_fold,
-                fields: FieldArgs::default(),
-                skip_bad: false,
-                output: None,
-                quiet: true,
-                timings: false,
-            };
-            let config = run.config()?;
+            let config = a.sign.config(a.threshold)?;
             let history = match a.history {
                 HistoryArg::Exact => History::Exact,
                 HistoryArg::Estimate => History::Estimate,

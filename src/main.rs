@@ -235,37 +235,8 @@ struct RunArgs {
     /// story, the cosine at which they tell the same story (default 0.2).
     #[arg(long)]
     threshold: Option<f64>,
-    /// Words per shingle (3 finds rewritten wire copies that 5 misses; see BENCHMARKS.md).
-    #[arg(long, default_value_t = 3)]
-    ngram: usize,
-    /// Use character shingles of this length instead of words (for headlines and short texts).
-    #[arg(long)]
-    char_ngram: Option<usize>,
-    /// MinHash values per signature.
-    #[arg(long, default_value_t = 128)]
-    num_perm: usize,
-    /// Hash seed (signatures from different seeds are not comparable).
-    #[arg(long, default_value_t = 0)]
-    seed: u64,
-    /// How candidates are verified.
-    #[arg(long, value_enum, default_value_t = VerifyArg::Exact)]
-    verify: VerifyArg,
-    /// LSH tuning: weight of false candidates (they only cost verification time).
-    #[arg(long, default_value_t = 0.01)]
-    fp_weight: f64,
-    /// LSH tuning: weight of missed pairs.
-    #[arg(long, default_value_t = 0.99)]
-    fn_weight: f64,
-    /// A paragraph in this many distinct documents of one source is boilerplate (0: off).
-    #[arg(long, default_value_t = 5)]
-    boilerplate_min_docs: usize,
-    /// Keep leading datelines («الرياض - واس:») in the shingles.
-    #[arg(long)]
-    keep_datelines: bool,
-    /// Turn a normalization rule off (repeatable): diacritics, tatweel, alef, alef_maqsura,
-    /// teh_marbuta, hamza_carriers, digits, presentation_forms, persian_letters, invisible, case.
-    #[arg(long = "no-fold", value_name = "RULE")]
-    no_fold: Vec<String>,
+    #[command(flatten)]
+    sign: SignArgs<VerifyFlag>,
     #[command(flatten)]
     fields: FieldArgs,
     /// Set bad records aside (reported with file, line and reason) instead of stopping.
@@ -283,13 +254,117 @@ struct RunArgs {
     timings: bool,
 }
 
+/// The flags that decide signatures and copy matching, defined once for every command that
+/// signs (`cluster`, `pairs`, `sign`, `report`, `index create`) so they cannot drift apart.
+/// `V` supplies `--verify` ([`VerifyFlag`]) or nothing ([`NoVerify`]: `index create`, whose
+/// `--history` decides verification); it sits inside so that `--verify` keeps its place in the
+/// help, between `--seed` and `--fp-weight`.
+#[derive(Args)]
+struct SignArgs<V: Args + VerifyChoice> {
+    /// Words per shingle (3 finds rewritten wire copies that 5 misses; see BENCHMARKS.md).
+    #[arg(long, default_value_t = 3)]
+    ngram: usize,
+    /// Use character shingles of this length instead of words (for headlines and short texts).
+    #[arg(long)]
+    char_ngram: Option<usize>,
+    /// MinHash values per signature.
+    #[arg(long, default_value_t = 128)]
+    num_perm: usize,
+    /// Hash seed (signatures from different seeds are not comparable).
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    #[command(flatten)]
+    verify: V,
+    /// LSH tuning: weight of false candidates (they only cost verification time).
+    #[arg(long, default_value_t = 0.01)]
+    fp_weight: f64,
+    /// LSH tuning: weight of missed pairs.
+    #[arg(long, default_value_t = 0.99)]
+    fn_weight: f64,
+    /// A paragraph in this many distinct documents of one source is boilerplate (0: off).
+    #[arg(long, default_value_t = 5)]
+    boilerplate_min_docs: usize,
+    /// Keep leading datelines («الرياض - واس:») in the shingles.
+    #[arg(long)]
+    keep_datelines: bool,
+    /// Turn a normalization rule off (repeatable): diacritics, tatweel, alef, alef_maqsura,
+    /// teh_marbuta, hamza_carriers, digits, presentation_forms, persian_letters, invisible, case.
+    #[arg(long = "no-fold", value_name = "RULE")]
+    no_fold: Vec<String>,
+}
+
+/// How a command's candidates are verified: `--verify`, or fixed.
+trait VerifyChoice {
+    fn verify(&self) -> Verify;
+}
+
+#[derive(Args)]
+struct VerifyFlag {
+    /// How candidates are verified.
+    #[arg(long, value_enum, default_value_t = VerifyArg::Exact)]
+    verify: VerifyArg,
+}
+
+impl VerifyChoice for VerifyFlag {
+    fn verify(&self) -> Verify {
+        match self.verify {
+            VerifyArg::Exact => Verify::Exact,
+            VerifyArg::Estimate => Verify::Estimate,
+        }
+    }
+}
+
+/// No `--verify` flag: exact, the only mode a [`Config`] for `index create` is ever made with
+/// (the index stores no verify mode; its history mode takes that role).
+#[derive(Args)]
+struct NoVerify {}
+
+impl VerifyChoice for NoVerify {
+    fn verify(&self) -> Verify {
+        Verify::Exact
+    }
+}
+
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum VerifyArg {
     Exact,
     Estimate,
 }
 
-#[derive(Args, Default)]
+impl<V: Args + VerifyChoice> SignArgs<V> {
+    /// The copy-level [`Config`] at `threshold`: the one place where the flags are checked and
+    /// turned into library parameters.
+    fn config(&self, threshold: f64) -> Result<Config, String> {
+        if !(threshold > 0.0 && threshold <= 1.0) {
+            return Err(format!("--threshold must be in (0, 1], got {threshold}"));
+        }
+        if self.num_perm == 0 || self.num_perm > 4096 {
+            return Err("--num-perm must be between 1 and 4096".into());
+        }
+        if self.ngram == 0 || self.ngram > 16 || self.char_ngram == Some(0) {
+            return Err("--ngram must be between 1 and 16, --char-ngram at least 1".into());
+        }
+        Ok(Config {
+            normalize: normalize_options(&self.no_fold)?,
+            signer: Signer {
+                shingling: match self.char_ngram {
+                    Some(n) => Shingling::Chars(n),
+                    None => Shingling::Words(self.ngram),
+                },
+                num_perm: self.num_perm,
+                seed: self.seed,
+            },
+            threshold,
+            false_positive_weight: self.fp_weight,
+            false_negative_weight: self.fn_weight,
+            verify: self.verify.verify(),
+            boilerplate_min_docs: self.boilerplate_min_docs,
+            datelines: !self.keep_datelines,
+        })
+    }
+}
+
+#[derive(Args)]
 struct FieldArgs {
     /// Field holding the document id (default: detect id, doc_id, docno, …; else file:line).
     #[arg(long)]
@@ -335,37 +410,9 @@ fn normalize_options(no_fold: &[String]) -> Result<NormalizeOptions, String> {
 }
 
 impl RunArgs {
+    /// The copy-level [`Config`]; `--threshold` defaults to 0.8 (the story level reads it itself).
     fn config(&self) -> Result<Config, String> {
-        let threshold = self.threshold.unwrap_or(0.8);
-        if !(threshold > 0.0 && threshold <= 1.0) {
-            return Err(format!("--threshold must be in (0, 1], got {threshold}"));
-        }
-        if self.num_perm == 0 || self.num_perm > 4096 {
-            return Err("--num-perm must be between 1 and 4096".into());
-        }
-        if self.ngram == 0 || self.ngram > 16 || self.char_ngram == Some(0) {
-            return Err("--ngram must be between 1 and 16, --char-ngram at least 1".into());
-        }
-        Ok(Config {
-            normalize: normalize_options(&self.no_fold)?,
-            signer: Signer {
-                shingling: match self.char_ngram {
-                    Some(n) => Shingling::Chars(n),
-                    None => Shingling::Words(self.ngram),
-                },
-                num_perm: self.num_perm,
-                seed: self.seed,
-            },
-            threshold,
-            false_positive_weight: self.fp_weight,
-            false_negative_weight: self.fn_weight,
-            verify: match self.verify {
-                VerifyArg::Exact => Verify::Exact,
-                VerifyArg::Estimate => Verify::Estimate,
-            },
-            boilerplate_min_docs: self.boilerplate_min_docs,
-            datelines: !self.keep_datelines,
-        })
+        self.sign.config(self.threshold.unwrap_or(0.8))
     }
 
     fn read_options(&self) -> ReadOptions {
@@ -399,12 +446,7 @@ impl RunArgs {
         story: &StoryGrouping,
         idf: Option<&str>,
     ) -> Result<StoryEngine, String> {
-        let mut copy = RunArgs {
-            threshold: None,
-            ..self.clone_flags()
-        }
-        .config()?;
-        copy.threshold = 0.8;
+        let copy = self.sign.config(0.8)?;
         let mut cfg = StoryConfig {
             normalize: copy.normalize,
             ..StoryConfig::default()
@@ -438,29 +480,6 @@ impl RunArgs {
         }
         cfg.window_days = (!story.no_window).then_some(story.window);
         Ok(StoryEngine::new(copy, cfg, idf))
-    }
-
-    /// The flags that make a copy-level [`Config`] (everything but the inputs and output).
-    fn clone_flags(&self) -> RunArgs {
-        RunArgs {
-            inputs: Vec::new(),
-            threshold: self.threshold,
-            ngram: self.ngram,
-            char_ngram: self.char_ngram,
-            num_perm: self.num_perm,
-            seed: self.seed,
-            verify: self.verify,
-            fp_weight: self.fp_weight,
-            fn_weight: self.fn_weight,
-            boilerplate_min_docs: self.boilerplate_min_docs,
-            keep_datelines: self.keep_datelines,
-            no_fold: self.no_fold.clone(),
-            fields: FieldArgs::default(),
-            skip_bad: self.skip_bad,
-            output: None,
-            quiet: true,
-            timings: false,
-        }
     }
 }
 
