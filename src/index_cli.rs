@@ -9,7 +9,7 @@ use clap::{Args, Subcommand};
 use naql::corpus::{self, FieldMap, ReadOptions};
 use naql::index::{self, Access, DedupOptions, History, Index, IndexError, Status};
 
-use super::{FieldArgs, NoVerify, SignArgs, normalize_options, with_output};
+use super::{FieldArgs, SignArgs, normalize_options, with_output};
 
 /// Exit code when `--fail-on-duplicate` is given and the batch holds a duplicate.
 pub const EXIT_DUPLICATE: u8 = 3;
@@ -48,19 +48,7 @@ struct FileArg {
     wait: f64,
 }
 
-// The flags are `SignArgs`'; these lines only keep `index create --help` worded as it was
-// before they were shared. Drop them to show the same help as `naql cluster`.
 #[derive(Args)]
-#[command(
-    mut_arg("ngram", |a| a.help("Words per shingle")),
-    mut_arg("char_ngram", |a| a.help("Character shingles of this length instead of words")),
-    mut_arg("seed", |a| a.help("Hash seed")),
-    mut_arg("fp_weight", |a| a.help("LSH tuning: weight of false candidates")),
-    mut_arg("keep_datelines", |a| a.help("Keep leading datelines in the shingles")),
-    mut_arg("no_fold", |a| a.help(
-        "Turn a normalization rule off (repeatable); see `naql cluster --help`"
-    )),
-)]
 struct CreateArgs {
     /// The index file to create (never overwritten).
     file: PathBuf,
@@ -68,7 +56,7 @@ struct CreateArgs {
     #[arg(long, default_value_t = 0.8)]
     threshold: f64,
     #[command(flatten)]
-    sign: SignArgs<NoVerify>,
+    sign: SignArgs,
     /// How matches against indexed documents are verified: `estimate` (MinHash, under 1 KB
     /// per document) or `exact` (stores shingle sets: exact like `naql cluster`, ~4 bytes
     /// more per word).
@@ -182,7 +170,7 @@ fn fail(e: IndexError) -> Result<u8, String> {
 pub fn index(args: IndexArgs) -> Result<u8, String> {
     match args.command {
         IndexCommand::Create(a) => {
-            let config = a.sign.config(a.threshold)?;
+            let config = a.sign.config(a.threshold, naql::dedup::Verify::Exact)?;
             let history = match a.history {
                 HistoryArg::Exact => History::Exact,
                 HistoryArg::Estimate => History::Estimate,

@@ -236,7 +236,10 @@ struct RunArgs {
     #[arg(long)]
     threshold: Option<f64>,
     #[command(flatten)]
-    sign: SignArgs<VerifyFlag>,
+    sign: SignArgs,
+    /// How candidates are verified.
+    #[arg(long, value_enum, default_value_t = VerifyArg::Exact)]
+    verify: VerifyArg,
     #[command(flatten)]
     fields: FieldArgs,
     /// Set bad records aside (reported with file, line and reason) instead of stopping.
@@ -256,11 +259,10 @@ struct RunArgs {
 
 /// The flags that decide signatures and copy matching, defined once for every command that
 /// signs (`cluster`, `pairs`, `sign`, `report`, `index create`) so they cannot drift apart.
-/// `V` supplies `--verify` ([`VerifyFlag`]) or nothing ([`NoVerify`]: `index create`, whose
-/// `--history` decides verification); it sits inside so that `--verify` keeps its place in the
-/// help, between `--seed` and `--fp-weight`.
+/// `--verify` is not among them: `index create` always verifies exactly (its `--history`
+/// decides what is kept for that).
 #[derive(Args)]
-struct SignArgs<V: Args + VerifyChoice> {
+struct SignArgs {
     /// Words per shingle (3 finds rewritten wire copies that 5 misses; see BENCHMARKS.md).
     #[arg(long, default_value_t = 3)]
     ngram: usize,
@@ -273,8 +275,6 @@ struct SignArgs<V: Args + VerifyChoice> {
     /// Hash seed (signatures from different seeds are not comparable).
     #[arg(long, default_value_t = 0)]
     seed: u64,
-    #[command(flatten)]
-    verify: V,
     /// LSH tuning: weight of false candidates (they only cost verification time).
     #[arg(long, default_value_t = 0.01)]
     fp_weight: f64,
@@ -293,48 +293,25 @@ struct SignArgs<V: Args + VerifyChoice> {
     no_fold: Vec<String>,
 }
 
-/// How a command's candidates are verified: `--verify`, or fixed.
-trait VerifyChoice {
-    fn verify(&self) -> Verify;
-}
-
-#[derive(Args)]
-struct VerifyFlag {
-    /// How candidates are verified.
-    #[arg(long, value_enum, default_value_t = VerifyArg::Exact)]
-    verify: VerifyArg,
-}
-
-impl VerifyChoice for VerifyFlag {
-    fn verify(&self) -> Verify {
-        match self.verify {
-            VerifyArg::Exact => Verify::Exact,
-            VerifyArg::Estimate => Verify::Estimate,
-        }
-    }
-}
-
-/// No `--verify` flag: exact, the only mode a [`Config`] for `index create` is ever made with
-/// (the index stores no verify mode; its history mode takes that role).
-#[derive(Args)]
-struct NoVerify {}
-
-impl VerifyChoice for NoVerify {
-    fn verify(&self) -> Verify {
-        Verify::Exact
-    }
-}
-
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum VerifyArg {
     Exact,
     Estimate,
 }
 
-impl<V: Args + VerifyChoice> SignArgs<V> {
+impl From<VerifyArg> for Verify {
+    fn from(v: VerifyArg) -> Verify {
+        match v {
+            VerifyArg::Exact => Verify::Exact,
+            VerifyArg::Estimate => Verify::Estimate,
+        }
+    }
+}
+
+impl SignArgs {
     /// The copy-level [`Config`] at `threshold`: the one place where the flags are checked and
     /// turned into library parameters.
-    fn config(&self, threshold: f64) -> Result<Config, String> {
+    fn config(&self, threshold: f64, verify: Verify) -> Result<Config, String> {
         if !(threshold > 0.0 && threshold <= 1.0) {
             return Err(format!("--threshold must be in (0, 1], got {threshold}"));
         }
@@ -357,7 +334,7 @@ impl<V: Args + VerifyChoice> SignArgs<V> {
             threshold,
             false_positive_weight: self.fp_weight,
             false_negative_weight: self.fn_weight,
-            verify: self.verify.verify(),
+            verify,
             boilerplate_min_docs: self.boilerplate_min_docs,
             datelines: !self.keep_datelines,
         })
@@ -412,7 +389,8 @@ fn normalize_options(no_fold: &[String]) -> Result<NormalizeOptions, String> {
 impl RunArgs {
     /// The copy-level [`Config`]; `--threshold` defaults to 0.8 (the story level reads it itself).
     fn config(&self) -> Result<Config, String> {
-        self.sign.config(self.threshold.unwrap_or(0.8))
+        self.sign
+            .config(self.threshold.unwrap_or(0.8), self.verify.into())
     }
 
     fn read_options(&self) -> ReadOptions {
@@ -446,7 +424,7 @@ impl RunArgs {
         story: &StoryGrouping,
         idf: Option<&str>,
     ) -> Result<StoryEngine, String> {
-        let copy = self.sign.config(0.8)?;
+        let copy = self.sign.config(0.8, self.verify.into())?;
         let mut cfg = StoryConfig {
             normalize: copy.normalize,
             ..StoryConfig::default()
