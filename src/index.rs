@@ -1366,6 +1366,26 @@ impl Index {
         Ok(doomed.len())
     }
 
+    /// Returns the space of removed documents to the file system: pruning only marks SQLite
+    /// pages free, so an index pruned every night would otherwise never shrink. `VACUUM`
+    /// rewrites the file inside one transaction (a kill at any moment leaves the old or the new
+    /// file, never a mix) and needs free disk space about the size of the index while it runs.
+    /// Waits for other jobs like any write. Returns the file size before and after (bytes,
+    /// write-ahead log included).
+    pub fn compact(&mut self) -> Result<(u64, u64), IndexError> {
+        let size = |p: &Path| {
+            let mut wal = p.to_path_buf().into_os_string();
+            wal.push("-wal");
+            std::fs::metadata(p).map_or(0, |m| m.len())
+                + std::fs::metadata(&wal).map_or(0, |m| m.len())
+        };
+        let before = size(&self.path);
+        self.conn
+            .execute_batch("VACUUM; PRAGMA wal_checkpoint(TRUNCATE);")
+            .map_err(|e| self.sql(e))?;
+        Ok((before, size(&self.path)))
+    }
+
     /// Calls `f` with every indexed document, in the order they were added.
     pub fn export(
         &self,

@@ -33,6 +33,9 @@ enum IndexCommand {
     Remove(RemoveArgs),
     /// Remove documents dated before DATE (undated documents stay).
     Prune(PruneArgs),
+    /// Give the space of removed or pruned documents back to the file system (SQLite VACUUM;
+    /// needs free space about the size of the index while it runs).
+    Compact(FileArg),
     /// Print every indexed document as JSONL {"id","source","date","cluster","batch","shingles"}.
     Export(ExportArgs),
     /// Check the file (SQLite integrity) and naql's invariants; exit 1 on any problem.
@@ -258,6 +261,22 @@ pub fn index(args: IndexArgs) -> Result<u8, String> {
             };
             match idx.prune_before(epoch) {
                 Ok(n) => eprintln!("naql: removed {n} documents dated before {}", a.before),
+                Err(e) => return fail(e),
+            }
+        }
+        IndexCommand::Compact(a) => {
+            let mut idx = match Index::open(&a.file, Access::ReadWrite, wait_of(a.wait)?) {
+                Ok(i) => i,
+                Err(e) => return fail(e),
+            };
+            match idx.compact() {
+                Ok((before, after)) => eprintln!(
+                    "naql: {}: {} → {} bytes ({:.1} MB freed)",
+                    a.file.display(),
+                    before,
+                    after,
+                    before.saturating_sub(after) as f64 / 1e6
+                ),
                 Err(e) => return fail(e),
             }
         }

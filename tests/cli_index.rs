@@ -398,6 +398,22 @@ fn remove_prune_export_and_check() {
     let (_, err, code) = naql(&["index", "prune", &index, "--before", "last week"]);
     assert_eq!(code, 1);
     assert!(err.contains("YYYY-MM-DD"), "{err}");
+    // Pruning leaves free pages; compacting gives them back and keeps every document.
+    let size = |p: &str| std::fs::metadata(p).unwrap().len();
+    let pruned_size = size(&index);
+    let (_, err, code) = naql(&["index", "compact", &index]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("freed"), "{err}");
+    assert!(
+        size(&index) < pruned_size,
+        "{} bytes after compacting, {pruned_size} before",
+        size(&index)
+    );
+    assert_eq!(export(&index), left);
+    check_ok(&index);
+    let (v, err, code) = dedup(&index, &[SAMPLE], &["--dry-run"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(v.iter().any(|v| v["status"] == "exact_duplicate"));
     // At rest the index is one file: no write-ahead log or shared memory left behind.
     let files: Vec<String> = std::fs::read_dir(dir.path())
         .unwrap()
