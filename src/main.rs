@@ -584,17 +584,30 @@ fn run(cli: Cli) -> Result<u8, String> {
             if args.dims > 1000 {
                 return Err(format!("--dims must be at most 1000, got {}", args.dims));
             }
+            if args.dims > 0 {
+                // The SVD is the slow part (about a minute for 30,000 articles): say so first.
+                eprintln!(
+                    "naql: learning {} LSA dimensions from {} articles…",
+                    args.dims,
+                    texts.len()
+                );
+            }
             let table = model.idf_table(&texts, args.min_df, args.dims);
             with_output(args.output.as_deref(), |w| {
                 serde_json::to_writer(&mut *w, &table)?;
                 writeln!(w)
             })?;
             eprintln!(
-                "naql: IDF table of {} distinct articles ({} read, {} bad records set aside), {} terms",
+                "naql: IDF table of {} distinct articles ({} read, {} bad records set aside), {} terms{}",
                 table.documents,
                 texts.len(),
                 report.skipped.len(),
-                table.df.len()
+                table.df.len(),
+                table.lsa.as_ref().map_or(String::new(), |l| format!(
+                    ", LSA vectors ({} dimensions) for {} of them",
+                    l.dims,
+                    l.scales.len()
+                ))
             );
         }
         Command::Dedup(args) => return index_cli::dedup(args),
