@@ -232,7 +232,8 @@ struct RunArgs {
     #[arg(required = true)]
     inputs: Vec<String>,
     /// Jaccard similarity at which two reports count as copies (default 0.8); with --level
-    /// story, the cosine at which they tell the same story (default 0.2).
+    /// story, the cosine at which they tell the same story (default 0.2; 0.39 with an --idf
+    /// table that holds LSA vectors).
     #[arg(long)]
     threshold: Option<f64>,
     #[command(flatten)]
