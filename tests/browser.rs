@@ -10,6 +10,7 @@ use std::net::{TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use base64::Engine as _;
 use serde_json::{Value, json};
 
 const SAMPLE: &str = concat!(
@@ -196,13 +197,9 @@ return {
 };
 "#;
 
-#[test]
-fn the_diff_page_renders_right_to_left_with_changes_highlighted_and_no_foreign_script() {
-    let Some(driver) = start_driver() else {
-        return;
-    };
-    let dir = tempfile::tempdir().unwrap();
-    let page = write_page(dir.path());
+/// Opens `page` in headless Chromium, runs `script` in it and returns its result, with a
+/// screenshot saved as `target/browser/{shot}` (to look at after a run).
+fn probe(driver: &Driver, page: &std::path::Path, script: &str, shot: &str) -> (Value, Vec<u8>) {
     let port = driver.port;
     let caps = json!({"capabilities": {"alwaysMatch": {"goog:chromeOptions": {
         "args": ["--headless", "--no-sandbox", "--disable-gpu", "--window-size=1400,1000"]
@@ -220,14 +217,27 @@ fn the_diff_page_renders_right_to_left_with_changes_highlighted_and_no_foreign_s
         port,
         "POST",
         &format!("/session/{id}/execute/sync"),
-        Some(&json!({"script": PROBE, "args": []})),
+        Some(&json!({"script": script, "args": []})),
     );
-    let shot = call(port, "GET", &format!("/session/{id}/screenshot"), None);
-    let png = base64_decode(shot.as_str().unwrap());
+    let shot_b64 = call(port, "GET", &format!("/session/{id}/screenshot"), None);
+    let png = base64::engine::general_purpose::STANDARD
+        .decode(shot_b64.as_str().unwrap())
+        .unwrap();
     let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("../browser");
     std::fs::create_dir_all(&out).unwrap();
-    std::fs::write(out.join("diff.png"), &png).unwrap();
+    std::fs::write(out.join(shot), &png).unwrap();
     call(port, "DELETE", &format!("/session/{id}"), None);
+    (v, png)
+}
+
+#[test]
+fn the_diff_page_renders_right_to_left_with_changes_highlighted_and_no_foreign_script() {
+    let Some(driver) = start_driver() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let page = write_page(dir.path());
+    let (v, png) = probe(&driver, &page, PROBE, "diff.png");
 
     assert_eq!(v["dir"], "rtl", "{v:#}");
     assert_eq!(v["direction"], "rtl");
@@ -257,26 +267,67 @@ fn the_diff_page_renders_right_to_left_with_changes_highlighted_and_no_foreign_s
     assert_eq!(&png[1..4], b"PNG");
 }
 
-fn base64_decode(s: &str) -> Vec<u8> {
-    let val = |c: u8| match c {
-        b'A'..=b'Z' => c - b'A',
-        b'a'..=b'z' => c - b'a' + 26,
-        b'0'..=b'9' => c - b'0' + 52,
-        b'+' => 62,
-        b'/' => 63,
-        _ => panic!("not base64: {c}"),
+const STORY_PROBE: &str = r##"
+const q = s => Array.from(document.querySelectorAll(s));
+const links = q('a[href^="#"]').map(a => a.getAttribute('href').slice(1));
+const heading = document.querySelector('h2.story bdi');
+return {
+  dir: document.documentElement.dir,
+  stories: q('section.story').length,
+  toc: q('nav.toc a').length,
+  centres: q('tr.centre').length,
+  links: links.length,
+  dangling: links.filter(id => !document.getElementById(id)),
+  diffs: q('table.diff').length,
+  heading: heading.textContent,
+  heading_direction: getComputedStyle(heading).direction,
+  scripts: document.scripts.length,
+};
+"##;
+
+#[test]
+fn the_story_page_links_resolve_and_every_story_has_its_centre() {
+    let Some(driver) = start_driver() else {
+        return;
     };
-    let bytes: Vec<u8> = s
-        .bytes()
-        .filter(|&c| c != b'=' && !c.is_ascii_whitespace())
-        .collect();
-    let mut out = Vec::with_capacity(bytes.len() * 3 / 4);
-    for chunk in bytes.chunks(4) {
-        let mut n = 0u32;
-        for (i, &c) in chunk.iter().enumerate() {
-            n |= (val(c) as u32) << (18 - 6 * i);
-        }
-        out.extend_from_slice(&n.to_be_bytes()[1..chunk.len()]);
-    }
-    out
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("stories.html");
+    let root = env!("CARGO_MANIFEST_DIR");
+    let out = Command::new(env!("CARGO_BIN_EXE_naql"))
+        .args([
+            "report",
+            "--level",
+            "story",
+            "-q",
+            "-o",
+            page.to_str().unwrap(),
+        ])
+        .arg(format!("{root}/fixtures/seeds"))
+        .arg(format!("{root}/fixtures/saudinewsnet-sample.jsonl"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (v, png) = probe(&driver, &page, STORY_PROBE, "stories.png");
+    assert_eq!(v["dir"], "rtl", "{v:#}");
+    let stories = v["stories"].as_u64().unwrap();
+    assert!(stories >= 10, "{v:#}");
+    // One contents entry and one highlighted centre article per story.
+    assert_eq!(v["toc"].as_u64(), Some(stories));
+    assert_eq!(v["centres"].as_u64(), Some(stories));
+    // Every in-page link (contents, article → its diff, moved sentences) lands somewhere.
+    assert!(v["links"].as_u64().unwrap() > stories);
+    assert_eq!(v["dangling"], json!([]), "{v:#}");
+    assert!(v["diffs"].as_u64().unwrap() >= stories);
+    // English headings stay left to right inside the right-to-left page.
+    assert!(
+        v["heading"].as_str().unwrap().starts_with("Story 1"),
+        "{v:#}"
+    );
+    assert_eq!(v["heading_direction"], "ltr");
+    assert_eq!(v["scripts"], 0);
+    assert_eq!(&png[1..4], b"PNG");
 }
