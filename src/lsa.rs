@@ -46,6 +46,10 @@ pub struct LsaTable {
 }
 
 impl Lsa {
+    /// The most dimensions a model may have: story vectors keep them under 1,024 reserved
+    /// keys ([`crate::story::SEMANTIC_KEY`]).
+    pub const MAX_DIMS: usize = 1024;
+
     pub fn dims(&self) -> usize {
         self.dims
     }
@@ -86,8 +90,10 @@ impl Lsa {
 
     /// Learns `dims` term vectors from `docs` (sparse TF-IDF rows keyed by term hash, sorted by
     /// term). Only the terms in `columns` get vectors. `dims` is cut to what the corpus can
-    /// support (fewer articles or terms than dimensions); `seed` fixes the random projection.
+    /// support (fewer articles or terms than dimensions) and to [`Lsa::MAX_DIMS`]; `seed` fixes
+    /// the random projection.
     pub fn train(docs: &[Vec<(u64, f32)>], columns: &[u64], dims: usize, seed: u64) -> Lsa {
+        let dims = dims.min(Self::MAX_DIMS);
         let col_of: HashedMap<u32> = columns
             .iter()
             .enumerate()
@@ -190,7 +196,13 @@ impl Lsa {
             .decode(&t.vectors)
             .map_err(|e| format!("LSA vectors are not base64: {e}"))?;
         let d = t.dims;
-        if t.scales.len() != terms.len() || bytes.len() != terms.len() * d {
+        if d > Self::MAX_DIMS {
+            return Err(format!(
+                "LSA part has {d} dimensions, at most {} are supported",
+                Self::MAX_DIMS
+            ));
+        }
+        if t.scales.len() != terms.len() || Some(bytes.len()) != terms.len().checked_mul(d) {
             return Err(format!(
                 "LSA part holds {} scales and {} bytes, but {} terms × {d} dimensions need {} and {}",
                 t.scales.len(),
@@ -452,8 +464,13 @@ mod tests {
                 (x, y) => assert_eq!(x.is_none(), y.is_none()),
             }
         }
-        // A table for other terms is refused, not misread.
+        // A table for other terms, or with impossible dimensions, is refused, not misread.
         assert!(Lsa::from_table(&table, &cols[..3]).is_err());
+        let huge = LsaTable {
+            dims: usize::MAX / 2,
+            ..table.clone()
+        };
+        assert!(Lsa::from_table(&huge, &cols).is_err());
     }
 
     #[test]
