@@ -318,6 +318,14 @@ pub struct IdfTable {
 }
 
 impl IdfTable {
+    /// The document frequencies keyed by term hash, as [`Idf`] looks them up.
+    fn hashed_df(&self) -> HashedMap<u32> {
+        self.df
+            .iter()
+            .map(|(term, &n)| (xxh3_64(term.as_bytes()), n))
+            .collect()
+    }
+
     /// The hashes of the terms that own LSA rows, in row order.
     fn lsa_terms(&self, min_df: u32) -> Vec<u64> {
         self.df
@@ -334,6 +342,26 @@ impl Idf {
     pub fn weight(&self, term: u64) -> f32 {
         let df = self.df.get(&term).copied().unwrap_or(0) as f64;
         (1.0 + ((self.documents as f64 + 1.0) / (df + 1.0)).ln()) as f32
+    }
+
+    /// The unit TF-IDF vector of weighted counts.
+    pub fn weigh(&self, counts: &TermCounts) -> TermVector {
+        let mut v: Vec<(u64, f32)> = counts
+            .0
+            .iter()
+            .map(|&(t, c)| (t, log_tf(c) * self.weight(t)))
+            .collect();
+        let norm = v
+            .iter()
+            .map(|x| x.1 as f64 * x.1 as f64)
+            .sum::<f64>()
+            .sqrt();
+        if norm > 0.0 {
+            for x in &mut v {
+                x.1 = (x.1 as f64 / norm) as f32;
+            }
+        }
+        TermVector(v)
     }
 
     /// Document frequencies of `articles`, each distinct set of counts counted once.
@@ -399,11 +427,7 @@ impl Idf {
         };
         Ok(Idf {
             documents: t.documents,
-            df: t
-                .df
-                .iter()
-                .map(|(term, &n)| (xxh3_64(term.as_bytes()), n))
-                .collect(),
+            df: t.hashed_df(),
             lsa,
         })
     }
@@ -523,7 +547,7 @@ impl StoryModel {
     /// (`w` = [`StoryConfig::semantic_weight`]), so that a dot product is
     /// `(1 − w) · TF-IDF cosine + w · LSA cosine` and the whole stays a unit vector.
     pub fn weigh(&self, counts: &TermCounts) -> TermVector {
-        let v = self.weigh_terms(counts);
+        let v = self.idf.weigh(counts);
         let Some(lsa) = &self.idf.lsa else {
             return v;
         };
@@ -546,26 +570,6 @@ impl StoryModel {
         TermVector(out)
     }
 
-    /// The unit TF-IDF vector of weighted counts.
-    fn weigh_terms(&self, counts: &TermCounts) -> TermVector {
-        let mut v: Vec<(u64, f32)> = counts
-            .0
-            .iter()
-            .map(|&(t, c)| (t, log_tf(c) * self.idf.weight(t)))
-            .collect();
-        let norm = v
-            .iter()
-            .map(|x| x.1 as f64 * x.1 as f64)
-            .sum::<f64>()
-            .sqrt();
-        if norm > 0.0 {
-            for x in &mut v {
-                x.1 = (x.1 as f64 / norm) as f32;
-            }
-        }
-        TermVector(v)
-    }
-
     /// The unit TF-IDF vector of an article.
     pub fn vector(&self, title: Option<&str>, text: &str) -> TermVector {
         self.weigh(&self.counts(title, text))
@@ -586,7 +590,7 @@ impl StoryModel {
         min_df: u32,
         dims: usize,
     ) -> IdfTable {
-        let per_doc: Vec<(u64, BTreeMap<String, u32>)> = docs
+        let per_doc: Vec<(BTreeMap<String, u32>, TermCounts)> = docs
             .par_iter()
             .map(|(title, text)| {
                 let mut terms: BTreeMap<String, u32> = BTreeMap::new();
@@ -601,20 +605,20 @@ impl StoryModel {
                         .into_iter()
                         .collect(),
                 );
-                (counts.key(), terms)
+                (terms, counts)
             })
             .collect();
         let mut seen = std::collections::HashSet::new();
         let mut df: BTreeMap<String, u32> = BTreeMap::new();
         let mut distinct = Vec::new();
-        for (key, terms) in per_doc {
-            if terms.is_empty() || !seen.insert(key) {
+        for (terms, counts) in per_doc {
+            if terms.is_empty() || !seen.insert(counts.key()) {
                 continue;
             }
-            for t in terms.keys() {
-                *df.entry(t.clone()).or_default() += 1;
+            for t in terms.into_keys() {
+                *df.entry(t).or_default() += 1;
             }
-            distinct.push(terms);
+            distinct.push(counts);
         }
         let documents = distinct.len() as u64;
         df.retain(|_, n| *n >= min_df);
@@ -633,30 +637,10 @@ impl StoryModel {
             let columns = table.lsa_terms(lsa_min_df);
             let idf = Idf {
                 documents,
-                df: table
-                    .df
-                    .iter()
-                    .map(|(t, &n)| (xxh3_64(t.as_bytes()), n))
-                    .collect(),
+                df: table.hashed_df(),
                 lsa: None,
             };
-            let weigher = StoryModel {
-                config: self.config.clone(),
-                normalizer: Normalizer::new(self.config.normalize),
-                stopwords: Stopwords::new(&Normalizer::new(self.config.normalize)),
-                idf,
-            };
-            let rows: Vec<Vec<(u64, f32)>> = distinct
-                .par_iter()
-                .map(|terms| {
-                    let mut c: Vec<(u64, u32)> = terms
-                        .iter()
-                        .map(|(t, &n)| (xxh3_64(t.as_bytes()), n))
-                        .collect();
-                    c.sort_unstable();
-                    weigher.weigh_terms(&TermCounts(c)).0
-                })
-                .collect();
+            let rows: Vec<Vec<(u64, f32)>> = distinct.par_iter().map(|c| idf.weigh(c).0).collect();
             let lsa = Lsa::train(&rows, &columns, dims, LSA_SEED);
             table.lsa = Some(lsa.to_table(&columns, lsa_min_df));
         }
