@@ -1289,10 +1289,7 @@ impl Index {
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .map_err(|e| self.sql(e))?;
-        let mut file_bytes = std::fs::metadata(&self.path).map_or(0, |m| m.len());
-        let mut wal = self.path.clone().into_os_string();
-        wal.push("-wal");
-        file_bytes += std::fs::metadata(&wal).map_or(0, |m| m.len());
+        let file_bytes = self.file_bytes();
         Ok(IndexStats {
             format_version: FORMAT_VERSION,
             documents,
@@ -1373,17 +1370,19 @@ impl Index {
     /// Waits for other jobs like any write. Returns the file size before and after (bytes,
     /// write-ahead log included).
     pub fn compact(&mut self) -> Result<(u64, u64), IndexError> {
-        let size = |p: &Path| {
-            let mut wal = p.to_path_buf().into_os_string();
-            wal.push("-wal");
-            std::fs::metadata(p).map_or(0, |m| m.len())
-                + std::fs::metadata(&wal).map_or(0, |m| m.len())
-        };
-        let before = size(&self.path);
+        let before = self.file_bytes();
         self.conn
             .execute_batch("VACUUM; PRAGMA wal_checkpoint(TRUNCATE);")
             .map_err(|e| self.sql(e))?;
-        Ok((before, size(&self.path)))
+        Ok((before, self.file_bytes()))
+    }
+
+    /// Bytes on disk: the file and its write-ahead log.
+    fn file_bytes(&self) -> u64 {
+        let mut wal = self.path.clone().into_os_string();
+        wal.push("-wal");
+        std::fs::metadata(&self.path).map_or(0, |m| m.len())
+            + std::fs::metadata(&wal).map_or(0, |m| m.len())
     }
 
     /// Calls `f` with every indexed document, in the order they were added.
