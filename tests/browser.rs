@@ -10,7 +10,10 @@ use std::net::{TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+mod common;
+
 use base64::Engine as _;
+use common::{naql_output, ok};
 use serde_json::{Value, json};
 
 const SAMPLE: &str = concat!(
@@ -153,23 +156,16 @@ fn write_page(dir: &std::path::Path) -> std::path::PathBuf {
     let corpus = dir.join("pair.jsonl");
     std::fs::write(&corpus, format!("{a}\n{b}\n")).unwrap();
     let page = dir.join("diff.html");
-    let out = Command::new(env!("CARGO_BIN_EXE_naql"))
-        .args([
-            "diff",
-            corpus.to_str().unwrap(),
-            "22910",
-            "23485",
-            "--format",
-            "html",
-        ])
-        .args(["-o", page.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    ok(&naql_output(&[
+        "diff",
+        corpus.to_str().unwrap(),
+        "22910",
+        "23485",
+        "--format",
+        "html",
+        "-o",
+        page.to_str().unwrap(),
+    ]));
     page
 }
 
@@ -293,24 +289,16 @@ fn the_story_page_links_resolve_and_every_story_has_its_centre() {
     let dir = tempfile::tempdir().unwrap();
     let page = dir.path().join("stories.html");
     let root = env!("CARGO_MANIFEST_DIR");
-    let out = Command::new(env!("CARGO_BIN_EXE_naql"))
-        .args([
-            "report",
-            "--level",
-            "story",
-            "-q",
-            "-o",
-            page.to_str().unwrap(),
-        ])
-        .arg(format!("{root}/fixtures/seeds"))
-        .arg(format!("{root}/fixtures/saudinewsnet-sample.jsonl"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    ok(&naql_output(&[
+        "report",
+        "--level",
+        "story",
+        "-q",
+        "-o",
+        page.to_str().unwrap(),
+        &format!("{root}/fixtures/seeds"),
+        &format!("{root}/fixtures/saudinewsnet-sample.jsonl"),
+    ]));
     let (v, png) = probe(&driver, &page, STORY_PROBE, "stories.png");
     assert_eq!(v["dir"], "rtl", "{v:#}");
     let stories = v["stories"].as_u64().unwrap();

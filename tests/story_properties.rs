@@ -1,7 +1,7 @@
 //! Laws of the stemmer and of story similarity, for any input.
 
 use naql::stem::stem;
-use naql::story::{Idf, SEMANTIC_KEY, StoryConfig, StoryModel};
+use naql::story::{Idf, SEMANTIC_KEY, StoryConfig, StoryModel, TermVector};
 use naql::text::default_normalizer;
 use proptest::prelude::*;
 
@@ -79,6 +79,23 @@ fn lsa_models() -> &'static [StoryModel; 3] {
     })
 }
 
+/// The vectors of `a` (with a title) and `b`, and their similarity, after checking that it is
+/// symmetric, in [0, 1], of unit vectors, and 1 for an article with itself.
+fn unit_laws(
+    m: &StoryModel,
+    a: &str,
+    b: &str,
+) -> Result<(TermVector, TermVector, f64), TestCaseError> {
+    let (va, vb) = (m.vector(Some("عنوان"), a), m.vector(None, b));
+    let ab = va.cosine(&vb);
+    prop_assert_eq!(ab, vb.cosine(&va));
+    prop_assert!((0.0..=1.0).contains(&ab));
+    let norm: f64 = va.0.iter().map(|x| (x.1 as f64).powi(2)).sum();
+    prop_assert!((norm - 1.0).abs() < 1e-5, "norm² {}", norm);
+    prop_assert!((va.cosine(&va) - 1.0).abs() < 1e-5);
+    Ok((va, vb, ab))
+}
+
 proptest! {
     #[test]
     fn a_stem_is_a_non_empty_piece_of_its_word(w in word()) {
@@ -99,29 +116,17 @@ proptest! {
 
     #[test]
     fn similarity_is_symmetric_in_unit_range_and_one_with_itself(a in text(), b in text()) {
-        let m = model();
-        let (va, vb) = (m.vector(Some("عنوان"), &a), m.vector(None, &b));
-        let ab = va.cosine(&vb);
-        prop_assert_eq!(ab, vb.cosine(&va));
-        prop_assert!((0.0..=1.0).contains(&ab));
-        let norm: f64 = va.0.iter().map(|x| (x.1 as f64).powi(2)).sum();
-        prop_assert!((norm - 1.0).abs() < 1e-5, "norm² {}", norm);
-        prop_assert!((va.cosine(&va) - 1.0).abs() < 1e-5);
+        unit_laws(model(), &a, &b)?;
     }
 
     #[test]
     fn with_lsa_similarity_is_a_unit_blend_of_its_two_parts(a in text(), b in text()) {
         let [plain, half, lsa] = lsa_models();
-        let (va, vb) = (half.vector(Some("عنوان"), &a), half.vector(None, &b));
-        let ab = va.cosine(&vb);
-        prop_assert_eq!(ab, vb.cosine(&va));
-        prop_assert!((0.0..=1.0).contains(&ab));
-        let norm: f64 = va.0.iter().map(|x| (x.1 as f64).powi(2)).sum();
-        prop_assert!((norm - 1.0).abs() < 1e-5, "norm² {}", norm);
+        let (va, vb, ab) = unit_laws(half, &a, &b)?;
         // LSA dimensions are never shown or indexed as terms.
         prop_assert!(va.top(50).iter().all(|&t| t < SEMANTIC_KEY));
         // When both articles have LSA vectors, the blend is the mean of the two cosines.
-        let tail = |v: &naql::story::TermVector| v.0.iter().any(|x| x.0 >= SEMANTIC_KEY);
+        let tail = |v: &TermVector| v.0.iter().any(|x| x.0 >= SEMANTIC_KEY);
         if tail(&va) && tail(&vb) {
             let parts = |m: &StoryModel| m.vector(Some("عنوان"), &a).cosine(&m.vector(None, &b));
             let (c0, c1) = (parts(plain), parts(lsa));
