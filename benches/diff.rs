@@ -13,8 +13,8 @@
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 
-use naql::compare::Comparer;
-use naql::view::{self, Colors, Section, Side};
+use naql::diff::Comparer;
+use naql::render::diff::{self as view, Colors, Section, Side};
 
 const SEEDS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/seeds");
 

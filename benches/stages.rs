@@ -10,9 +10,9 @@
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 
+use naql::copy::Signer;
+use naql::copy::{Config, Engine};
 use naql::corpus::{ReadOptions, read_all};
-use naql::dedup::{Config, Engine};
-use naql::sketch::Signer;
 use naql::text::default_normalizer;
 
 const SAMPLE: &str = concat!(
@@ -93,7 +93,7 @@ fn stages(c: &mut Criterion) {
         SAMPLE
     };
     let engine = Engine::new(Config::default());
-    let sigs: Vec<naql::sketch::Signature> = engine
+    let sigs: Vec<naql::copy::Signature> = engine
         .sign_inputs(&[corpus.to_string()], &ReadOptions::default())
         .expect("corpus")
         .0
@@ -101,7 +101,7 @@ fn stages(c: &mut Criterion) {
         .map(|d| d.signature)
         .filter(|s| !s.is_empty())
         .collect();
-    let refs: Vec<&naql::sketch::Signature> = sigs.iter().collect();
+    let refs: Vec<&naql::copy::Signature> = sigs.iter().collect();
     let lsh = engine.config.lsh();
     g.throughput(Throughput::Elements(refs.len() as u64));
     g.sample_size(20);
@@ -112,7 +112,7 @@ fn stages(c: &mut Criterion) {
         lsh.rows
     );
     g.bench_function(name, |b| {
-        b.iter(|| black_box(naql::dedup::candidate_pairs(&refs, &lsh).len()))
+        b.iter(|| black_box(naql::copy::candidate_pairs(&refs, &lsh).len()))
     });
     let docs: Vec<naql::corpus::Document> =
         read_all(&[SAMPLE.to_string()], &ReadOptions::default())

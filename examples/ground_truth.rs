@@ -7,7 +7,7 @@
 //! The shingles are the ones `naql pairs --keep-datelines --boilerplate-min-docs 0` uses: the
 //! default normalization, no dateline removal, no boilerplate removal, so that naql and the
 //! Python peers (which have neither) see the same sets. Pairs are found with an inverted index
-//! over all shingles (`naql::dedup::exact_pairs`, as in `examples/recall.rs`): no pair is skipped.
+//! over all shingles (`naql::copy::exact_pairs`, as in `examples/recall.rs`): no pair is skipped.
 //!
 //!     cargo run --release --example ground_truth -- CORPUS OUT.jsonl [--ngram 5] [--threshold 0.8]
 
@@ -15,9 +15,9 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::time::Instant;
 
+use naql::copy::Shingling;
+use naql::copy::{Config, Engine};
 use naql::corpus::ReadOptions;
-use naql::dedup::{Config, Engine};
-use naql::sketch::Shingling;
 use rayon::prelude::*;
 
 const USAGE: &str = "usage: ground_truth CORPUS OUT.jsonl [--ngram N] [--threshold T]";
@@ -57,7 +57,7 @@ fn main() {
         .par_iter()
         .map(|d| signer.shingle_set(&d.kept()))
         .collect();
-    let truth = naql::dedup::exact_pairs(&sets, threshold);
+    let truth = naql::copy::exact_pairs(&sets, threshold);
 
     let mut w = BufWriter::new(File::create(output).expect("create output"));
     for &(a, b, jaccard) in &truth {

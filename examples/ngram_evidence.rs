@@ -7,9 +7,9 @@
 //! A good n keeps the first two near 0 (so a copy threshold is not reached by chance or by a
 //! shared topic) while the third stays high (so rewritten copies are still found).
 
+use naql::copy::{Config, Engine};
+use naql::copy::{Overlap, Shingling, Signer};
 use naql::corpus::ReadOptions;
-use naql::dedup::{Config, Engine};
-use naql::sketch::{Overlap, Shingling, Signer};
 
 #[path = "../tests/common/mod.rs"]
 mod common;

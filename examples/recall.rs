@@ -9,8 +9,8 @@
 use std::collections::HashSet;
 use std::time::Instant;
 
+use naql::copy::{Config, Engine};
 use naql::corpus::ReadOptions;
-use naql::dedup::{Config, Engine};
 use rayon::prelude::*;
 
 fn main() {
@@ -28,7 +28,7 @@ fn main() {
             threshold,
             ..Config::default()
         };
-        config.signer.shingling = naql::sketch::Shingling::Words(ngram);
+        config.signer.shingling = naql::copy::Shingling::Words(ngram);
         let engine = Engine::new(config);
         let start = Instant::now();
         let out = engine
@@ -43,7 +43,7 @@ fn main() {
             .par_iter()
             .map(|d| signer.shingle_set(&d.kept()))
             .collect();
-        let truth: Vec<(usize, usize)> = naql::dedup::exact_pairs(&sets, threshold)
+        let truth: Vec<(usize, usize)> = naql::copy::exact_pairs(&sets, threshold)
             .into_iter()
             .map(|(a, b, _)| (a, b))
             .collect();
@@ -73,7 +73,7 @@ fn main() {
             .take(5)
             .collect();
         for (a, b) in missed {
-            let o = naql::sketch::Overlap::of(&sets[*a], &sets[*b]);
+            let o = naql::copy::Overlap::of(&sets[*a], &sets[*b]);
             println!(
                 "  missed {} ~ {}: J={:.3} est={:.3} sizes {} {}",
                 out.docs[*a].info.id,

@@ -7,8 +7,8 @@
 //! It prints the bytes signed; instructions per MB = callgrind's total ÷ (bytes / 1e6), minus
 //! the cost of reading the fixture (printed by running it with `read-only`).
 
+use naql::copy::Signer;
 use naql::corpus::{ReadOptions, read_all};
-use naql::sketch::Signer;
 use naql::text::default_normalizer;
 
 fn main() {

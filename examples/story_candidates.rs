@@ -12,8 +12,8 @@
 use std::collections::HashMap;
 use std::time::Instant;
 
+use naql::copy::fmix64;
 use naql::corpus::{FieldMap, ReadOptions, read_all};
-use naql::sketch::fmix64;
 use naql::story::{
     StoryConfig, StoryModel, TermVector, candidate_pairs, candidate_pairs_wide, date_days,
 };

@@ -23,7 +23,7 @@
 //! ## Sign and compare two texts
 //!
 //! ```
-//! use naql::sketch::Signer;
+//! use naql::copy::Signer;
 //! use naql::text::default_normalizer;
 //!
 //! let signer = Signer::default(); // 3-word shingles, 128 values
@@ -38,7 +38,7 @@
 //!
 //! ```
 //! use naql::corpus::Document;
-//! use naql::dedup::{Config, Engine};
+//! use naql::copy::{Config, Engine};
 //!
 //! let story = "أعلنت وزارة الصحة اليوم عن تسجيل حالات جديدة في عدد من المناطق وأكدت أن \
 //!              الفرق الطبية تعمل على مدار الساعة لمتابعة المخالطين";
@@ -58,7 +58,7 @@
 //! ## Compare two reports sentence by sentence
 //!
 //! ```
-//! use naql::compare::{Comparer, Kind};
+//! use naql::diff::{Comparer, Kind};
 //!
 //! let a = "قال الوزير إن المحادثات انتهت. وأضاف أن الوفد غادر العاصمة.";
 //! let b = "قال الوزيرُ ان المحادثات انتهت دون اتفاق. وأضاف أن الوفد غادر العاصمة.";
@@ -70,24 +70,17 @@
 //! assert_eq!(&b[added.clone()], "دون اتفاق");
 //! ```
 //!
-//! The modules follow the data: [`corpus`] reads documents, [`text`] normalizes, [`sketch`]
-//! shingles and signs, [`dedup`] finds and verifies pairs and clusters them, [`report`] renders
-//! clusters; [`index`] keeps signatures on disk for scheduled dedup. For comparison,
-//! [`sentences`] splits text into sentences with spans, [`compare`] aligns them and diffs their
-//! words, and [`view`] shows the result (terminal columns, word diff, JSON, HTML).
-//! [`story`] groups reports of the same story (content words, [`stem`], TF-IDF cosine);
-//! [`story_report`] shows them as an HTML page with each outlet's version aligned.
+//! The modules follow the data: [`corpus`] reads documents, [`text`] normalizes them and cuts
+//! them into tokens, sentences and stems, [`copy`] shingles and signs them and finds, verifies
+//! and clusters copies, [`story`] groups reports of the same story (content words, TF-IDF and
+//! LSA cosine), [`diff`] aligns two reports sentence by sentence and diffs their words, and
+//! [`render`] shows all of it (terminal columns, word diff, JSON, CSV, HTML); [`index`] keeps
+//! signatures on disk for scheduled dedup.
 
-pub mod compare;
+pub mod copy;
 pub mod corpus;
-pub mod dedup;
+pub mod diff;
 pub mod index;
-pub mod lsa;
-pub mod report;
-pub mod sentences;
-pub mod sketch;
-pub mod stem;
+pub mod render;
 pub mod story;
-pub mod story_report;
 pub mod text;
-pub mod view;

@@ -4,8 +4,8 @@
 //! known exact Jaccard, signatures are made under many seeds (each seed is an independent hash
 //! function), and the mean and variance of the estimates are compared with theory.
 
+use naql::copy::{ALGORITHM, Overlap, Signer, token_hash};
 use naql::corpus::{ReadOptions, read_all};
-use naql::sketch::{ALGORITHM, Overlap, Signer, token_hash};
 use naql::text::default_normalizer;
 
 const SAMPLE: &str = concat!(

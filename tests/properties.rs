@@ -1,6 +1,6 @@
 //! Laws the normalizer, shingler and estimators must keep for any input.
 
-use naql::sketch::{Overlap, Signer, token_hash};
+use naql::copy::{Overlap, Signer, token_hash};
 use naql::text::{Normalizer, default_normalizer};
 use proptest::prelude::*;
 
@@ -64,7 +64,7 @@ proptest! {
     #[test]
     fn estimates_and_overlaps_are_symmetric_and_bounded(a in arabic_text(), b in arabic_text()) {
         let n = default_normalizer();
-        let s = Signer { shingling: naql::sketch::Shingling::Words(2), ..Signer::default() };
+        let s = Signer { shingling: naql::copy::Shingling::Words(2), ..Signer::default() };
         let (sa, sb) = (s.sign(n, &a), s.sign(n, &b));
         let e = sa.jaccard(&sb);
         prop_assert_eq!(e, sb.jaccard(&sa));
@@ -88,7 +88,7 @@ proptest! {
     #[test]
     fn sentences_cover_every_visible_character_once(text in arabic_text(), extra in "[ .!؟…»0-9a-zA-Z]{0,20}") {
         let text = format!("{text}{extra}");
-        let spans = naql::sentences::sentences(&text);
+        let spans = naql::text::sentences(&text);
         let mut last = 0;
         for r in &spans {
             prop_assert!(r.start >= last && r.start < r.end && r.end <= text.len());

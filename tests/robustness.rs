@@ -2,9 +2,9 @@
 //! outlets introduce (diacritics, tatweel, hamza/alef, ى/ي, ة/ه, digits, ligatures, invisible
 //! marks, Persian letters) plus a dateline and a footer keeps Jaccard ≥ 0.8 to its original.
 
+use naql::copy::Overlap;
+use naql::copy::{Config, Engine};
 use naql::corpus::{Document, ReadOptions, read_all};
-use naql::dedup::{Config, Engine};
-use naql::sketch::Overlap;
 use naql::text::NormalizeOptions;
 
 mod common;

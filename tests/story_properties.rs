@@ -1,8 +1,8 @@
 //! Laws of the stemmer and of story similarity, for any input.
 
-use naql::stem::stem;
 use naql::story::{Idf, SEMANTIC_KEY, StoryConfig, StoryModel, TermVector};
 use naql::text::default_normalizer;
+use naql::text::stem::stem;
 use proptest::prelude::*;
 
 /// Arabic words built from letters that the affix rules look at, plus some that they do not.

@@ -17,7 +17,7 @@ use nalgebra::{DMatrix, SymmetricEigen};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::stem::HashedMap;
+use crate::text::stem::HashedMap;
 
 /// Rows per block of the parallel Gram products: fixed, so sums are always added in one order.
 const BLOCK: usize = 1024;
@@ -387,7 +387,7 @@ impl Gaussian {
 
     fn uniform(&mut self) -> f64 {
         self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let z = crate::sketch::fmix64(self.state);
+        let z = crate::copy::fmix64(self.state);
         // 53 random bits in (0, 1].
         ((z >> 11) + 1) as f64 / (1u64 << 53) as f64
     }

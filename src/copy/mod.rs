@@ -16,6 +16,9 @@
 //!    ways; a pair is kept when its Jaccard reaches the threshold.
 //! 6. **cluster**: union-find over verified pairs; a representative per cluster.
 
+pub mod minhash;
+pub use minhash::*;
+
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use std::time::Instant;
@@ -23,7 +26,6 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use crate::corpus::{self, BadRecord, Document, Item, Origin, ReadError, ReadOptions};
-use crate::sketch::{LshParams, Overlap, Signature, Signer};
 use crate::text::{NormalizeOptions, Normalizer};
 
 /// How candidates are verified.

@@ -3,7 +3,7 @@
 //! byte spans of the original texts (so what people see is each outlet's own spelling).
 //!
 //! How sentences are paired:
-//! 1. Both texts are cut into [`sentences`]; each sentence becomes a set of *stems*: normalized
+//! 1. Both texts are cut into [`sentences()`]; each sentence becomes a set of *stems*: normalized
 //!    tokens with clitics (و ف ب ل ك ال) and common suffixes stripped, so «وبالمفاوضات» meets
 //!    «المفاوضات». Function words weigh nothing.
 //! 2. A stem weighs its inverse sentence frequency over both texts (`ln(1 + N/df)`): the words a
@@ -20,7 +20,7 @@
 //!    difference, never a change.
 //!
 //! ```
-//! use naql::compare::{Comparer, Kind};
+//! use naql::diff::{Comparer, Kind};
 //!
 //! let a = "قال الوزير إن المحادثات ستستأنف غداً. وأضاف أن الوفد وصل.";
 //! let b = "وأضاف أن الوفد وصل. قال الوزيرُ ان المحادثات ستُستأنف غدا.";
@@ -35,10 +35,10 @@ use std::ops::Range;
 use serde::Serialize;
 use similar::{Algorithm, DiffOp, capture_diff_slices};
 
-use crate::dedup::{Config, Engine};
-use crate::sentences::sentences;
-use crate::sketch::{Overlap, intersection_size, token_hash};
+use crate::copy::{Config, Engine};
+use crate::copy::{Overlap, intersection_size, token_hash};
 use crate::text::Normalizer;
+use crate::text::sentences;
 
 /// How a row of the comparison relates the two texts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -257,7 +257,7 @@ impl Comparer {
                 let mut bgw: Vec<(u64, f64)> = Vec::new();
                 self.normalizer().for_each_token(piece, |t, s| {
                     let norm = token_hash(t);
-                    whole = crate::dedup::fold(whole, norm);
+                    whole = crate::copy::fold(whole, norm);
                     toks.push(Tok {
                         norm,
                         span: span.start + s.start..span.start + s.end,
@@ -266,7 +266,8 @@ impl Comparer {
                         stems.push(token_hash(stem));
                         if let Some(bg) = &self.options.background {
                             // The table is keyed by the story stemmer's stems.
-                            let key = xxhash_rust::xxh3::xxh3_64(crate::stem::stem(t).as_bytes());
+                            let key =
+                                xxhash_rust::xxh3::xxh3_64(crate::text::stem::stem(t).as_bytes());
                             bgw.push((token_hash(stem), bg.weight(key) as f64));
                         }
                     }
@@ -931,7 +932,7 @@ const STOPWORDS: &[&str] = &[
 ];
 
 /// Light stem of a normalized token for matching sentences, or `None` for a function word.
-/// Not [`crate::stem::stem`]: that one serves document TF-IDF; tried here it paired more
+/// Not [`crate::text::stem::stem`]: that one serves document TF-IDF; tried here it paired more
 /// sentences that share only the story's vocabulary (10 of 16 seed pairs right against 11 of
 /// 15, AraPlagDet within ±0.01). This one strips up to two suffixes and keeps three letters:
 /// strips one conjunction/preposition clitic and the article (و ف ب ل ك ال), then up to two

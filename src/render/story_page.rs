@@ -5,17 +5,17 @@
 //! article against every other would mostly show near copies agreeing, so the page aligns one
 //! article per copy group against the story's central article (the one most similar to the
 //! centre), and says what it left out: the other members of each group (counted), and the
-//! groups over the cap (named). The diff sections are those of [`crate::view::html`].
+//! groups over the cap (named). The diff sections are those of [`crate::render::diff::html`].
 
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use rayon::prelude::*;
 
-use crate::compare::{Comparer, Comparison};
 use crate::corpus;
+use crate::diff::{Comparer, Comparison};
+use crate::render::diff::{self as view, Section, Side, escape};
 use crate::story::{Story, StoryMember, StoryOutcome, summary_line};
-use crate::view::{self, Section, Side, escape};
 
 /// What a story's page aligns.
 #[derive(Clone, Debug, PartialEq)]
@@ -382,8 +382,8 @@ fn story_html(page: &mut String, out: &StoryOutcome, s: &Story, plan: &Plan, p: 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::copy::Config;
     use crate::corpus::Document;
-    use crate::dedup::Config;
     use crate::story::{StoryConfig, StoryEngine};
 
     /// Five rewrites of one story (each leaves out a different sentence, so none is a copy of

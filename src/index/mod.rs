@@ -32,7 +32,7 @@
 //!
 //! ```
 //! use naql::corpus::{Document, Item, Origin};
-//! use naql::dedup::Config;
+//! use naql::copy::Config;
 //! use naql::index::{DedupOptions, History, Index, Status};
 //!
 //! let dir = tempfile::tempdir().unwrap();
@@ -66,9 +66,9 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionB
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use crate::copy::{self as dedup, Config, Engine, Prepared, Verify};
+use crate::copy::{ALGORITHM, LshParams, Overlap, Shingling, Signature, Signer};
 use crate::corpus::{self, Document, Item};
-use crate::dedup::{self, Config, Engine, Prepared, Verify};
-use crate::sketch::{ALGORITHM, LshParams, Overlap, Shingling, Signature, Signer};
 use crate::text::NormalizeOptions;
 
 /// The version of the file layout; [`Index::open`] refuses any other.
@@ -428,7 +428,7 @@ fn config_from(v: &Value) -> Result<(Config, LshParams, History), String> {
         bands,
         rows,
         midpoint: (1.0 / bands as f64).powf(1.0 / rows as f64),
-        p_at_threshold: crate::sketch::candidate_probability(t, bands, rows),
+        p_at_threshold: crate::copy::candidate_probability(t, bands, rows),
         false_positive_weight: config.false_positive_weight,
         false_negative_weight: config.false_negative_weight,
     };

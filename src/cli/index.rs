@@ -173,7 +173,7 @@ fn fail(e: IndexError) -> Result<u8, String> {
 pub fn index(args: IndexArgs) -> Result<u8, String> {
     match args.command {
         IndexCommand::Create(a) => {
-            let config = a.sign.config(a.threshold, naql::dedup::Verify::Exact)?;
+            let config = a.sign.config(a.threshold, naql::copy::Verify::Exact)?;
             let history = match a.history {
                 HistoryArg::Exact => History::Exact,
                 HistoryArg::Estimate => History::Estimate,
@@ -347,7 +347,7 @@ pub fn dedup(args: DedupArgs) -> Result<u8, String> {
         wanted.threshold = t;
     }
     if let Some(n) = args.ngram {
-        wanted.signer.shingling = naql::sketch::Shingling::Words(n);
+        wanted.signer.shingling = naql::copy::Shingling::Words(n);
     }
     if let Some(k) = args.num_perm {
         wanted.signer.num_perm = k;

@@ -27,7 +27,7 @@ use std::ops::Range;
 use serde::Serialize;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-use crate::compare::{Comparison, Edit, Kind, Op, Row, Slot};
+use crate::diff::{Comparison, Edit, Kind, Op, Row, Slot};
 
 /// One of the two texts, with what is shown about it.
 #[derive(Clone, Debug, Default)]
@@ -117,7 +117,7 @@ struct JsonDiff<'a> {
     schema: &'static str,
     a: JsonSide<'a>,
     b: JsonSide<'a>,
-    summary: &'a crate::compare::Summary,
+    summary: &'a crate::diff::Summary,
     rows: Vec<JsonRow>,
 }
 
@@ -345,7 +345,7 @@ fn slot_cells(a: &Side, b: &Side, cmp: &Comparison, slot: Slot) -> (Pieces, Piec
 }
 
 /// The summary's figures as (key, phrase), in the order every view shows them.
-fn summary_items(s: &crate::compare::Summary) -> [(&'static str, String); 10] {
+fn summary_items(s: &crate::diff::Summary) -> [(&'static str, String); 10] {
     [
         ("jaccard", format!("jaccard {:.3}", s.jaccard)),
         (
@@ -633,7 +633,7 @@ pub fn html(w: &mut dyn Write, title: &str, sections: &[Section]) -> io::Result<
 
 /// The head of a page and its `<h1>`: right to left, the diff CSS plus `extra_css` (already
 /// trusted: the caller's own rules, never document text), no scripts. Other pages built of
-/// diff sections ([`crate::story_report`]) start here so that they look the same.
+/// diff sections ([`crate::render::story_page`]) start here so that they look the same.
 pub(crate) fn page_start(out: &mut String, title: &str, extra_css: &str) {
     let _ = write!(
         out,
@@ -727,7 +727,7 @@ fn kind_class(k: Kind) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::compare::Comparer;
+    use crate::diff::Comparer;
 
     #[test]
     fn char_offsets_count_characters_not_bytes() {

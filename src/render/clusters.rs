@@ -7,8 +7,8 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::dedup::{Config, Outcome, Pair, Signed, Verify};
-use crate::sketch::{ALGORITHM, LshParams, Shingling};
+use crate::copy::{ALGORITHM, LshParams, Shingling};
+use crate::copy::{Config, Outcome, Pair, Signed, Verify};
 use crate::text::NormalizeOptions;
 
 /// Output formats of `naql cluster`.
@@ -124,7 +124,7 @@ fn clusters_out(out: &Outcome) -> Vec<ClusterOut<'_>> {
 #[derive(Serialize)]
 struct Whole<'a> {
     params: &'a Params,
-    stats: &'a crate::dedup::Stats,
+    stats: &'a crate::copy::Stats,
     skipped_records: &'a [crate::corpus::BadRecord],
     clusters: Vec<ClusterOut<'a>>,
 }

@@ -1,10 +1,10 @@
 //! Story-level clustering: which reports tell the same story, even when they share no sentences.
 //!
-//! Copy detection ([`crate::dedup`]) compares word shingles, so independently written reports
+//! Copy detection ([`crate::copy`]) compares word shingles, so independently written reports
 //! of one event look unrelated to it. Here each article becomes a bag of content words instead:
 //!
 //! 1. **terms**: the normalized tokens of the title and text, stopwords dropped, light-stemmed
-//!    ([`crate::stem`]); a leading dateline is left out. Each occurrence counts
+//!    ([`crate::text::stem`]); a leading dateline is left out. Each occurrence counts
 //!    [`StoryConfig::title_weight`] times in the title, [`StoryConfig::lead_weight`] times in
 //!    the first [`StoryConfig::lead_words`] words of the text (the lead: news states its story
 //!    first) and once elsewhere;
@@ -48,6 +48,8 @@
 //! assert!(v[0].cosine(&v[2]) < 0.05);
 //! ```
 
+pub mod lsa;
+
 use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
 use std::time::Instant;
@@ -56,10 +58,10 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::xxh3_64;
 
+use crate::copy::{self as dedup, Engine, Outcome};
 use crate::corpus::{self, BadRecord, Document, Item, ReadError, ReadOptions};
-use crate::dedup::{self, Engine, Outcome};
-use crate::lsa::{Lsa, LsaTable};
-use crate::stem::{HashedMap, STEMMER, Stopwords, stem_bytes};
+use crate::story::lsa::{Lsa, LsaTable};
+use crate::text::stem::{HashedMap, STEMMER, Stopwords, stem_bytes};
 use crate::text::{NormalizeOptions, Normalizer};
 use std::sync::Arc;
 
@@ -99,7 +101,7 @@ pub struct StoryConfig {
     pub stem: bool,
     /// Also count each pair of adjacent content words (names such as «ولي العهد»).
     pub bigrams: bool,
-    /// With an IDF table that holds LSA vectors ([`crate::lsa`]): the share of the similarity
+    /// With an IDF table that holds LSA vectors ([`crate::story::lsa`]): the share of the similarity
     /// that comes from them (the rest is TF-IDF cosine).
     pub semantic_weight: f64,
 }
@@ -284,7 +286,7 @@ impl TermCounts {
     /// A hash of the counts: equal for articles with the same terms (counted once in df).
     fn key(&self) -> u64 {
         self.0.iter().fold(0x0073_746f_7279, |h, &(t, c)| {
-            crate::sketch::fmix64(h.rotate_left(17) ^ t ^ (c as u64).wrapping_mul(0x9E37))
+            crate::copy::fmix64(h.rotate_left(17) ^ t ^ (c as u64).wrapping_mul(0x9E37))
         })
     }
 }
@@ -1410,9 +1412,9 @@ pub fn write_stories(
     out: &StoryOutcome,
     config: &StoryConfig,
     idf: &str,
-    format: crate::report::Format,
+    format: crate::render::clusters::Format,
 ) -> io::Result<()> {
-    use crate::report::Format;
+    use crate::render::clusters::Format;
     match format {
         Format::Json => {
             let whole = Whole {
@@ -1517,7 +1519,7 @@ pub fn write_pairs(w: &mut dyn Write, out: &StoryOutcome) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::stem::stem;
+    use crate::text::stem::stem;
 
     fn doc(id: &str, date: &str, text: &str) -> Document {
         Document {

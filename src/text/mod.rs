@@ -26,6 +26,10 @@
 //! Everything that is not a letter, digit or combining mark separates tokens: whitespace,
 //! ASCII punctuation and Arabic punctuation (، ؛ ؟ « » “ ” ٪ ٫ ٬ …).
 
+pub mod sentences;
+pub mod stem;
+pub use sentences::sentences;
+
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -186,7 +190,7 @@ impl TokenBuf {
         if len <= 16 {
             // Never spilled: a spill happens only past 124 bytes.
             let first: &[u8; 16] = self.inline[..16].try_into().expect("16 bytes");
-            crate::sketch::token_hash_padded(first, len)
+            crate::copy::token_hash_padded(first, len)
         } else {
             xxhash_rust::xxh3::xxh3_64(self.bytes(len))
         }
@@ -418,7 +422,7 @@ impl Normalizer {
         )
     }
 
-    /// [`Normalizer::for_each_token`] with each token's XXH3-64 ([`crate::sketch::token_hash`])
+    /// [`Normalizer::for_each_token`] with each token's XXH3-64 ([`crate::copy::token_hash`])
     /// instead of its text. Hashing here, where the token buffer is at hand, lets short tokens
     /// be hashed from a padded buffer without a branch on their length.
     pub fn for_each_token_hash(&self, text: &str, mut f: impl FnMut(u64, Range<usize>)) {
