@@ -37,7 +37,7 @@ fn main() {
             d.info
                 .date
                 .as_deref()
-                .and_then(naql::corpus::date_key)
+                .and_then(naql::date::sort_key)
                 .unwrap_or(0)
                 / 1_000_000
         })

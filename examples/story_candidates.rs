@@ -14,9 +14,7 @@ use std::time::Instant;
 
 use naql::copy::fmix64;
 use naql::corpus::{FieldMap, ReadOptions, read_all};
-use naql::story::{
-    StoryConfig, StoryModel, TermVector, candidate_pairs, candidate_pairs_wide, date_days,
-};
+use naql::story::{StoryConfig, StoryModel, TermVector, candidate_pairs, candidate_pairs_wide};
 use rayon::prelude::*;
 
 fn within(days: &[Option<f64>], a: usize, b: usize, w: f64) -> bool {
@@ -185,7 +183,7 @@ fn main() {
         .collect();
     let days: Vec<Option<f64>> = docs
         .iter()
-        .map(|d| d.date.as_deref().and_then(date_days))
+        .map(|d| d.date.as_deref().and_then(naql::date::epoch_days))
         .collect();
     let clock = Instant::now();
     // The exact pass is slow (minutes): cached beside the system's temporary files.

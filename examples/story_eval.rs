@@ -24,7 +24,7 @@
 mod common;
 
 use naql::corpus::{FieldMap, ReadOptions, read_all};
-use naql::story::{Idf, StoryConfig, StoryModel, date_days};
+use naql::story::{Idf, StoryConfig, StoryModel};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -77,7 +77,7 @@ fn null(corpus: &str, table: Option<&String>) {
         .collect();
     let days: Vec<Option<f64>> = docs
         .iter()
-        .map(|d| d.date.as_deref().and_then(date_days))
+        .map(|d| d.date.as_deref().and_then(naql::date::epoch_days))
         .collect();
     let mut rng = common::Rng(0x5eed);
     let mut sims = Vec::new();

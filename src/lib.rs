@@ -79,8 +79,13 @@
 
 pub mod copy;
 pub mod corpus;
+pub mod date;
 pub mod diff;
+pub mod error;
+pub mod hash;
 pub mod index;
 pub mod render;
 pub mod story;
 pub mod text;
+
+pub use error::{ConfigError, Error, Result};

@@ -252,7 +252,7 @@ pub fn index(args: IndexArgs) -> Result<u8, String> {
             }
         }
         IndexCommand::Prune(a) => {
-            let epoch = index::epoch_seconds(&a.before)
+            let epoch = naql::date::epoch_seconds(&a.before)
                 .ok_or_else(|| format!("--before {:?}: expected YYYY-MM-DD", a.before))?;
             let mut idx = match Index::open(&a.file.file, Access::ReadWrite, wait_of(a.file.wait)?)
             {

@@ -314,15 +314,6 @@ impl SignArgs {
     /// The copy-level [`Config`] at `threshold`: the one place where the flags are checked and
     /// turned into library parameters.
     fn config(&self, threshold: f64, verify: Verify) -> Result<Config, String> {
-        if !(threshold > 0.0 && threshold <= 1.0) {
-            return Err(format!("--threshold must be in (0, 1], got {threshold}"));
-        }
-        if self.num_perm == 0 || self.num_perm > 4096 {
-            return Err("--num-perm must be between 1 and 4096".into());
-        }
-        if self.ngram == 0 || self.ngram > 16 || self.char_ngram == Some(0) {
-            return Err("--ngram must be between 1 and 16, --char-ngram at least 1".into());
-        }
         Ok(Config {
             normalize: normalize_options(&self.no_fold)?,
             signer: Signer {
@@ -339,7 +330,25 @@ impl SignArgs {
             verify,
             boilerplate_min_docs: self.boilerplate_min_docs,
             datelines: !self.keep_datelines,
-        })
+        }
+        .validated()?)
+    }
+}
+
+/// A library [`naql::ConfigError`] in the words of the command line: its parameter as a flag.
+fn flag_error(e: naql::ConfigError) -> String {
+    format!("--{} {}", e.param.replace('_', "-"), e.constraint)
+}
+
+/// Validation by the library, errors worded as flags.
+trait Validated: Sized {
+    fn validated(self) -> Result<Self, String>;
+}
+
+impl Validated for Config {
+    fn validated(self) -> Result<Self, String> {
+        self.validate().map_err(flag_error)?;
+        Ok(self)
     }
 }
 
@@ -405,12 +414,7 @@ impl RunArgs {
                 .filter(|m| m.is_file())
                 .map(|m| m.len())
                 .sum();
-            let bar = indicatif::ProgressBar::new(total);
-            bar.set_style(
-                indicatif::ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {elapsed}")
-                    .expect("valid template"),
-            );
-            bar
+            std::sync::Arc::new(Bar::new(total)) as std::sync::Arc<dyn naql::corpus::Progress>
         });
         ReadOptions {
             fields: field_map(f),
@@ -432,34 +436,43 @@ impl RunArgs {
             ..StoryConfig::default()
         };
         let idf = match idf {
-            Some(path) => Some(Idf::load(path, cfg.normalize)?),
+            Some(path) => Some(Idf::load(path, cfg.normalize).map_err(|e| e.to_string())?),
             None => None,
         };
         if idf.as_ref().is_some_and(|i| i.lsa.is_some()) {
             cfg.threshold = StoryConfig::SEMANTIC_THRESHOLD;
         }
         if let Some(t) = self.threshold {
-            if !(t > 0.0 && t <= 1.0) {
-                return Err(format!("--threshold must be in (0, 1], got {t}"));
-            }
             cfg.threshold = t;
         }
         // A group must be, on average, as similar as a pair that counts.
-        cfg.linkage = cfg.threshold;
-        if let Some(l) = story.linkage {
-            if !(0.0..=1.0).contains(&l) {
-                return Err(format!("--linkage must be in [0, 1], got {l}"));
-            }
-            cfg.linkage = l;
-        }
-        if story.window.is_nan() || story.window < 0.0 {
-            return Err(format!(
-                "--window must be 0 or more days, got {}",
-                story.window
-            ));
-        }
+        cfg.linkage = story.linkage.unwrap_or(cfg.threshold);
         cfg.window_days = (!story.no_window).then_some(story.window);
+        cfg.validate().map_err(flag_error)?;
         Ok(StoryEngine::new(copy, cfg, idf))
+    }
+}
+
+/// The progress bar on stderr while inputs are read (only on a terminal, without `--quiet`).
+struct Bar(indicatif::ProgressBar);
+
+impl Bar {
+    fn new(total_bytes: u64) -> Bar {
+        let bar = indicatif::ProgressBar::new(total_bytes);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {elapsed}")
+                .expect("valid template"),
+        );
+        Bar(bar)
+    }
+}
+
+impl naql::corpus::Progress for Bar {
+    fn advance(&self, bytes: u64) {
+        self.0.inc(bytes);
+    }
+    fn finish(&self) {
+        self.0.finish_and_clear();
     }
 }
 
@@ -532,9 +545,6 @@ fn run(cli: Cli) -> Result<u8, String> {
             let out = engine
                 .run_inputs(&args.run.inputs, &read)
                 .map_err(|e| e.to_string())?;
-            if let Some(bar) = &read.progress {
-                bar.finish_and_clear();
-            }
             with_output(args.run.output.as_deref(), |w| {
                 story::write_stories(
                     w,
@@ -557,9 +567,6 @@ fn run(cli: Cli) -> Result<u8, String> {
             let out = engine
                 .run_inputs(&args.inputs, &read)
                 .map_err(|e| e.to_string())?;
-            if let Some(bar) = &read.progress {
-                bar.finish_and_clear();
-            }
             with_output(args.output.as_deref(), |w| story::write_pairs(w, &out))?;
             report_skipped(&args, &out.copy.skipped_records);
             print_story_timings(&args, &out);
@@ -583,9 +590,7 @@ fn run(cli: Cli) -> Result<u8, String> {
             let model = StoryModel::new(StoryConfig::default());
             let texts: Vec<(Option<String>, String)> =
                 docs.into_iter().map(|(d, _)| (d.title, d.text)).collect();
-            if args.dims > 1000 {
-                return Err(format!("--dims must be at most 1000, got {}", args.dims));
-            }
+            naql::story::lsa::Lsa::validate_dims(args.dims).map_err(flag_error)?;
             if args.dims > 0 {
                 // The SVD is the slow part (about a minute for 30,000 articles): say so first.
                 eprintln!(
@@ -621,9 +626,6 @@ fn run(cli: Cli) -> Result<u8, String> {
             let out = engine
                 .run_inputs(&args.run.inputs, &read)
                 .map_err(|e| e.to_string())?;
-            if let Some(bar) = &read.progress {
-                bar.finish_and_clear();
-            }
             let params = Params::new(&engine.config, out.lsh);
             with_output(args.run.output.as_deref(), |w| {
                 report::write_clusters(w, &out, &params, args.format)
@@ -642,9 +644,6 @@ fn run(cli: Cli) -> Result<u8, String> {
             let out = engine
                 .run_inputs(&args.inputs, &read)
                 .map_err(|e| e.to_string())?;
-            if let Some(bar) = &read.progress {
-                bar.finish_and_clear();
-            }
             let pairs = out.all_pairs();
             with_output(args.output.as_deref(), |w| {
                 report::write_pairs(w, &out, &pairs)
@@ -665,9 +664,6 @@ fn run(cli: Cli) -> Result<u8, String> {
             let (docs, skipped) = engine
                 .sign_inputs(&args.inputs, &read)
                 .map_err(|e| e.to_string())?;
-            if let Some(bar) = &read.progress {
-                bar.finish_and_clear();
-            }
             with_output(args.output.as_deref(), |w| {
                 report::write_signatures(w, &docs, &engine.config)
             })?;
@@ -708,21 +704,19 @@ fn run(cli: Cli) -> Result<u8, String> {
 
 impl AlignArgs {
     fn options(&self, normalize: &NormalizeOptions) -> Result<naql::diff::Options, String> {
-        if !(0.0..=1.0).contains(&self.min_score) {
-            return Err(format!(
-                "--min-score must be in [0, 1], got {}",
-                self.min_score
-            ));
-        }
         let background = match &self.align_idf {
-            Some(path) => Some(naql::story::Idf::load(path, *normalize)?),
+            Some(path) => {
+                Some(naql::story::Idf::load(path, *normalize).map_err(|e| e.to_string())?)
+            }
             None => None,
         };
-        Ok(naql::diff::Options {
+        let options = naql::diff::Options {
             min_score: self.min_score,
             background,
             ..Default::default()
-        })
+        };
+        options.validate().map_err(flag_error)?;
+        Ok(options)
     }
 }
 
@@ -737,9 +731,6 @@ fn field_map(f: &FieldArgs) -> FieldMap {
 }
 
 fn diff(args: DiffArgs) -> Result<(), String> {
-    if args.ngram == 0 || args.ngram > 16 {
-        return Err("--ngram must be between 1 and 16".into());
-    }
     let config = Config {
         normalize: normalize_options(&args.no_fold)?,
         signer: Signer {
@@ -747,7 +738,8 @@ fn diff(args: DiffArgs) -> Result<(), String> {
             ..Signer::default()
         },
         ..Config::default()
-    };
+    }
+    .validated()?;
     let comparer = Comparer::new(config.clone(), args.align.options(&config.normalize)?);
     let (a, b) = if let [corpus, id_a, id_b] = &args.args[..] {
         let read = ReadOptions {
@@ -848,9 +840,6 @@ fn report_html(args: ReportArgs) -> Result<(), String> {
         (engine.prepare(doc), keep)
     })
     .map_err(|e| e.to_string())?;
-    if let Some(bar) = &read.progress {
-        bar.finish_and_clear();
-    }
     let mut texts = std::collections::HashMap::new();
     let items = items
         .into_iter()
@@ -951,9 +940,6 @@ fn report_stories(args: ReportArgs) -> Result<u8, String> {
         ((prepared, sdoc), text)
     })
     .map_err(|e| e.to_string())?;
-    if let Some(bar) = &read.progress {
-        bar.finish_and_clear();
-    }
     let mut texts = Vec::with_capacity(items.len());
     let items = items
         .into_iter()

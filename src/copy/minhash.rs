@@ -3,7 +3,7 @@
 //! Everything here is specified bit for bit, because signatures are persisted and compared
 //! across runs, machines and versions ([`ALGORITHM`] names the scheme):
 //!
-//! * **token hash**: XXH3-64 (seed 0) of the normalized token's UTF-8 bytes;
+//! * **token hash**: [`crate::hash::token_hash`], XXH3-64 (seed 0) of the normalized token's UTF-8 bytes;
 //! * **word shingle**: `n` consecutive token hashes `t₀ … tₙ₋₁` of a document; its key is
 //!   `fmix64(H ^ S)` where `H = Σ tⱼ · P^(n−1−j)` (wrapping `u64` arithmetic, computed rolling),
 //!   `P = 0x9E37_79B9_7F4A_7C15`, `S = XXH3-64(seed as u64 little-endian)` and `fmix64` is
@@ -21,6 +21,8 @@
 //! * **band key**: XXH3-64, seeded with the band index, of the band's `r` values as little-endian `u32`s.
 
 use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
+
+pub use crate::hash::token_hash;
 
 /// The name and version of the signature scheme; stored with every persisted signature.
 pub const ALGORITHM: &str = "naql-oph-v1";
@@ -51,54 +53,6 @@ const DENSIFY_SEED: u64 = 0x6e61_716c_6465_6e73; // "naqldens"
 
 /// Value of an empty bin before densification and in the signature of an empty set.
 pub const EMPTY_BIN: u32 = u32::MAX;
-
-/// XXH3-64 of a normalized token.
-#[inline]
-pub fn token_hash(token: &str) -> u64 {
-    xxh3_64(token.as_bytes())
-}
-
-/// XXH3-64 (seed 0) of `buf[..len]` (`len` ≤ 16), the same value as [`token_hash`]; `buf` may
-/// hold any bytes after `len`. Tokens of 4–16 bytes (most Arabic words) take both of XXH3's short
-/// formulas, 4–8 and 9–16 bytes, and keep one without a branch: which one applies changes from
-/// word to word, and a mispredicted branch per token cost more than the second formula. That
-/// needs 16 readable bytes, hence the padded buffer. Other lengths go to the library.
-#[inline]
-pub(crate) fn token_hash_padded(buf: &[u8; 16], len: usize) -> u64 {
-    if !(4..=16).contains(&len) {
-        return xxh3_64(&buf[..len]);
-    }
-    // XOR of pairs of 8-byte words of XXH3's default secret (bytes 8–24, 24–40, 40–56), as the
-    // spec uses them with seed 0; `token_hash_padded_is_xxh3` checks the result on every length.
-    const FLIP_4_8: u64 = 0xc73a_b174_c5ec_d5a2;
-    const FLIP_9_16_LO: u64 = 0x6782_737b_ea42_39b9;
-    const FLIP_9_16_HI: u64 = 0xaf56_bc3b_0996_523a;
-    const PRIME_MX2: u64 = 0x9FB2_1C65_1E98_DF25;
-    let n = len as u64;
-    let r32 = |at: usize| u32::from_le_bytes(buf[at..at + 4].try_into().expect("4 bytes"));
-    let r64 = |at: usize| u64::from_le_bytes(buf[at..at + 8].try_into().expect("8 bytes"));
-    // 4–8 bytes: the first and last 4 bytes, then rrmxmx.
-    let mut h = ((r32(0) as u64) << 32).wrapping_add(r32(len - 4) as u64) ^ FLIP_4_8;
-    h ^= h.rotate_left(49) ^ h.rotate_left(24);
-    h = h.wrapping_mul(PRIME_MX2);
-    h ^= (h >> 35).wrapping_add(n);
-    h = h.wrapping_mul(PRIME_MX2);
-    let short = h ^ (h >> 28);
-    // 9–16 bytes: the first and last 8 bytes (for a shorter token the second read is a
-    // stand-in, and its result is dropped), a folded 128-bit product, then the XXH3 avalanche.
-    let lo = r64(0) ^ FLIP_9_16_LO;
-    let hi = r64(len.max(8) - 8) ^ FLIP_9_16_HI;
-    let product = (lo as u128).wrapping_mul(hi as u128);
-    let mut acc = n
-        .wrapping_add(lo.swap_bytes())
-        .wrapping_add(hi)
-        .wrapping_add(product as u64 ^ (product >> 64) as u64);
-    acc ^= acc >> 37;
-    acc = acc.wrapping_mul(0x1656_6791_9E37_79F9);
-    let long = acc ^ (acc >> 32);
-    // A plain `if` compiles back into branches on the length.
-    std::hint::select_unpredictable(len <= 8, short, long)
-}
 
 /// How a document is cut into shingles.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -526,27 +480,6 @@ mod tests {
                 );
             }
         }
-    }
-
-    #[test]
-    fn token_hash_padded_is_xxh3() {
-        // Every length, bytes after the token set to junk, many random contents.
-        let mut x = 0x1234_5678_9abc_def0u64;
-        for round in 0..20_000 {
-            let mut buf = [0u8; 16];
-            for b in &mut buf {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                *b = x as u8;
-            }
-            let len = round % 17;
-            assert_eq!(token_hash_padded(&buf, len), xxh3_64(&buf[..len]), "{len}");
-        }
-        let word = "المملكة".as_bytes();
-        let mut buf = [0xAAu8; 16];
-        buf[..word.len()].copy_from_slice(word);
-        assert_eq!(token_hash_padded(&buf, word.len()), token_hash("المملكة"));
     }
 
     #[test]

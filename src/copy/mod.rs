@@ -26,6 +26,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use crate::corpus::{self, BadRecord, Document, Item, Origin, ReadError, ReadOptions};
+use crate::error::ConfigError;
 use crate::text::{NormalizeOptions, Normalizer};
 
 /// How candidates are verified.
@@ -68,7 +69,34 @@ impl Default for Config {
     }
 }
 
+/// The longest word or character shingle ([`Config::validate`]): the rolling shingle hash keeps
+/// at most this many token hashes.
+pub const MAX_NGRAM: usize = 16;
+/// The most MinHash values a signature may have ([`Config::validate`]).
+pub const MAX_NUM_PERM: usize = 4096;
+
 impl Config {
+    /// Checks every parameter before any work: `threshold` in (0, 1], `num_perm` in
+    /// 1..=[`MAX_NUM_PERM`], a shingle length in 1..=[`MAX_NGRAM`] words or at least 1 character.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        crate::error::in_unit_open("threshold", self.threshold)?;
+        if self.signer.num_perm == 0 || self.signer.num_perm > MAX_NUM_PERM {
+            return Err(ConfigError::new(
+                "num_perm",
+                format!("must be between 1 and {MAX_NUM_PERM}"),
+            ));
+        }
+        match self.signer.shingling {
+            Shingling::Words(n) if n == 0 || n > MAX_NGRAM => Err(ConfigError::new(
+                "ngram",
+                format!("must be between 1 and {MAX_NGRAM}, got {n}"),
+            )),
+            Shingling::Chars(0) => Err(ConfigError::new("char_ngram", "must be at least 1")),
+            _ => Ok(()),
+        }
+    }
+
+    /// The LSH bands and rows for this threshold and these weights.
     pub fn lsh(&self) -> LshParams {
         LshParams::optimal(
             self.threshold,
@@ -606,7 +634,7 @@ fn skip_reason(reason: &str) -> String {
 }
 
 fn date_order(d: &Signed) -> (bool, u64) {
-    let key = d.info.date.as_deref().and_then(corpus::date_key);
+    let key = d.info.date.as_deref().and_then(crate::date::sort_key);
     (key.is_none(), key.unwrap_or(0))
 }
 

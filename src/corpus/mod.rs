@@ -106,14 +106,33 @@ pub const DATE_FIELDS: &[&str] = &[
 ];
 pub const TITLE_FIELDS: &[&str] = &["title", "headline"];
 
+/// Told how reading goes, so that a front door can show progress (the library shows nothing).
+pub trait Progress: Send + Sync {
+    /// `bytes` more of an input file were read (compressed bytes for `.gz`).
+    fn advance(&self, bytes: u64);
+    /// Every input was read.
+    fn finish(&self) {}
+}
+
 /// How to read.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct ReadOptions {
+    /// Field names to use instead of detecting them.
     pub fields: FieldMap,
     /// Set bad records aside (with file, line and reason) instead of failing on the first.
     pub skip_bad: bool,
-    /// Shows bytes read on stderr.
-    pub progress: Option<indicatif::ProgressBar>,
+    /// Told of the bytes read.
+    pub progress: Option<std::sync::Arc<dyn Progress>>,
+}
+
+impl fmt::Debug for ReadOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ReadOptions")
+            .field("fields", &self.fields)
+            .field("skip_bad", &self.skip_bad)
+            .field("progress", &self.progress.is_some())
+            .finish()
+    }
 }
 
 /// What reading accounted for besides the documents.
@@ -251,9 +270,9 @@ where
                     file: name.clone(),
                     error,
                 })?;
-                let counted = Progress {
+                let counted = Counted {
                     inner: file,
-                    bar: options.progress.clone(),
+                    progress: options.progress.clone(),
                 };
                 if path.ends_with(".gz") {
                     let buffered = BufReader::with_capacity(1 << 16, counted);
@@ -264,6 +283,9 @@ where
                 }
             }
         }
+    }
+    if let Some(p) = &options.progress {
+        p.finish();
     }
     // Duplicate ids: the first occurrence wins; a later one is an error (or set aside).
     let mut items = Vec::new();
@@ -351,17 +373,17 @@ fn read_txt(path: &Path, id: &str) -> Result<Record, ReadError> {
     )))
 }
 
-/// Counts bytes read for the progress bar.
-struct Progress<R> {
+/// Tells [`ReadOptions::progress`] of the bytes read.
+struct Counted<R> {
     inner: R,
-    bar: Option<indicatif::ProgressBar>,
+    progress: Option<std::sync::Arc<dyn Progress>>,
 }
 
-impl<R: Read> Read for Progress<R> {
+impl<R: Read> Read for Counted<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        if let Some(b) = &self.bar {
-            b.inc(n as u64);
+        if let Some(p) = &self.progress {
+            p.advance(n as u64);
         }
         Ok(n)
     }
@@ -801,25 +823,6 @@ pub fn read_all(
     ))
 }
 
-/// A sortable form of a date string: the digits of `YYYY-MM-DD[ T]HH:MM:SS` (any separators),
-/// or `None` when the string does not start with a four-digit year.
-pub fn date_key(date: &str) -> Option<u64> {
-    let mut parts = date
-        .split(|c: char| !c.is_ascii_digit())
-        .filter(|p| !p.is_empty());
-    let year: u64 = parts.next().filter(|p| p.len() == 4)?.parse().ok()?;
-    let mut key = year;
-    for _ in 0..5 {
-        let v: u64 = parts
-            .next()
-            .and_then(|p| p.parse().ok())
-            .unwrap_or(0)
-            .min(99);
-        key = key * 100 + v;
-    }
-    Some(key)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -861,12 +864,5 @@ mod tests {
             .unwrap()
             .unwrap();
         assert_eq!(d.id, "a.jsonl:9");
-    }
-
-    #[test]
-    fn date_keys_sort_chronologically() {
-        assert!(date_key("2015-07-21 02:51:32") < date_key("2015-07-21 10:00:00"));
-        assert!(date_key("2015-07-21") < date_key("2015-08-01T00:00:00Z"));
-        assert_eq!(date_key("25 يناير 2022"), None);
     }
 }

@@ -166,6 +166,13 @@ pub struct Options {
     pub max_postings: usize,
 }
 
+impl Options {
+    /// Checks the parameters a user sets: `min_score` in [0, 1].
+    pub fn validate(&self) -> Result<(), crate::ConfigError> {
+        crate::error::in_unit_closed("min_score", self.min_score)
+    }
+}
+
 impl Default for Options {
     fn default() -> Self {
         Options {
@@ -266,8 +273,7 @@ impl Comparer {
                         stems.push(token_hash(stem));
                         if let Some(bg) = &self.options.background {
                             // The table is keyed by the story stemmer's stems.
-                            let key =
-                                xxhash_rust::xxh3::xxh3_64(crate::text::stem::stem(t).as_bytes());
+                            let key = crate::hash::term_hash(crate::text::stem::stem(t).as_bytes());
                             bgw.push((token_hash(stem), bg.weight(key) as f64));
                         }
                     }

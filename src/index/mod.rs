@@ -68,7 +68,7 @@ use serde_json::{Value, json};
 
 use crate::copy::{self as dedup, Config, Engine, Prepared, Verify};
 use crate::copy::{ALGORITHM, LshParams, Overlap, Shingling, Signature, Signer};
-use crate::corpus::{self, Document, Item};
+use crate::corpus::{Document, Item};
 use crate::text::NormalizeOptions;
 
 /// The version of the file layout; [`Index::open`] refuses any other.
@@ -459,28 +459,6 @@ CREATE TABLE bands(key INTEGER NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY(key, 
 CREATE TABLE paragraphs(source INTEGER NOT NULL, hash INTEGER NOT NULL, docs INTEGER NOT NULL,
                         PRIMARY KEY(source, hash)) WITHOUT ROWID;
 ";
-
-/// Seconds since 1970 of a date as `date_key` reads it (`YYYY-MM-DD[ hh:mm:ss]`, as written,
-/// no time zone); `None` for anything else.
-pub fn epoch_seconds(date: &str) -> Option<i64> {
-    let k = corpus::date_key(date)? as i64;
-    let (y, mo, d) = (
-        k / 10_000_000_000,
-        k / 100_000_000 % 100,
-        k / 1_000_000 % 100,
-    );
-    let (h, mi, s) = (k / 10_000 % 100, k / 100 % 100, k % 100);
-    let (mo, d) = (mo.clamp(1, 12), d.clamp(1, 31));
-    // Days from civil (H. Hinnant's algorithm).
-    let y = if mo <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (mo + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    Some(days * 86_400 + h * 3600 + mi * 60 + s)
-}
 
 /// `7d`, `12h`, `2w`, `30m`, `45s` → seconds.
 pub fn parse_window(s: &str) -> Result<i64, String> {
@@ -875,7 +853,7 @@ impl Index {
                     id: p.id.clone(),
                     source: p.source.clone(),
                     date: p.date.clone(),
-                    epoch: p.date.as_deref().and_then(epoch_seconds),
+                    epoch: p.date.as_deref().and_then(crate::date::epoch_seconds),
                     content: (dedup::fold_all(&kept), kept.len()),
                     signature,
                     set,
@@ -1517,14 +1495,6 @@ fn delete_docs(tx: &rusqlite::Transaction, doomed: &[(i64, Vec<u8>)]) -> rusqlit
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn epoch_seconds_matches_known_dates() {
-        assert_eq!(epoch_seconds("1970-01-01"), Some(0));
-        assert_eq!(epoch_seconds("2015-07-21 02:51:32"), Some(1_437_447_092));
-        assert_eq!(epoch_seconds("2000-03-01T00:00:00Z"), Some(951_868_800));
-        assert_eq!(epoch_seconds("أمس"), None);
-    }
 
     #[test]
     fn windows_parse_with_units() {

@@ -12,7 +12,6 @@ use std::io::{self, Write};
 
 use rayon::prelude::*;
 
-use crate::corpus;
 use crate::diff::{Comparer, Comparison};
 use crate::render::diff::{self as view, Section, Side, escape};
 use crate::story::{Story, StoryMember, StoryOutcome, summary_line};
@@ -243,7 +242,7 @@ impl<'a> Header<'a> {
         let mut dates: Vec<(u64, &str)> = infos
             .filter_map(|i| {
                 let d = i.date.as_deref()?;
-                Some((corpus::date_key(d)?, d))
+                Some((crate::date::sort_key(d)?, d))
             })
             .collect();
         dates.sort_unstable();

@@ -50,6 +50,17 @@ impl Lsa {
     /// keys ([`crate::story::SEMANTIC_KEY`]).
     pub const MAX_DIMS: usize = 1024;
 
+    /// Checks a number of dimensions to learn: at most [`Lsa::MAX_DIMS`] (0 learns none).
+    pub fn validate_dims(dims: usize) -> Result<(), crate::ConfigError> {
+        if dims > Self::MAX_DIMS {
+            return Err(crate::ConfigError::new(
+                "dims",
+                format!("must be at most {}, got {dims}", Self::MAX_DIMS),
+            ));
+        }
+        Ok(())
+    }
+
     pub fn dims(&self) -> usize {
         self.dims
     }

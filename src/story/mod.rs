@@ -54,9 +54,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
 use std::time::Instant;
 
+use crate::hash::term_hash;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use xxhash_rust::xxh3::xxh3_64;
 
 use crate::copy::{self as dedup, Engine, Outcome};
 use crate::corpus::{self, BadRecord, Document, Item, ReadError, ReadOptions};
@@ -112,6 +112,20 @@ impl StoryConfig {
     /// the plain one, where a random pair of SaudiNewsNet articles dated 10 days or more apart
     /// passes about 1 time in 1,000 (BENCHMARKS.md).
     pub const SEMANTIC_THRESHOLD: f64 = 0.39;
+
+    /// Checks the parameters a user sets: `threshold` in (0, 1], `linkage` in [0, 1], a
+    /// window of 0 or more days.
+    pub fn validate(&self) -> Result<(), crate::ConfigError> {
+        crate::error::in_unit_open("threshold", self.threshold)?;
+        crate::error::in_unit_closed("linkage", self.linkage)?;
+        match self.window_days {
+            Some(w) if w.is_nan() || w < 0.0 => Err(crate::ConfigError::new(
+                "window",
+                format!("must be 0 or more days, got {w}"),
+            )),
+            _ => Ok(()),
+        }
+    }
 }
 
 impl Default for StoryConfig {
@@ -324,7 +338,7 @@ impl IdfTable {
     fn hashed_df(&self) -> HashedMap<u32> {
         self.df
             .iter()
-            .map(|(term, &n)| (xxh3_64(term.as_bytes()), n))
+            .map(|(term, &n)| (term_hash(term.as_bytes()), n))
             .collect()
     }
 
@@ -333,7 +347,7 @@ impl IdfTable {
         self.df
             .iter()
             .filter(|e| *e.1 >= min_df)
-            .map(|(t, _)| xxh3_64(t.as_bytes()))
+            .map(|(t, _)| term_hash(t.as_bytes()))
             .collect()
     }
 }
@@ -398,32 +412,45 @@ impl Idf {
     /// Reads a table written by [`IdfTable`] (`naql idf`). Errors name the file and say what
     /// is wrong: not JSON (with line and column), another format version, another stemmer,
     /// other normalization rules than `normalize`.
-    pub fn load(path: &str, normalize: NormalizeOptions) -> Result<Idf, String> {
-        let bytes = std::fs::read(path).map_err(|e| format!("{path}: {e}"))?;
-        let t: IdfTable = serde_json::from_slice(&bytes)
-            .map_err(|e| format!("{path}: not a naql IDF table: {e}"))?;
+    pub fn load(path: &str, normalize: NormalizeOptions) -> Result<Idf, TableError> {
+        let path_of = || path.to_string();
+        let bytes = std::fs::read(path).map_err(|source| TableError::Io {
+            path: path_of(),
+            source,
+        })?;
+        let t: IdfTable =
+            serde_json::from_slice(&bytes).map_err(|source| TableError::Malformed {
+                path: path_of(),
+                source,
+            })?;
         if t.format != IDF_FORMAT {
-            return Err(format!(
-                "{path}: IDF table format {:?}, this naql reads {IDF_FORMAT:?}",
-                t.format
-            ));
+            return Err(TableError::Format {
+                path: path_of(),
+                found: t.format,
+            });
         }
         if t.stemmer != STEMMER {
-            return Err(format!(
-                "{path}: IDF table made with stemmer {:?}, this naql uses {STEMMER:?}",
-                t.stemmer
-            ));
+            return Err(TableError::Stemmer {
+                path: path_of(),
+                found: t.stemmer,
+            });
         }
         let rules = serde_json::to_value(normalize).expect("plain struct");
         if t.normalization != rules {
-            return Err(format!(
-                "{path}: IDF table made with other normalization rules ({}) than this run ({rules})",
-                t.normalization
-            ));
+            return Err(TableError::Normalization {
+                path: path_of(),
+                table: t.normalization.to_string(),
+                run: rules.to_string(),
+            });
         }
         let lsa = match &t.lsa {
             Some(l) => Some(Arc::new(
-                Lsa::from_table(l, &t.lsa_terms(l.min_df)).map_err(|e| format!("{path}: {e}"))?,
+                Lsa::from_table(l, &t.lsa_terms(l.min_df)).map_err(|reason| {
+                    TableError::Vectors {
+                        path: path_of(),
+                        reason,
+                    }
+                })?,
             )),
             None => None,
         };
@@ -433,6 +460,63 @@ impl Idf {
             lsa,
         })
     }
+}
+
+/// Why an IDF/LSA table (`naql idf`) cannot be used; each names the table's file.
+#[derive(Debug, thiserror::Error)]
+pub enum TableError {
+    /// The file cannot be read.
+    #[error("{path}: {source}")]
+    Io {
+        /// The table's file.
+        path: String,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The file is not such a table (or is damaged).
+    #[error("{path}: not a naql IDF table: {source}")]
+    Malformed {
+        /// The table's file.
+        path: String,
+        /// The cause.
+        source: serde_json::Error,
+    },
+    /// Another version of the format: rebuild the table with this naql.
+    #[error("{path}: IDF table format {found:?}, this naql reads {IDF_FORMAT:?}")]
+    Format {
+        /// The table's file.
+        path: String,
+        /// The format the file names.
+        found: String,
+    },
+    /// Made with another stemmer: its terms are not this naql's.
+    #[error("{path}: IDF table made with stemmer {found:?}, this naql uses {STEMMER:?}")]
+    Stemmer {
+        /// The table's file.
+        path: String,
+        /// The stemmer the file names.
+        found: String,
+    },
+    /// Made with other normalization rules: its terms are not this run's.
+    #[error(
+        "{path}: IDF table made with other normalization rules ({table}) than this run ({run})"
+    )]
+    Normalization {
+        /// The table's file.
+        path: String,
+        /// The table's rules (JSON).
+        table: String,
+        /// This run's rules (JSON).
+        run: String,
+    },
+    /// Its LSA vectors are damaged.
+    #[error("{path}: {reason}")]
+    Vectors {
+        /// The table's file.
+        path: String,
+        /// What is wrong with them.
+        reason: String,
+    },
 }
 
 /// Turns articles into term vectors. Build once, use from many threads.
@@ -488,7 +572,7 @@ impl StoryModel {
         let mut prev: Vec<u8> = Vec::new();
         let mut pair: Vec<u8> = Vec::new();
         let mut emit = |word: &[u8], weight: u32| -> bool {
-            if word.len() < 2 || self.stopwords.contains(word, xxh3_64(word)) {
+            if word.len() < 2 || self.stopwords.contains(word, term_hash(word)) {
                 prev.clear();
                 return false;
             }
@@ -532,7 +616,7 @@ impl StoryModel {
     /// The weighted term counts of an article.
     pub fn counts(&self, title: Option<&str>, text: &str) -> TermCounts {
         let mut v: Vec<(u64, u32)> = Vec::with_capacity(text.len() / 12);
-        self.for_each_term_bytes(title, text, |s, w| v.push((xxh3_64(s), w)));
+        self.for_each_term_bytes(title, text, |s, w| v.push((term_hash(s), w)));
         v.sort_unstable_by_key(|&(h, _)| h);
         let mut out: Vec<(u64, u32)> = Vec::with_capacity(v.len());
         for (h, w) in v {
@@ -602,7 +686,7 @@ impl StoryModel {
                 let counts = TermCounts(
                     terms
                         .iter()
-                        .map(|(s, &c)| (xxh3_64(s.as_bytes()), c))
+                        .map(|(s, &c)| (term_hash(s.as_bytes()), c))
                         .collect::<std::collections::BTreeSet<_>>()
                         .into_iter()
                         .collect(),
@@ -660,7 +744,7 @@ impl StoryModel {
                 break;
             }
             self.for_each_term(title, text, |s, _| {
-                let h = xxh3_64(s.as_bytes());
+                let h = term_hash(s.as_bytes());
                 if wanted.contains(&h) && !out.contains_key(&h) {
                     out.insert(h, s.to_owned());
                 }
@@ -668,30 +752,6 @@ impl StoryModel {
         }
         out
     }
-}
-
-/// Days since 1970-01-01 (with the time of day as a fraction) of a date that
-/// [`corpus::date_key`] reads; `None` for anything else.
-pub fn date_days(date: &str) -> Option<f64> {
-    let k = corpus::date_key(date)?;
-    let (y, mo, d) = (
-        k / 10_000_000_000,
-        k / 100_000_000 % 100,
-        k / 1_000_000 % 100,
-    );
-    let (h, mi, s) = (k / 10_000 % 100, k / 100 % 100, k % 100);
-    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) {
-        return None;
-    }
-    // Days from the civil date (Howard Hinnant's algorithm, proleptic Gregorian).
-    let y = y as i64 - (mo <= 2) as i64;
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (mo as i64 + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d as i64 - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    Some(days as f64 + (h * 3600 + mi * 60 + s) as f64 / 86_400.0)
 }
 
 /// One article as story clustering holds it.
@@ -1031,7 +1091,7 @@ impl StoryEngine {
     /// document while reading (the story report keeps its text).
     pub fn prepare(&self, doc: Document) -> (dedup::Prepared, StoryDoc) {
         let counts = self.model.counts(doc.title.as_deref(), &doc.text);
-        let days = doc.date.as_deref().and_then(date_days);
+        let days = doc.date.as_deref().and_then(crate::date::epoch_days);
         let title = doc.title.clone();
         let text = doc.text.clone();
         let p = self.copy.prepare(doc);
@@ -1190,7 +1250,11 @@ impl StoryEngine {
         let multi: Vec<(usize, Vec<usize>)> =
             by_root.into_iter().filter(|g| g.1.len() > 1).collect();
         let date_order = |i: usize| {
-            let k = copy.docs[i].info.date.as_deref().and_then(corpus::date_key);
+            let k = copy.docs[i]
+                .info
+                .date
+                .as_deref()
+                .and_then(crate::date::sort_key);
             (k.is_none(), k.unwrap_or(0), copy.docs[i].info.id.as_str())
         };
         let mut stories: Vec<Story> = multi
@@ -1340,7 +1404,7 @@ fn stories_out(out: &StoryOutcome) -> Vec<StoryOut<'_>> {
             let mut dates: Vec<(u64, &str)> = members
                 .filter_map(|m| {
                     let d = info(m.doc).date.as_deref()?;
-                    Some((corpus::date_key(d)?, d))
+                    Some((crate::date::sort_key(d)?, d))
                 })
                 .collect();
             dates.sort_unstable();
@@ -1532,15 +1596,6 @@ mod tests {
     }
 
     #[test]
-    fn date_days_counts_from_the_unix_epoch() {
-        assert_eq!(date_days("1970-01-01"), Some(0.0));
-        assert_eq!(date_days("2015-07-21"), Some(16_637.0));
-        assert_eq!(date_days("2000-03-01 12:00:00"), Some(11_017.5));
-        assert_eq!(date_days("2015-13-01"), None);
-        assert_eq!(date_days("25 يناير 2022"), None);
-    }
-
-    #[test]
     fn title_and_lead_words_weigh_more_and_stopwords_nothing() {
         let m = StoryModel::new(StoryConfig {
             lead_words: 2,
@@ -1548,7 +1603,7 @@ mod tests {
         });
         let c = m.counts(Some("الرياض"), "جدة مكة الرياض في من على جدة");
         let get = |w: &str| {
-            let h = xxh3_64(stem(&m.normalizer.normalize(w)).as_bytes());
+            let h = term_hash(stem(&m.normalizer.normalize(w)).as_bytes());
             c.0.iter().find(|x| x.0 == h).map_or(0, |x| x.1)
         };
         assert_eq!(get("الرياض"), 3 + 1); // title 3, past the lead 1
@@ -1712,13 +1767,17 @@ mod tests {
         std::fs::write(&path, serde_json::to_string(&table).unwrap()).unwrap();
         let idf = Idf::load(p, NormalizeOptions::default()).unwrap();
         assert_eq!(idf.documents, 2);
-        let h = |w: &str| xxh3_64(w.as_bytes());
+        let h = |w: &str| term_hash(w.as_bytes());
         assert_eq!(idf.df.get(&h("هلال")), Some(&1));
         assert!(idf.weight(h("هلال")) < idf.weight(h("no such term")));
-        let err = Idf::load(p, NormalizeOptions::none()).unwrap_err();
+        let err = Idf::load(p, NormalizeOptions::none())
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("normalization"), "{err}");
         std::fs::write(&path, "{\"format\": \"naql-idf-v0\"").unwrap();
-        let err = Idf::load(p, NormalizeOptions::default()).unwrap_err();
+        let err = Idf::load(p, NormalizeOptions::default())
+            .unwrap_err()
+            .to_string();
         assert!(err.contains(p) && err.contains("line 1"), "{err}");
     }
 }

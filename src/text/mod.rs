@@ -190,9 +190,9 @@ impl TokenBuf {
         if len <= 16 {
             // Never spilled: a spill happens only past 124 bytes.
             let first: &[u8; 16] = self.inline[..16].try_into().expect("16 bytes");
-            crate::copy::token_hash_padded(first, len)
+            crate::hash::token_hash_padded(first, len)
         } else {
-            xxhash_rust::xxh3::xxh3_64(self.bytes(len))
+            crate::hash::term_hash(self.bytes(len))
         }
     }
 }
@@ -1015,7 +1015,7 @@ mod tests {
             assert_eq!(k, out.len());
         }
         for (t, _, h) in &out {
-            assert_eq!(*h, xxhash_rust::xxh3::xxh3_64(t));
+            assert_eq!(*h, crate::hash::term_hash(t));
         }
         out
     }

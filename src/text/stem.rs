@@ -26,7 +26,7 @@ use std::collections::HashSet;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
-use xxhash_rust::xxh3::xxh3_64;
+use crate::hash::term_hash;
 
 use crate::text::Normalizer;
 
@@ -146,7 +146,7 @@ impl Stopwords {
         let mut hashes = HashSet::default();
         let mut max_len = 0;
         normalizer.for_each_token(STOPWORDS, |t, _| {
-            hashes.insert(xxh3_64(t.as_bytes()));
+            hashes.insert(term_hash(t.as_bytes()));
             max_len = max_len.max(t.len());
         });
         Stopwords { hashes, max_len }
@@ -163,7 +163,7 @@ impl Stopwords {
         proclitic
             && word.len() > 2
             && word.len() <= self.max_len + 2
-            && self.hashes.contains(&xxh3_64(&word[2..]))
+            && self.hashes.contains(&term_hash(&word[2..]))
     }
 }
 
@@ -171,7 +171,7 @@ impl Stopwords {
 pub fn is_stopword(word: &str) -> bool {
     static S: OnceLock<Stopwords> = OnceLock::new();
     S.get_or_init(|| Stopwords::new(crate::text::default_normalizer()))
-        .contains(word.as_bytes(), xxh3_64(word.as_bytes()))
+        .contains(word.as_bytes(), term_hash(word.as_bytes()))
 }
 
 #[cfg(test)]
