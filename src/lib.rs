@@ -5,6 +5,12 @@
 //! ligatures, invisible bidi marks, a footer. naql normalizes all of that away (keeping the
 //! original spelling reachable through spans), cuts each article into word shingles, sketches
 //! them with MinHash, finds candidate pairs with LSH, verifies them exactly and clusters them.
+//! One level up it groups independently written reports of the same story, and it aligns two
+//! reports sentence by sentence to show what each outlet changed.
+//!
+//! The library stands alone: the `naql` command is a thin front door onto it (build the
+//! library without the command-line crates with `default-features = false`). The types most
+//! programs need are re-exported here at the root; each room below holds the rest.
 //!
 //! ## Normalize
 //!
@@ -23,7 +29,7 @@
 //! ## Sign and compare two texts
 //!
 //! ```
-//! use naql::copy::Signer;
+//! use naql::Signer;
 //! use naql::text::default_normalizer;
 //!
 //! let signer = Signer::default(); // 3-word shingles, 128 values
@@ -37,15 +43,14 @@
 //! ## Cluster a corpus
 //!
 //! ```
-//! use naql::corpus::Document;
-//! use naql::copy::{Config, Engine};
+//! use naql::{CopyConfig, CopyEngine, Document};
 //!
 //! let story = "أعلنت وزارة الصحة اليوم عن تسجيل حالات جديدة في عدد من المناطق وأكدت أن \
 //!              الفرق الطبية تعمل على مدار الساعة لمتابعة المخالطين";
 //! let doc = |id: &str, source: &str, text: String| Document {
 //!     id: id.into(), source: Some(source.into()), text, ..Document::default()
 //! };
-//! let engine = Engine::new(Config::default());
+//! let engine = CopyEngine::new(CopyConfig::default());
 //! let out = engine.run_documents(vec![
 //!     doc("wire", "was", format!("الرياض - واس: {story}")),
 //!     doc("paper", "okaz", format!("{story}.")),
@@ -58,7 +63,8 @@
 //! ## Compare two reports sentence by sentence
 //!
 //! ```
-//! use naql::diff::{Comparer, Kind};
+//! use naql::Comparer;
+//! use naql::diff::Kind;
 //!
 //! let a = "قال الوزير إن المحادثات انتهت. وأضاف أن الوفد غادر العاصمة.";
 //! let b = "قال الوزيرُ ان المحادثات انتهت دون اتفاق. وأضاف أن الوفد غادر العاصمة.";
@@ -69,6 +75,21 @@
 //! let added = &cmp.rows[0].edits.iter().find(|e| e.a.is_empty()).unwrap().b;
 //! assert_eq!(&b[added.clone()], "دون اتفاق");
 //! ```
+//!
+//! ## Errors
+//!
+//! Each layer has its own error type naming the file (and line) at fault; [`Error`] holds any
+//! of them, and parameters are checked by `validate()` before any work:
+//!
+//! ```
+//! let bad = naql::CopyConfig { threshold: 1.5, ..Default::default() };
+//! assert_eq!(bad.validate().unwrap_err().to_string(), "threshold must be in (0, 1], got 1.5");
+//! ```
+//!
+//! More complete programs, from a user's point of view, are in `examples/`: `cluster_copies`,
+//! `stories` (story level and alignment) and `scheduled_dedup` (the persistent index).
+//!
+//! ## Rooms
 //!
 //! The modules follow the data: [`corpus`] reads documents, [`text`] normalizes them and cuts
 //! them into tokens, sentences and stems, [`copy`] shingles and signs them and finds, verifies
@@ -88,4 +109,12 @@ pub mod render;
 pub mod story;
 pub mod text;
 
+pub use copy::{
+    Config as CopyConfig, Engine as CopyEngine, Outcome as CopyOutcome, Signature, Signer,
+};
+pub use corpus::{Document, ReadError, ReadOptions};
+pub use diff::{Comparer, Comparison};
 pub use error::{ConfigError, Error, Result};
+pub use index::{Index, IndexError};
+pub use story::{Idf, StoryConfig, StoryEngine, StoryOutcome, TableError};
+pub use text::{NormalizeOptions, Normalizer, Token};
