@@ -28,7 +28,7 @@ fn main() -> Result<(), naql::Error> {
     for (day, batch) in [first, second].into_iter().enumerate() {
         let prepared = index.prepare(batch);
         let out = index.dedup(prepared, &DedupOptions::default())?;
-        let dups = out
+        let copies = out
             .verdicts
             .iter()
             .filter(|v| !v.matches.is_empty())
