@@ -3,11 +3,10 @@
 //! exit codes. They pin today's output byte for byte, so that a change of it — wanted or not —
 //! shows up as a reviewable diff of `tests/snapshots/*.snap`.
 //!
-//! Each snapshot starts with a line giving the byte and line count of the output (after the
-//! placeholders below; insta trims
-//! trailing whitespace, so this catches a lost or added final newline too). Temporary folders
-//! read `[TMP]` and the naql version `[version]`, so neither a machine nor a version bump
-//! changes a snapshot. Review a changed snapshot with `cargo insta review` or by reading the
+//! Each snapshot starts with a line giving the byte and line count of the output, placeholders
+//! included (insta trims trailing whitespace, so this catches a lost or added final newline
+//! too). Temporary folders read `[TMP]` and the naql version `[version]`, so neither a machine
+//! nor a version bump changes a snapshot. Review a changed snapshot with `cargo insta review` or by reading the
 //! `.snap.new` file that a failing run leaves beside it.
 
 mod common;
