@@ -40,6 +40,19 @@ pub fn naql_output(args: &[&str]) -> std::process::Output {
         .expect("run naql")
 }
 
+/// [`naql_output`] run from `dir`, so that relative paths in `args`, and the names that the
+/// output shows for them, are the same wherever the repository lies.
+#[cfg(test)]
+#[allow(dead_code)]
+pub fn naql_output_in(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_naql"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("run naql")
+}
+
 /// [`naql_output`] as `(stdout, stderr, exit code)`; -1 when killed by a signal.
 #[cfg(test)]
 #[allow(dead_code)]
