@@ -34,8 +34,11 @@ use crate::diff::{Comparison, Edit, Kind, Op, Row, Slot};
 pub struct Side<'a> {
     /// File name or document id.
     pub name: String,
+    /// The outlet, shown beside the name.
     pub source: Option<String>,
+    /// The date as written, shown beside the name.
     pub date: Option<String>,
+    /// The original text: every span of the comparison points into it.
     pub text: &'a str,
 }
 
@@ -595,8 +598,11 @@ ins{background:#bdf0bd;text-decoration:none}\
 pub struct Section<'a> {
     /// A heading above the pair (the cluster, for a report).
     pub heading: Option<String>,
+    /// The left text (the comparison's A).
     pub a: Side<'a>,
+    /// The right text (the comparison's B).
     pub b: Side<'a>,
+    /// Their alignment.
     pub cmp: &'a Comparison,
 }
 

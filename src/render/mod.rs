@@ -1,3 +1,4 @@
+#![warn(missing_docs)]
 //! Every renderer: cluster and story listings (text, JSON, CSV), the diff views (terminal
 //! columns, unified, JSON, HTML) and the HTML pages.
 
