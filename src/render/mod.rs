@@ -3,4 +3,5 @@
 
 pub mod clusters;
 pub mod diff;
+pub mod stories;
 pub mod story_page;
