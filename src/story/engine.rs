@@ -1,5 +1,5 @@
 //! [`StoryEngine`]: the copy level, then the story level phase by phase (weigh, candidates,
-//! verify, link, report), each a method of [`Level`].
+//! verify, link, report), each a method of `Level`, the state they share.
 
 use std::collections::{BTreeMap, HashMap};
 use std::time::Instant;

@@ -44,8 +44,8 @@
 //! | `outcome` | what a run gives: [`StoryOutcome`], [`Story`], [`CopyGroup`], [`StoryStats`] |
 //! | `plan` | which articles the story report aligns: [`plan()`], [`align`], [`select`] |
 //!
-//! Writing stories out (text, JSON, the HTML page) is [`crate::render`]'s: `render::stories`
-//! and `render::story_page`.
+//! Writing stories out (text, JSON, the HTML page) is not this room's: see
+//! [`crate::render::stories`] and [`crate::render::story_page`].
 //!
 //! ```
 //! use naql::story::{StoryConfig, StoryModel};
