@@ -13,6 +13,7 @@ use naql::corpus::{Document, FieldMap, ReadOptions};
 use naql::diff::Comparer;
 use naql::render::clusters::{self as report, Format, Params};
 use naql::render::diff::{self as view, Colors, Section, Side};
+use naql::render::stories;
 use naql::render::story_page as story_report;
 use naql::story::{self, Idf, StoryConfig, StoryEngine, StoryModel, StoryOutcome};
 use naql::text::{NormalizeOptions, Normalizer};
@@ -546,7 +547,7 @@ fn run(cli: Cli) -> Result<u8, String> {
                 .run_inputs(&args.run.inputs, &read)
                 .map_err(|e| e.to_string())?;
             with_output(args.run.output.as_deref(), |w| {
-                story::write_stories(
+                stories::write_stories(
                     w,
                     &out,
                     &engine.model.config,
@@ -557,7 +558,7 @@ fn run(cli: Cli) -> Result<u8, String> {
             report_skipped(&args.run, &out.copy.skipped_records);
             print_story_timings(&args.run, &out);
             if !args.run.quiet && (args.format != Format::Text || args.run.output.is_some()) {
-                eprintln!("naql: {}", story::summary_line(&out));
+                eprintln!("naql: {}", stories::summary_line(&out));
             }
             std::mem::forget(out);
         }
@@ -567,14 +568,14 @@ fn run(cli: Cli) -> Result<u8, String> {
             let out = engine
                 .run_inputs(&args.inputs, &read)
                 .map_err(|e| e.to_string())?;
-            with_output(args.output.as_deref(), |w| story::write_pairs(w, &out))?;
+            with_output(args.output.as_deref(), |w| stories::write_pairs(w, &out))?;
             report_skipped(&args, &out.copy.skipped_records);
             print_story_timings(&args, &out);
             if !args.quiet {
                 eprintln!(
                     "naql: {} verified story pairs; {}",
                     out.pairs.len(),
-                    story::summary_line(&out)
+                    stories::summary_line(&out)
                 );
             }
             std::mem::forget(out);
@@ -955,7 +956,7 @@ fn report_stories(args: ReportArgs) -> Result<u8, String> {
         .collect();
     let mut out = engine.run(items, report.skipped);
     out.copy.stats.ignored_files = report.ignored_files.len();
-    let stories = match story_report::select(&out, args.story) {
+    let chosen = match story::select(&out, args.story) {
         Ok(s) => s,
         // A number that names no story is a usage error, as clap's are.
         Err(e) => {
@@ -963,15 +964,18 @@ fn report_stories(args: ReportArgs) -> Result<u8, String> {
             return Ok(2);
         }
     };
+    let aligned = story::align(&out, &chosen, &texts, args.max_diffs, |a, b| {
+        comparer.compare(a, b)
+    });
     with_output(args.run.output.as_deref(), |w| {
-        story_report::html(w, &out, &stories, &texts, &comparer, args.max_diffs)
+        story_report::html(w, &out, &chosen, &aligned, &texts)
     })?;
     if !args.run.quiet {
-        let n = stories.len();
+        let n = chosen.len();
         eprintln!(
             "naql: report of {n} {}; {}",
             if n == 1 { "story" } else { "stories" },
-            story::summary_line(&out)
+            stories::summary_line(&out)
         );
     }
     report_skipped(&args.run, &out.copy.skipped_records);

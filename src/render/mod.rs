@@ -4,4 +4,5 @@
 
 pub mod clusters;
 pub mod diff;
+pub mod stories;
 pub mod story_page;

@@ -1,101 +1,19 @@
 //! The HTML page of `naql report --level story`: for each story, who carried it and how each
 //! outlet told it.
 //!
-//! A story holds copy groups (near copies of one another) and lone articles. Diffing every
-//! article against every other would mostly show near copies agreeing, so the page aligns one
-//! article per copy group against the story's central article (the one most similar to the
-//! centre), and says what it left out: the other members of each group (counted), and the
-//! groups over the cap (named). The diff sections are those of [`crate::render::diff::html`].
+//! Which articles are aligned is decided before the page ([`crate::story::plan()`], one
+//! article per copy group against the story's central article, under a cap); the page shows
+//! the alignments and says what was left out: the other members of each group (counted), and
+//! the groups over the cap (named). The diff sections are those of
+//! [`crate::render::diff::html`].
 
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use rayon::prelude::*;
-
-use crate::diff::{Comparer, Comparison};
+use crate::diff::Comparison;
 use crate::render::diff::{self as view, Section, Side, escape};
-use crate::story::{Story, StoryMember, StoryOutcome, summary_line};
-
-/// What a story's page aligns.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Plan {
-    /// The article most similar to the story's centre: side A of every diff.
-    pub centre: usize,
-    /// One article per other copy group, in the story's group order: side B of each diff.
-    pub aligned: Vec<usize>,
-    /// The articles that would have been aligned but for the cap, in group order.
-    pub left_out: Vec<usize>,
-}
-
-/// The first member with the highest similarity to the centre (ties go to the earlier).
-fn most_central<'a>(members: impl Iterator<Item = &'a StoryMember>) -> &'a StoryMember {
-    members
-        .reduce(|best, m| {
-            if m.similarity > best.similarity {
-                m
-            } else {
-                best
-            }
-        })
-        .expect("copy groups and stories are never empty")
-}
-
-/// Picks the centre and up to `max_diffs` articles to align against it. Under the cap, groups
-/// from outlets not shown yet come first, so a long story still shows as many outlets as it
-/// can; the chosen ones are then shown in the story's order (earliest group first).
-pub fn plan(out: &StoryOutcome, story: &Story, max_diffs: usize) -> Plan {
-    let centre = most_central(story.groups.iter().flat_map(|g| &g.members)).doc;
-    let source = |doc: usize| out.copy.docs[doc].info.source.as_deref();
-    let reps: Vec<usize> = story
-        .groups
-        .iter()
-        .filter(|g| !g.members.iter().any(|m| m.doc == centre))
-        .map(|g| most_central(g.members.iter()).doc)
-        .collect();
-    let mut seen = vec![source(centre)];
-    let mut chosen = vec![false; reps.len()];
-    let mut taken = 0;
-    for (k, &r) in reps.iter().enumerate() {
-        if taken < max_diffs && !seen.contains(&source(r)) {
-            seen.push(source(r));
-            chosen[k] = true;
-            taken += 1;
-        }
-    }
-    for c in chosen.iter_mut() {
-        if taken < max_diffs && !*c {
-            *c = true;
-            taken += 1;
-        }
-    }
-    let (aligned, left_out) = reps.iter().zip(&chosen).partition(|(_, c)| **c);
-    let docs = |v: Vec<(&usize, &bool)>| v.into_iter().map(|(&d, _)| d).collect();
-    Plan {
-        centre,
-        aligned: docs(aligned),
-        left_out: docs(left_out),
-    }
-}
-
-/// The stories to show: all of them, or the one numbered `id` (as `naql cluster --level story`
-/// numbers them). An unknown number is an error that says how many there are.
-pub fn select(out: &StoryOutcome, id: Option<usize>) -> Result<Vec<&Story>, String> {
-    match id {
-        None => Ok(out.stories.iter().collect()),
-        Some(id) => match out.stories.iter().find(|s| s.id == id) {
-            Some(s) => Ok(vec![s]),
-            None => Err(format!(
-                "no story {id}: these inputs and settings give {} (stories of two or more \
-                 articles, numbered from 1, largest first, as `naql cluster --level story` \
-                 lists them)",
-                match out.stories.len() {
-                    1 => "1 story".to_string(),
-                    n => format!("{n} stories"),
-                }
-            )),
-        },
-    }
-}
+use crate::render::stories::summary_line;
+use crate::story::{Aligned, Plan, Story, StoryOutcome};
 
 const STORY_CSS: &str = "section.story{margin-top:2.5em}\
 h2.story{font-size:1.3em;border-bottom:3px solid #888}\
@@ -108,34 +26,26 @@ td.num{font-family:monospace;direction:ltr;white-space:nowrap}";
 
 /// Writes one self-contained page (no scripts, everything escaped) for `stories` of `out`:
 /// a table of contents, then for each story its header, its table of copy groups and articles,
-/// and its diffs. `texts[i]` is the original text of `out.copy.docs[i]`. At most `max_diffs`
-/// diffs per story; the page names those left out.
-pub fn html<T: AsRef<str> + Sync>(
+/// and its diffs. `aligned[k]` is what [`crate::story::align`] planned and compared for
+/// `stories[k]`; `texts[i]` is the original text of `out.copy.docs[i]`. The page names the
+/// articles left out.
+pub fn html<T: AsRef<str>>(
     w: &mut dyn Write,
     out: &StoryOutcome,
     stories: &[&Story],
+    aligned: &[Aligned<Comparison>],
     texts: &[T],
-    comparer: &Comparer,
-    max_diffs: usize,
 ) -> io::Result<()> {
     assert_eq!(texts.len(), out.copy.docs.len(), "one text per document");
-    let plans: Vec<Plan> = stories.iter().map(|s| plan(out, s, max_diffs)).collect();
-    let pairs: Vec<(usize, usize)> = plans
-        .iter()
-        .flat_map(|p| p.aligned.iter().map(|&b| (p.centre, b)))
-        .collect();
-    let comparisons: Vec<Comparison> = pairs
-        .par_iter()
-        .map(|&(a, b)| comparer.compare(texts[a].as_ref(), texts[b].as_ref()))
-        .collect();
-
+    assert_eq!(aligned.len(), stories.len(), "one plan per story");
+    let pairs: usize = aligned.iter().map(|a| a.plan.aligned.len()).sum();
     let title = format!(
         "naql report: {}, {} aligned pairs",
         match stories.len() {
             1 => "1 story".to_string(),
             n => format!("{n} stories"),
         },
-        pairs.len()
+        pairs
     );
     let mut page = String::new();
     view::page_start(&mut page, &title, STORY_CSS);
@@ -163,11 +73,10 @@ pub fn html<T: AsRef<str> + Sync>(
         page.push_str("</ol></nav>\n");
     }
     let mut p = 0;
-    let mut cmps = comparisons.iter();
-    for (s, plan) in stories.iter().zip(&plans) {
+    for (s, Aligned { plan, comparisons }) in stories.iter().zip(aligned) {
         story_html(&mut page, out, s, plan, p);
-        for &b in &plan.aligned {
-            let cmp = cmps.next().expect("one comparison per aligned article");
+        assert_eq!(comparisons.len(), plan.aligned.len());
+        for (&b, cmp) in plan.aligned.iter().zip(comparisons) {
             let sec = Section {
                 heading: Some(format!(
                     "story {}: {} ↔ {}{}",
@@ -269,7 +178,8 @@ impl<'a> Header<'a> {
 }
 
 /// Opens the story's `<section>` (closed by the caller after its diffs) and writes its header,
-/// its table of articles and what was not aligned. Diff sections are numbered from `p`.
+/// its table of articles ([`members_table`]) and what was not aligned ([`plan_note`]). Diff
+/// sections are numbered from `p`.
 fn story_html(page: &mut String, out: &StoryOutcome, s: &Story, plan: &Plan, p: usize) {
     let h = Header::new(out, s);
     let _ = writeln!(
@@ -294,6 +204,13 @@ fn story_html(page: &mut String, out: &StoryOutcome, s: &Story, plan: &Plan, p: 
         let _ = write!(page, " <span>{}</span>", escape(t));
     }
     page.push_str("</p>\n");
+    members_table(page, out, s, plan, p);
+    plan_note(page, out, s, plan);
+}
+
+/// The story's articles, copy group by copy group, each with its part in the diffs (A, a link
+/// to its B section, or over the cap).
+fn members_table(page: &mut String, out: &StoryOutcome, s: &Story, plan: &Plan, p: usize) {
     page.push_str(
         "<table class=\"members\"><thead><tr><th>Copies</th><th>Outlet</th><th>Date</th>\
          <th>Similarity to centre</th><th>Id</th><th>Title</th><th>Diff</th></tr></thead><tbody>\n",
@@ -335,7 +252,10 @@ fn story_html(page: &mut String, out: &StoryOutcome, s: &Story, plan: &Plan, p: 
         }
     }
     page.push_str("</tbody></table>\n");
-    // Nothing left out silently: say what is not aligned, and why.
+}
+
+/// What is not aligned, and why: nothing is left out silently.
+fn plan_note(page: &mut String, out: &StoryOutcome, s: &Story, plan: &Plan) {
     let centre_group = s
         .groups
         .iter()
@@ -376,83 +296,4 @@ fn story_html(page: &mut String, out: &StoryOutcome, s: &Story, plan: &Plan, p: 
         );
     }
     page.push_str("</p>\n");
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::copy::Config;
-    use crate::corpus::Document;
-    use crate::story::{StoryConfig, StoryEngine};
-
-    /// Five rewrites of one story (each leaves out a different sentence, so none is a copy of
-    /// another), from outlets x, x, x, y, z.
-    fn outcome() -> StoryOutcome {
-        let sentences = [
-            "أعلنت وزارة الصحة اليوم تسجيل حالات جديدة من الفيروس في العاصمة",
-            "وقال المتحدث باسم الوزارة إن الفرق الطبية تتابع المخالطين على مدار الساعة",
-            "وأضاف أن المستشفيات الحكومية رفعت درجة الاستعداد في جميع المناطق",
-            "ودعت الوزارة المواطنين إلى الالتزام بالإجراءات الوقائية وارتداء الكمامات",
-            "وأشار إلى أن عدد الحالات التي تماثلت للشفاء ارتفع خلال الأسبوع الماضي",
-        ];
-        let docs = ["x", "x", "x", "y", "z"]
-            .iter()
-            .enumerate()
-            .map(|(k, source)| {
-                let text: Vec<&str> = (0..sentences.len())
-                    .filter(|&i| i != k)
-                    .map(|i| sentences[i])
-                    .collect();
-                Document {
-                    id: format!("d{k}"),
-                    source: Some(source.to_string()),
-                    date: Some("2020-03-01".into()),
-                    text: text.join(". "),
-                    ..Document::default()
-                }
-            })
-            .collect();
-        let mut engine = StoryEngine::new(Config::default(), StoryConfig::default(), None);
-        engine.run_documents(docs)
-    }
-
-    #[test]
-    fn the_cap_keeps_new_outlets_first_and_names_the_rest() {
-        let out = outcome();
-        assert_eq!(out.stories.len(), 1, "one story");
-        let s = &out.stories[0];
-        assert_eq!(s.groups.len(), 5, "five lone articles, no copies");
-        let full = plan(&out, s, 12);
-        assert_eq!(full.aligned.len(), 4);
-        assert!(full.left_out.is_empty());
-        let source = |d: usize| out.copy.docs[d].info.source.clone().unwrap();
-        // With room for two, the outlets the centre does not come from are shown first.
-        let capped = plan(&out, s, 2);
-        assert_eq!(capped.centre, full.centre);
-        assert_eq!(capped.aligned.len(), 2);
-        assert_eq!(capped.left_out.len(), 2);
-        let mut shown: Vec<String> = capped.aligned.iter().map(|&d| source(d)).collect();
-        shown.push(source(capped.centre));
-        shown.sort();
-        shown.dedup();
-        assert_eq!(shown.len(), 3, "{shown:?}");
-        // Nothing aligned twice or lost.
-        let mut all: Vec<usize> = capped
-            .aligned
-            .iter()
-            .chain(&capped.left_out)
-            .copied()
-            .collect();
-        all.push(capped.centre);
-        all.sort();
-        assert_eq!(all, (0..5).collect::<Vec<_>>());
-    }
-
-    #[test]
-    fn an_unknown_story_number_says_how_many_there_are() {
-        let out = outcome();
-        assert_eq!(select(&out, Some(1)).unwrap().len(), 1);
-        let e = select(&out, Some(7)).unwrap_err();
-        assert!(e.contains("no story 7") && e.contains("1 story "), "{e}");
-    }
 }

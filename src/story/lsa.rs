@@ -38,8 +38,11 @@ pub struct Lsa {
 /// rounding moves a cosine by well under 0.001.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct LsaTable {
+    /// Dimensions of each row.
     pub dims: usize,
+    /// Fewest articles a term of the table needs to own a row.
     pub min_df: u32,
+    /// Each row's largest absolute value (its bytes are multiples of `scale / 127`).
     pub scales: Vec<f32>,
     /// Base64 (standard alphabet, padded) of the row-major bytes.
     pub vectors: String,
@@ -61,6 +64,7 @@ impl Lsa {
         Ok(())
     }
 
+    /// Dimensions of each term vector (0 for an empty model).
     pub fn dims(&self) -> usize {
         self.dims
     }
@@ -202,26 +206,21 @@ impl Lsa {
     }
 
     /// Reads the stored form back; `terms` as in [`Lsa::to_table`].
-    pub fn from_table(t: &LsaTable, terms: &[u64]) -> Result<Lsa, String> {
+    pub fn from_table(t: &LsaTable, terms: &[u64]) -> Result<Lsa, LsaError> {
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(&t.vectors)
-            .map_err(|e| format!("LSA vectors are not base64: {e}"))?;
+            .map_err(LsaError::Base64)?;
         let d = t.dims;
         if d > Self::MAX_DIMS {
-            return Err(format!(
-                "LSA part has {d} dimensions, at most {} are supported",
-                Self::MAX_DIMS
-            ));
+            return Err(LsaError::Dims { dims: d });
         }
         if t.scales.len() != terms.len() || Some(bytes.len()) != terms.len().checked_mul(d) {
-            return Err(format!(
-                "LSA part holds {} scales and {} bytes, but {} terms × {d} dimensions need {} and {}",
-                t.scales.len(),
-                bytes.len(),
-                terms.len(),
-                terms.len(),
-                terms.len() * d
-            ));
+            return Err(LsaError::Size {
+                scales: t.scales.len(),
+                bytes: bytes.len(),
+                terms: terms.len(),
+                dims: d,
+            });
         }
         let mut rows = HashedMap::default();
         let mut vectors = Vec::with_capacity(bytes.len());
@@ -236,6 +235,38 @@ impl Lsa {
             vectors,
         })
     }
+}
+
+/// Why the LSA part of a saved table cannot be read back ([`Lsa::from_table`]).
+#[derive(Debug, thiserror::Error)]
+pub enum LsaError {
+    /// The vectors are not valid base64.
+    #[error("LSA vectors are not base64: {0}")]
+    Base64(#[source] base64::DecodeError),
+    /// More dimensions than story vectors have keys for.
+    #[error(
+        "LSA part has {dims} dimensions, at most {} are supported",
+        Lsa::MAX_DIMS
+    )]
+    Dims {
+        /// The dimensions the table names.
+        dims: usize,
+    },
+    /// The scales or bytes do not fit the table's terms and dimensions.
+    #[error(
+        "LSA part holds {scales} scales and {bytes} bytes, but {terms} terms × {dims} dimensions need {terms} and {}",
+        .terms * .dims
+    )]
+    Size {
+        /// Scales stored (one per term needed).
+        scales: usize,
+        /// Bytes stored (terms × dims needed).
+        bytes: usize,
+        /// Terms that own rows.
+        terms: usize,
+        /// Dimensions of each row.
+        dims: usize,
+    },
 }
 
 /// A sparse matrix in compressed rows.
