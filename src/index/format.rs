@@ -159,31 +159,9 @@ pub(super) fn config_from(
     if s("band_key_bits")? != 32 || s("signature_bits")? != 16 || s("hash")? != "xxh3-64" {
         return Err(bad("stored key widths or hash not understood".into()));
     }
-    let sh = s("shingling")?;
-    let n = sh["n"]
-        .as_u64()
-        .ok_or_else(|| bad("bad stored shingling".into()))? as usize;
-    let shingling = match sh["kind"].as_str() {
-        Some("words") => Shingling::Words(n),
-        Some("chars") => Shingling::Chars(n),
-        _ => return Err(bad("bad stored shingling".into())),
-    };
-    let rules = s("normalization")?
-        .as_object()
-        .ok_or_else(|| bad("bad stored normalization".into()))?;
-    let mut normalize = NormalizeOptions::none();
-    let mut names: Vec<&str> = rules.keys().map(String::as_str).collect();
-    names.sort_unstable();
-    let mut known = NormalizeOptions::RULES.to_vec();
-    known.sort_unstable();
-    if names != known {
-        return Err(bad(format!(
-            "normalization rules differ: the index has {names:?}, this naql has {known:?}"
-        )));
-    }
-    for (rule, on) in rules {
-        normalize.set(rule, on.as_bool().unwrap_or(false));
-    }
+    let shingling =
+        stored_shingling(s("shingling")?).ok_or_else(|| bad("bad stored shingling".into()))?;
+    let normalize = stored_rules(path, s("normalization")?)?;
     let history = match s("history")?.as_str() {
         Some("exact") => History::Exact,
         Some("estimate") => History::Estimate,
@@ -217,6 +195,38 @@ pub(super) fn config_from(
         false_negative_weight: config.false_negative_weight,
     };
     Ok((config, lsh, history))
+}
+
+/// `{"kind": "words" | "chars", "n": N}`, as [`Shingling`] serializes.
+fn stored_shingling(sh: &Value) -> Option<Shingling> {
+    let n = sh["n"].as_u64()? as usize;
+    match sh["kind"].as_str() {
+        Some("words") => Some(Shingling::Words(n)),
+        Some("chars") => Some(Shingling::Chars(n)),
+        _ => None,
+    }
+}
+
+/// Every normalization rule by name, on or off; the names must be exactly this naql's rules.
+fn stored_rules(path: &Path, v: &Value) -> Result<NormalizeOptions, IndexError> {
+    let bad = |why: String| IndexError::Mismatch(path.to_path_buf(), why);
+    let rules = v
+        .as_object()
+        .ok_or_else(|| bad("bad stored normalization".into()))?;
+    let mut normalize = NormalizeOptions::none();
+    let mut names: Vec<&str> = rules.keys().map(String::as_str).collect();
+    names.sort_unstable();
+    let mut known = NormalizeOptions::RULES.to_vec();
+    known.sort_unstable();
+    if names != known {
+        return Err(bad(format!(
+            "normalization rules differ: the index has {names:?}, this naql has {known:?}"
+        )));
+    }
+    for (rule, on) in rules {
+        normalize.set(rule, on.as_bool().unwrap_or(false));
+    }
+    Ok(normalize)
 }
 
 /// `u32` values as a blob: 4 bytes each, little-endian (the `bands` and `shingles` columns).
@@ -257,6 +267,57 @@ mod tests {
         let e = config_from(p, &bad).unwrap_err();
         assert!(matches!(e, IndexError::Mismatch(..)));
         assert!(e.to_string().contains("naql-oph-v0"));
+    }
+
+    #[test]
+    fn damaged_params_are_mismatches_with_their_reason() {
+        let c = Config::default();
+        let v = params_json(&c, &c.lsh(), History::Estimate);
+        let p = Path::new("x.naql");
+        let why = |v: &Value| config_from(p, v).unwrap_err().to_string();
+        let mut bad = v.clone();
+        bad["shingling"]["kind"] = "lines".into();
+        assert_eq!(why(&bad), "x.naql: bad stored shingling");
+        let mut bad = v.clone();
+        bad["normalization"]["nonsense"] = true.into();
+        assert!(why(&bad).starts_with("x.naql: normalization rules differ: "));
+        let mut bad = v.clone();
+        bad.as_object_mut().unwrap().remove("seed");
+        assert_eq!(why(&bad), r#"x.naql: stored parameter "seed" missing"#);
+        let mut bad = v;
+        bad["bands"] = 1000.into();
+        assert_eq!(
+            why(&bad),
+            "x.naql: stored LSH bands do not fit the signature"
+        );
+    }
+
+    /// Pins format version 1 as a file: header, tables and meta keys.
+    #[test]
+    fn a_new_file_is_format_version_1() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v1.naql");
+        let index = crate::index::Index::create(&path, &Config::default(), History::Exact);
+        drop(index.unwrap());
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        let pragma = |q: &str| conn.query_row(q, [], |r| r.get::<_, i64>(0)).unwrap();
+        assert_eq!(pragma("PRAGMA user_version"), FORMAT_VERSION);
+        assert_eq!(pragma("PRAGMA application_id"), 0x6e61_716c);
+        let names = |q: &str| -> Vec<String> {
+            let mut st = conn.prepare(q).unwrap();
+            st.query_map([], |r| r.get(0))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap()
+        };
+        assert_eq!(
+            names("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"),
+            ["bands", "batches", "docs", "meta", "paragraphs", "sources"]
+        );
+        assert_eq!(
+            names("SELECT key FROM meta ORDER BY key"),
+            ["naql_version", "next_cluster", "params"]
+        );
     }
 
     #[test]

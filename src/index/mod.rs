@@ -22,6 +22,8 @@
 //! table and the file carries `PRAGMA application_id` ("naql") and `PRAGMA user_version` (the
 //! format version): [`Index::open`] refuses anything else, and [`Index::check_config`] refuses a
 //! configuration that differs from the stored one, so signatures are never mixed.
+//! The file format (tables, columns, what each blob holds, how the version is checked) is
+//! specified in `src/index/format.rs`; it changes only with [`FORMAT_VERSION`].
 //!
 //! ## Boilerplate in incremental mode
 //!
