@@ -331,7 +331,8 @@ pub fn dedup(args: DedupArgs) -> Result<u8, String> {
         .window
         .as_deref()
         .map(index::parse_window)
-        .transpose()?;
+        .transpose()
+        .map_err(|e| e.to_string())?;
     let access = if args.dry_run {
         Access::ReadOnly
     } else {

@@ -1,0 +1,900 @@
+//! One dedup run, [`Index::dedup`], as phases over a [`Run`]:
+//!
+//! 1. open the transaction (a write lock unless it is a dry run) and look up the batch's ids
+//!    and the known sources;
+//! 2. find the paragraphs that are boilerplate for this batch and sign what each new document
+//!    keeps;
+//! 3. history candidates: indexed documents sharing a band key;
+//! 4. batch candidates: earlier documents of the batch sharing a band key;
+//! 5. verification of every candidate against the threshold (and the date window);
+//! 6. clusters and merges, in input order;
+//! 7. verdicts, in input order;
+//! 8. write and commit, or roll back on a dry run.
+//!
+//! Everything from the first query to the commit happens inside one transaction: a job killed
+//! at any moment leaves the whole batch or none of it, and a second job waits for the first
+//! (then sees its documents). Phases run in this order and issue their statements in the order
+//! written; only the pure parts (signing, verification) run in parallel.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::Path;
+use std::time::Duration;
+
+use rayon::prelude::*;
+use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
+
+use super::format::{from_blob_u32, sig16, to_blob_u32};
+use super::overlap::{containment_from, estimate16, overlap32};
+use super::{
+    BatchOutcome, DedupOptions, History, Index, IndexError, Match, PreparedBatch, Status, Verdict,
+};
+use crate::copy::{self as dedup, Config, LshParams, Prepared, Signature, Signer};
+use crate::corpus::Item;
+
+impl Index {
+    /// Checks a batch against the index and each other, then (unless `dry_run`) adds it in one
+    /// transaction. Holds the write lock from the first query to the commit, so two jobs are
+    /// serialized: the second sees the first one's documents.
+    pub fn dedup(
+        &mut self,
+        batch: PreparedBatch,
+        options: &DedupOptions,
+    ) -> Result<BatchOutcome, IndexError> {
+        let mut run = Run::begin(self, batch.0, options)?;
+        run.existing = run.indexed_clusters()?;
+        run.sources = run.source_ids()?;
+        let fresh_idx = run.not_indexed();
+        let boiler = run.boilerplate(&fresh_idx)?;
+        let (fresh, skipped_empty) = run.sign(&fresh_idx, &boiler);
+        run.fresh = fresh;
+        run.skipped_empty = skipped_empty;
+        let history = run.history_candidates()?;
+        let batch_key = run.batch_candidates();
+        let found = run.verify(&history, &batch_key);
+        let clusters = run.clusters(&history.old, &found)?;
+        let verdicts = run.verdicts(&history.old, &found, &clusters);
+        let boilerplate_removed = run.fresh.iter().map(|f| f.removed).sum();
+        if run.dry_run {
+            let sql = run.sql();
+            run.tx.rollback().map_err(sql)?;
+            return Ok(BatchOutcome {
+                verdicts,
+                added: 0,
+                boilerplate_removed,
+            });
+        }
+        let added = run.fresh.len();
+        run.write(&clusters)?;
+        Ok(BatchOutcome {
+            verdicts,
+            added,
+            boilerplate_removed,
+        })
+    }
+}
+
+/// A new document after boilerplate removal and signing.
+struct Fresh {
+    item: usize,
+    id: String,
+    source: Option<String>,
+    date: Option<String>,
+    epoch: Option<i64>,
+    signature: Signature,
+    content: (u64, usize),
+    set: Vec<u32>,
+    bands: Vec<u32>,
+    paragraphs: Vec<u32>,
+    removed: usize,
+}
+
+/// An indexed document that is a candidate.
+struct Old {
+    id: String,
+    source: Option<i64>,
+    date: Option<String>,
+    epoch: Option<i64>,
+    cluster: u64,
+    content: (u64, usize),
+    shingles_n: usize,
+    sig16: Vec<u8>,
+    set: Option<Vec<u32>>,
+}
+
+/// The document a new one matched.
+enum Other {
+    /// Indexed before, by `docs.seq`.
+    Old(i64),
+    /// Earlier in the batch, by position among the fresh documents.
+    Batch(usize),
+}
+
+/// A verified match of a new document.
+struct Found {
+    other: Other,
+    jaccard: f64,
+    containment: f64,
+    /// Same content key: an exact duplicate.
+    exact: bool,
+    verified: &'static str,
+}
+
+/// Indexed documents sharing a band key with the batch.
+struct Candidates {
+    by_key: HashMap<u32, Vec<i64>>,
+    old: HashMap<i64, Old>,
+}
+
+/// Union-find over cluster ids touched in one batch; the smaller id survives a merge.
+#[derive(Default)]
+struct Aliases(HashMap<u64, u64>);
+
+impl Aliases {
+    fn find(&self, mut c: u64) -> u64 {
+        while let Some(&n) = self.0.get(&c) {
+            c = n;
+        }
+        c
+    }
+}
+
+/// The clusters after this batch.
+struct Clusters {
+    /// The next cluster id to hand out.
+    next: i64,
+    aliases: Aliases,
+    /// Per fresh document, the cluster it joined or started (before later merges).
+    of: Vec<u64>,
+    /// Per fresh document, the clusters it merged into its own.
+    merged_by: Vec<Vec<u64>>,
+}
+
+/// One dedup run: the open transaction, the index's parameters and what the phases learn.
+struct Run<'c> {
+    tx: Transaction<'c>,
+    path: &'c Path,
+    wait: Duration,
+    config: &'c Config,
+    lsh: LshParams,
+    history: History,
+    window: Option<i64>,
+    dry_run: bool,
+    items: Vec<Item<Prepared>>,
+    /// Per item: its cluster when its id is in the index already (left alone).
+    existing: Vec<Option<u64>>,
+    /// Source name → `sources.id`; grows while the batch is written.
+    sources: HashMap<String, i64>,
+    /// The documents to add, in input order.
+    fresh: Vec<Fresh>,
+    /// Items with no words left: reported as skipped.
+    skipped_empty: HashSet<usize>,
+}
+
+impl<'c> Run<'c> {
+    /// Opens the transaction: immediate (the write lock, waiting up to the index's wait) unless
+    /// this is a dry run.
+    fn begin(
+        index: &'c mut Index,
+        items: Vec<Item<Prepared>>,
+        options: &DedupOptions,
+    ) -> Result<Run<'c>, IndexError> {
+        let behavior = if options.dry_run {
+            TransactionBehavior::Deferred
+        } else {
+            TransactionBehavior::Immediate
+        };
+        let Index {
+            conn,
+            path,
+            engine,
+            lsh,
+            history,
+            wait,
+        } = index;
+        let tx = conn
+            .transaction_with_behavior(behavior)
+            .map_err(|e| IndexError::from_sqlite(path, e, *wait))?;
+        Ok(Run {
+            tx,
+            path,
+            wait: *wait,
+            config: &engine.config,
+            lsh: *lsh,
+            history: *history,
+            window: options.window,
+            dry_run: options.dry_run,
+            items,
+            existing: Vec::new(),
+            sources: HashMap::new(),
+            fresh: Vec::new(),
+            skipped_empty: HashSet::new(),
+        })
+    }
+
+    /// Maps SQLite errors onto [`IndexError`]; borrows nothing of the run.
+    fn sql(&self) -> impl Fn(rusqlite::Error) -> IndexError + Copy + use<'c> {
+        let (path, wait) = (self.path, self.wait);
+        move |e| IndexError::from_sqlite(path, e, wait)
+    }
+
+    /// Ids already indexed are reported and left alone: their clusters.
+    fn indexed_clusters(&self) -> Result<Vec<Option<u64>>, IndexError> {
+        let sql = self.sql();
+        let mut existing: Vec<Option<u64>> = Vec::with_capacity(self.items.len());
+        let mut q = self
+            .tx
+            .prepare_cached("SELECT cluster FROM docs WHERE id = ?1")
+            .map_err(sql)?;
+        for it in &self.items {
+            let c: Option<i64> = q
+                .query_row([&it.id], |r| r.get(0))
+                .optional()
+                .map_err(sql)?;
+            existing.push(c.map(|c| c as u64));
+        }
+        Ok(existing)
+    }
+
+    /// The known sources, by name.
+    fn source_ids(&self) -> Result<HashMap<String, i64>, IndexError> {
+        let sql = self.sql();
+        let mut sources: HashMap<String, i64> = HashMap::new();
+        let mut q = self
+            .tx
+            .prepare("SELECT id, name FROM sources")
+            .map_err(sql)?;
+        let rows = q
+            .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
+            .map_err(sql)?;
+        for row in rows {
+            let (id, name) = row.map_err(sql)?;
+            sources.insert(name, id);
+        }
+        Ok(sources)
+    }
+
+    /// The items whose ids are not indexed yet.
+    fn not_indexed(&self) -> Vec<usize> {
+        (0..self.items.len())
+            .filter(|&i| self.existing[i].is_none())
+            .collect()
+    }
+
+    /// Boilerplate: history counts plus this batch's distinct texts, per source, reaching
+    /// `boilerplate_min_docs`.
+    fn boilerplate(&self, fresh_idx: &[usize]) -> Result<HashSet<(&str, u32)>, IndexError> {
+        let sql = self.sql();
+        let mut batch_counts: HashMap<(&str, u32), usize> = HashMap::new();
+        let min_docs = self.config.boilerplate_min_docs;
+        if min_docs > 0 {
+            let mut seen: HashSet<(&str, u32, u64)> = HashSet::new();
+            for &i in fresh_idx {
+                let p = &self.items[i].value;
+                if let Some(s) = p.source.as_deref() {
+                    for &(_, h) in &p.paragraphs {
+                        if seen.insert((s, para32(h), p.content_key.0)) {
+                            *batch_counts.entry((s, para32(h))).or_default() += 1;
+                        }
+                    }
+                }
+            }
+        }
+        let mut boiler: HashSet<(&str, u32)> = HashSet::new();
+        let mut q = self
+            .tx
+            .prepare_cached("SELECT docs FROM paragraphs WHERE source = ?1 AND hash = ?2")
+            .map_err(sql)?;
+        for (&(s, h), &n) in &batch_counts {
+            let hist: i64 = match self.sources.get(s) {
+                Some(&sid) => q
+                    .query_row(params![sid, h as i32], |r| r.get(0))
+                    .optional()
+                    .map_err(sql)?
+                    .unwrap_or(0),
+                None => 0,
+            };
+            if n + hist as usize >= min_docs {
+                boiler.insert((s, h));
+            }
+        }
+        Ok(boiler)
+    }
+
+    /// Signs what each new document keeps, in parallel; returns the signed documents and the
+    /// items left without words.
+    fn sign(
+        &self,
+        fresh_idx: &[usize],
+        boiler: &HashSet<(&str, u32)>,
+    ) -> (Vec<Fresh>, HashSet<usize>) {
+        let items = &self.items;
+        let signer = self.config.signer;
+        let lsh = self.lsh;
+        let fresh: Vec<Option<Fresh>> = fresh_idx
+            .par_iter()
+            .map(|&i| sign_one(i, &items[i].value, boiler, &signer, &lsh))
+            .collect();
+        let mut skipped_empty: HashSet<usize> = HashSet::new();
+        for (k, f) in fresh.iter().enumerate() {
+            if f.is_none() {
+                skipped_empty.insert(fresh_idx[k]);
+            }
+        }
+        (fresh.into_iter().flatten().collect(), skipped_empty)
+    }
+
+    /// History candidates: every indexed document sharing a band key.
+    fn history_candidates(&self) -> Result<Candidates, IndexError> {
+        let keys: BTreeSet<u32> = self
+            .fresh
+            .iter()
+            .flat_map(|f| f.bands.iter().copied())
+            .collect();
+        let by_key = self.seqs_by_key(&keys)?;
+        let wanted: BTreeSet<i64> = by_key.values().flatten().copied().collect();
+        let old = self.load_old(&wanted)?;
+        Ok(Candidates { by_key, old })
+    }
+
+    /// The indexed documents under each band key (keys without any are left out).
+    fn seqs_by_key(&self, keys: &BTreeSet<u32>) -> Result<HashMap<u32, Vec<i64>>, IndexError> {
+        let sql = self.sql();
+        let mut by_key: HashMap<u32, Vec<i64>> = HashMap::new();
+        let mut q = self
+            .tx
+            .prepare_cached("SELECT seq FROM bands WHERE key = ?1")
+            .map_err(sql)?;
+        for &k in keys {
+            let seqs: Vec<i64> = q
+                .query_map([k as i32], |r| r.get(0))
+                .map_err(sql)?
+                .collect::<Result<_, _>>()
+                .map_err(sql)?;
+            if !seqs.is_empty() {
+                by_key.insert(k, seqs);
+            }
+        }
+        Ok(by_key)
+    }
+
+    /// Reads the candidate documents, by `seq`.
+    fn load_old(&self, wanted: &BTreeSet<i64>) -> Result<HashMap<i64, Old>, IndexError> {
+        let sql = self.sql();
+        let mut old: HashMap<i64, Old> = HashMap::new();
+        let mut q = self
+            .tx
+            .prepare_cached(
+                "SELECT id, source, date, epoch, cluster, content_hash, content_len, \
+                 shingles_n, sig, shingles FROM docs WHERE seq = ?1",
+            )
+            .map_err(sql)?;
+        for &seq in wanted {
+            let o = q
+                .query_row([seq], |r| {
+                    Ok(Old {
+                        id: r.get(0)?,
+                        source: r.get(1)?,
+                        date: r.get(2)?,
+                        epoch: r.get(3)?,
+                        cluster: r.get::<_, i64>(4)? as u64,
+                        content: (r.get::<_, i64>(5)? as u64, r.get::<_, i64>(6)? as usize),
+                        shingles_n: r.get::<_, i64>(7)? as usize,
+                        sig16: r.get(8)?,
+                        set: r.get::<_, Option<Vec<u8>>>(9)?.map(|b| from_blob_u32(&b)),
+                    })
+                })
+                .optional()
+                .map_err(sql)?;
+            if let Some(o) = o {
+                old.insert(seq, o);
+            }
+        }
+        Ok(old)
+    }
+
+    /// Batch candidates: for each band key, the fresh documents having it, in order.
+    fn batch_candidates(&self) -> HashMap<u32, Vec<usize>> {
+        let mut batch_key: HashMap<u32, Vec<usize>> = HashMap::new();
+        for (n, f) in self.fresh.iter().enumerate() {
+            for &k in &f.bands {
+                let v = batch_key.entry(k).or_default();
+                if v.last() != Some(&n) {
+                    v.push(n);
+                }
+            }
+        }
+        batch_key
+    }
+
+    /// Verifies every candidate of every fresh document (in parallel): its matches, history
+    /// first.
+    fn verify(
+        &self,
+        history: &Candidates,
+        batch_key: &HashMap<u32, Vec<usize>>,
+    ) -> Vec<Vec<Found>> {
+        let v = Verifier {
+            fresh: &self.fresh,
+            history,
+            batch_key,
+            threshold: self.config.threshold,
+            window: self.window,
+        };
+        self.fresh
+            .par_iter()
+            .enumerate()
+            .map(|(n, f)| {
+                let mut out = v.against_history(f);
+                v.against_batch(n, f, &mut out);
+                out
+            })
+            .collect()
+    }
+
+    /// Clusters, in input order: join the smallest cluster matched, merge the others.
+    fn clusters(
+        &self,
+        old: &HashMap<i64, Old>,
+        found: &[Vec<Found>],
+    ) -> Result<Clusters, IndexError> {
+        let mut next: i64 = self
+            .tx
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'next_cluster'",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(self.sql())?;
+        let mut aliases = Aliases::default();
+        let mut of: Vec<u64> = vec![0; self.fresh.len()];
+        let mut merged_by: Vec<Vec<u64>> = vec![Vec::new(); self.fresh.len()];
+        for n in 0..self.fresh.len() {
+            let mut cs: BTreeSet<u64> = found[n]
+                .iter()
+                .map(|m| match m.other {
+                    Other::Old(seq) => aliases.find(old[&seq].cluster),
+                    Other::Batch(m) => aliases.find(of[m]),
+                })
+                .collect();
+            let target = match cs.pop_first() {
+                Some(t) => t,
+                None => {
+                    next += 1;
+                    (next - 1) as u64
+                }
+            };
+            for &c in &cs {
+                aliases.0.insert(c, target);
+            }
+            merged_by[n] = cs.into_iter().collect();
+            of[n] = target;
+        }
+        Ok(Clusters {
+            next,
+            aliases,
+            of,
+            merged_by,
+        })
+    }
+
+    /// Verdicts in input order.
+    fn verdicts(
+        &self,
+        old: &HashMap<i64, Old>,
+        found: &[Vec<Found>],
+        clusters: &Clusters,
+    ) -> Vec<Verdict> {
+        let source_names: HashMap<i64, String> =
+            self.sources.iter().map(|(n, &i)| (i, n.clone())).collect();
+        let mut verdicts: Vec<Verdict> = Vec::with_capacity(self.items.len());
+        let mut fresh_at: HashMap<usize, usize> = HashMap::new();
+        for (n, f) in self.fresh.iter().enumerate() {
+            fresh_at.insert(f.item, n);
+        }
+        for (i, it) in self.items.iter().enumerate() {
+            if let Some(c) = self.existing[i] {
+                verdicts.push(Verdict {
+                    id: it.id.clone(),
+                    status: Status::AlreadyIndexed,
+                    cluster: Some(clusters.aliases.find(c)),
+                    merged: Vec::new(),
+                    matches: Vec::new(),
+                    reason: None,
+                });
+                continue;
+            }
+            if self.skipped_empty.contains(&i) {
+                verdicts.push(Verdict {
+                    id: it.id.clone(),
+                    status: Status::Skipped,
+                    cluster: None,
+                    merged: Vec::new(),
+                    matches: Vec::new(),
+                    reason: Some("empty text".into()),
+                });
+                continue;
+            }
+            let n = fresh_at[&i];
+            let (status, matches) = self.matches(&found[n], old, &source_names);
+            verdicts.push(Verdict {
+                id: it.id.clone(),
+                status,
+                cluster: Some(clusters.aliases.find(clusters.of[n])),
+                merged: clusters.merged_by[n].clone(),
+                matches,
+                reason: None,
+            });
+        }
+        verdicts
+    }
+
+    /// A fresh document's matches as reported, best first (Jaccard, then earlier date, undated
+    /// last, then id), and its status.
+    fn matches(
+        &self,
+        found: &[Found],
+        old: &HashMap<i64, Old>,
+        source_names: &HashMap<i64, String>,
+    ) -> (Status, Vec<Match>) {
+        let mut any_exact = false;
+        let mut matches: Vec<(Option<i64>, Match)> = found
+            .iter()
+            .map(|m| {
+                any_exact |= m.exact;
+                let (id, source, date, epoch) = match m.other {
+                    Other::Old(seq) => {
+                        let o = &old[&seq];
+                        let src = o.source.and_then(|s| source_names.get(&s).cloned());
+                        (o.id.clone(), src, o.date.clone(), o.epoch)
+                    }
+                    Other::Batch(b) => {
+                        let g = &self.fresh[b];
+                        (g.id.clone(), g.source.clone(), g.date.clone(), g.epoch)
+                    }
+                };
+                let shown = Match {
+                    id,
+                    source,
+                    date,
+                    jaccard: round4(m.jaccard),
+                    containment: round4(m.containment),
+                    verified: m.verified,
+                };
+                (epoch, shown)
+            })
+            .collect();
+        matches.sort_by(|(ea, a), (eb, b)| {
+            b.jaccard
+                .total_cmp(&a.jaccard)
+                .then_with(|| (ea.is_none(), ea).cmp(&(eb.is_none(), eb)))
+                .then_with(|| a.id.cmp(&b.id))
+        });
+        let status = if any_exact {
+            Status::ExactDuplicate
+        } else if matches.is_empty() {
+            Status::New
+        } else {
+            Status::Duplicate
+        };
+        (status, matches.into_iter().map(|(_, m)| m).collect())
+    }
+
+    /// Writes the batch (batch row, new sources, documents, band rows, paragraph counts,
+    /// cluster merges, the next cluster id) and commits. Until the commit nothing of it is
+    /// visible, and a kill leaves the index as it was.
+    fn write(mut self, clusters: &Clusters) -> Result<(), IndexError> {
+        let sql = self.sql();
+        let batch_id = self.insert_batch()?;
+        self.insert_sources()?;
+        let band_rows = self.insert_docs(batch_id, clusters)?;
+        self.insert_bands(band_rows)?;
+        if self.config.boilerplate_min_docs > 0 {
+            self.count_paragraphs()?;
+        }
+        self.apply_merges(clusters)?;
+        self.tx
+            .execute(
+                "UPDATE meta SET value = ?1 WHERE key = 'next_cluster'",
+                [clusters.next],
+            )
+            .map_err(sql)?;
+        self.tx.commit().map_err(sql)
+    }
+
+    /// The `batches` row; returns its id.
+    fn insert_batch(&self) -> Result<i64, IndexError> {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64);
+        self.tx
+            .execute(
+                "INSERT INTO batches(at, docs) VALUES (?1, ?2)",
+                params![now, self.fresh.len() as i64],
+            )
+            .map_err(self.sql())?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    /// Sources not seen before, numbered as they first appear.
+    fn insert_sources(&mut self) -> Result<(), IndexError> {
+        let sql = self.sql();
+        let mut ins = self
+            .tx
+            .prepare_cached("INSERT INTO sources(name) VALUES (?1)")
+            .map_err(sql)?;
+        for f in &self.fresh {
+            if let Some(s) = &f.source
+                && !self.sources.contains_key(s)
+            {
+                ins.execute([s]).map_err(sql)?;
+                self.sources.insert(s.clone(), self.tx.last_insert_rowid());
+            }
+        }
+        Ok(())
+    }
+
+    /// The `docs` rows, in input order; returns each document's distinct band keys as
+    /// `(key, seq)` rows for the band table.
+    fn insert_docs(
+        &self,
+        batch_id: i64,
+        clusters: &Clusters,
+    ) -> Result<Vec<(i32, i64)>, IndexError> {
+        let sql = self.sql();
+        let mut band_rows: Vec<(i32, i64)> = Vec::with_capacity(self.fresh.len() * self.lsh.bands);
+        let mut ins = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO docs(id, source, date, epoch, batch, cluster, content_hash, \
+                 content_len, shingles_n, sig, bands, shingles) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            )
+            .map_err(sql)?;
+        for (n, f) in self.fresh.iter().enumerate() {
+            let shingles = (self.history == History::Exact).then(|| to_blob_u32(&f.set));
+            ins.execute(params![
+                f.id,
+                f.source.as_ref().map(|s| self.sources[s]),
+                f.date,
+                f.epoch,
+                batch_id,
+                clusters.aliases.find(clusters.of[n]) as i64,
+                f.content.0 as i64,
+                f.content.1 as i64,
+                f.set.len() as i64,
+                sig16(&f.signature),
+                to_blob_u32(&f.bands),
+                shingles,
+            ])
+            .map_err(sql)?;
+            let seq = self.tx.last_insert_rowid();
+            let mut ks = f.bands.clone();
+            ks.sort_unstable();
+            ks.dedup();
+            band_rows.extend(ks.into_iter().map(|k| (k as i32, seq)));
+        }
+        Ok(band_rows)
+    }
+
+    /// The band rows, sorted (the table's key order).
+    fn insert_bands(&self, mut band_rows: Vec<(i32, i64)>) -> Result<(), IndexError> {
+        let sql = self.sql();
+        band_rows.sort_unstable();
+        let mut ins = self
+            .tx
+            .prepare_cached("INSERT INTO bands(key, seq) VALUES (?1, ?2)")
+            .map_err(sql)?;
+        for (k, seq) in band_rows {
+            ins.execute(params![k, seq]).map_err(sql)?;
+        }
+        Ok(())
+    }
+
+    /// Adds the batch's distinct texts per (source, paragraph) to the boilerplate counts.
+    fn count_paragraphs(&self) -> Result<(), IndexError> {
+        let sql = self.sql();
+        let mut counts: HashMap<(i64, u32), i64> = HashMap::new();
+        let mut seen: HashSet<(i64, u32, u64)> = HashSet::new();
+        for f in &self.fresh {
+            let p = &self.items[f.item].value;
+            if let Some(s) = &f.source {
+                let sid = self.sources[s];
+                for &h in &f.paragraphs {
+                    if seen.insert((sid, h, p.content_key.0)) {
+                        *counts.entry((sid, h)).or_default() += 1;
+                    }
+                }
+            }
+        }
+        let mut counts: Vec<((i64, u32), i64)> = counts.into_iter().collect();
+        counts.sort_unstable();
+        let mut up = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO paragraphs(source, hash, docs) VALUES (?1, ?2, ?3) \
+                 ON CONFLICT(source, hash) DO UPDATE SET docs = docs + excluded.docs",
+            )
+            .map_err(sql)?;
+        for ((sid, h), n) in counts {
+            up.execute(params![sid, h as i32, n]).map_err(sql)?;
+        }
+        Ok(())
+    }
+
+    /// Moves the documents of merged clusters (indexed before) into the surviving ones.
+    fn apply_merges(&self, clusters: &Clusters) -> Result<(), IndexError> {
+        let sql = self.sql();
+        let mut up = self
+            .tx
+            .prepare_cached("UPDATE docs SET cluster = ?1 WHERE cluster = ?2")
+            .map_err(sql)?;
+        let mut merged: Vec<u64> = clusters.aliases.0.keys().copied().collect();
+        merged.sort_unstable();
+        for c in merged {
+            up.execute(params![clusters.aliases.find(c) as i64, c as i64])
+                .map_err(sql)?;
+        }
+        Ok(())
+    }
+}
+
+/// The 32 bits of a paragraph hash the index keeps.
+fn para32(h: u64) -> u32 {
+    (h >> 32) as u32
+}
+
+/// Removes the boilerplate paragraphs of item `i` (unless that would remove them all) and signs
+/// what is left; `None` when no words are left.
+fn sign_one(
+    i: usize,
+    p: &Prepared,
+    boiler: &HashSet<(&str, u32)>,
+    signer: &Signer,
+    lsh: &LshParams,
+) -> Option<Fresh> {
+    let mut removed: Vec<u32> = match p.source.as_deref() {
+        Some(s) => (0..p.paragraphs.len() as u32)
+            .filter(|&k| boiler.contains(&(s, para32(p.paragraphs[k as usize].1))))
+            .collect(),
+        None => Vec::new(),
+    };
+    if removed.len() == p.paragraphs.len() {
+        removed.clear();
+    }
+    let kept = dedup::kept_units(p, &removed);
+    if kept.is_empty() {
+        return None;
+    }
+    let signature = signer.sign_units(&kept);
+    let mut set: Vec<u32> = Vec::with_capacity(kept.len());
+    signer.for_each_shingle(&kept, |k| set.push((k >> 32) as u32));
+    set.sort_unstable();
+    set.dedup();
+    let bands = (0..lsh.bands)
+        .map(|b| (lsh.band_key(&signature, b) >> 32) as u32)
+        .collect();
+    let mut paragraphs: Vec<u32> = p.paragraphs.iter().map(|&(_, h)| para32(h)).collect();
+    paragraphs.sort_unstable();
+    paragraphs.dedup();
+    Some(Fresh {
+        item: i,
+        id: p.id.clone(),
+        source: p.source.clone(),
+        date: p.date.clone(),
+        epoch: p.date.as_deref().and_then(crate::date::epoch_seconds),
+        content: (dedup::fold_all(&kept), kept.len()),
+        signature,
+        set,
+        bands,
+        paragraphs,
+        removed: removed.len(),
+    })
+}
+
+/// What verification needs, shared by the parallel workers (no database in it).
+struct Verifier<'a> {
+    fresh: &'a [Fresh],
+    history: &'a Candidates,
+    batch_key: &'a HashMap<u32, Vec<usize>>,
+    threshold: f64,
+    window: Option<i64>,
+}
+
+impl Verifier<'_> {
+    /// Whether two documents' dates are close enough to match (always, without a window).
+    fn in_window(&self, a: Option<i64>, b: Option<i64>) -> bool {
+        match self.window {
+            None => true,
+            Some(w) => matches!((a, b), (Some(a), Some(b)) if (a - b).abs() <= w),
+        }
+    }
+
+    /// Indexed documents sharing a band key with `f`, in `seq` order, that reach the
+    /// threshold: exactly with stored shingle sets, else by the signature estimate.
+    fn against_history(&self, f: &Fresh) -> Vec<Found> {
+        let mut out: Vec<Found> = Vec::new();
+        let hist: BTreeSet<i64> = f
+            .bands
+            .iter()
+            .filter_map(|k| self.history.by_key.get(k))
+            .flatten()
+            .copied()
+            .collect();
+        let sig = sig16(&f.signature);
+        for seq in hist {
+            let Some(o) = self.history.old.get(&seq) else {
+                continue;
+            };
+            if !self.in_window(f.epoch, o.epoch) {
+                continue;
+            }
+            let (j, c, exact, how) = if o.content == f.content {
+                (1.0, 1.0, true, "exact")
+            } else if let Some(set) = &o.set {
+                let ov = overlap32(&f.set, set);
+                (ov.jaccard, ov.containment_ab, false, "exact")
+            } else {
+                let j = estimate16(&sig, &o.sig16);
+                (
+                    j,
+                    containment_from(j, f.set.len(), o.shingles_n),
+                    false,
+                    "estimate",
+                )
+            };
+            if j >= self.threshold {
+                out.push(found(Other::Old(seq), j, c, exact, how));
+            }
+        }
+        out
+    }
+
+    /// Earlier documents of the batch (`f` is number `n`) sharing a band key that reach the
+    /// threshold, verified exactly, appended to `out` in batch order.
+    fn against_batch(&self, n: usize, f: &Fresh, out: &mut Vec<Found>) {
+        let earlier: BTreeSet<usize> = f
+            .bands
+            .iter()
+            .filter_map(|k| self.batch_key.get(k))
+            .flatten()
+            .copied()
+            .filter(|&m| m < n)
+            .collect();
+        for m in earlier {
+            let g = &self.fresh[m];
+            if !self.in_window(f.epoch, g.epoch) {
+                continue;
+            }
+            let (j, c, exact) = if g.content == f.content {
+                (1.0, 1.0, true)
+            } else {
+                let ov = overlap32(&f.set, &g.set);
+                (ov.jaccard, ov.containment_ab, false)
+            };
+            if j >= self.threshold {
+                out.push(found(Other::Batch(m), j, c, exact, "exact"));
+            }
+        }
+    }
+}
+
+fn found(
+    other: Other,
+    jaccard: f64,
+    containment: f64,
+    exact: bool,
+    verified: &'static str,
+) -> Found {
+    Found {
+        other,
+        jaccard,
+        containment,
+        exact,
+        verified,
+    }
+}
+
+/// Rounds a reported score to 4 decimals, as `naql cluster` reports them.
+fn round4(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
