@@ -106,6 +106,7 @@ pub mod error;
 pub mod hash;
 pub mod index;
 pub mod render;
+mod score;
 pub mod story;
 pub mod text;
 

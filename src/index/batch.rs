@@ -30,6 +30,7 @@ use super::{
 };
 use crate::copy::{self as dedup, Config, LshParams, Prepared, Signature, Signer};
 use crate::corpus::Item;
+use crate::score::round4;
 
 impl Index {
     /// Checks a batch against the index and each other, then (unless `dry_run`) adds it in one
@@ -892,9 +893,4 @@ fn found(
         exact,
         verified,
     }
-}
-
-/// Rounds a reported score to 4 decimals, as `naql cluster` reports them.
-fn round4(x: f64) -> f64 {
-    (x * 10_000.0).round() / 10_000.0
 }

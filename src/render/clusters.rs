@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use crate::copy::{ALGORITHM, LshParams, Shingling};
 use crate::copy::{Config, Outcome, Pair, Signed, Verify};
+use crate::score::round4;
 use crate::text::NormalizeOptions;
 
 /// Output formats of `naql cluster`.
@@ -18,10 +19,6 @@ pub enum Format {
     Json,
     Jsonl,
     Csv,
-}
-
-fn round(x: f64) -> f64 {
-    (x * 10_000.0).round() / 10_000.0
 }
 
 /// The parameters that produced a result: enough to reproduce it.
@@ -52,8 +49,8 @@ impl Params {
             seed: config.signer.seed,
             threshold: config.threshold,
             lsh: LshParams {
-                midpoint: round(lsh.midpoint),
-                p_at_threshold: round(lsh.p_at_threshold),
+                midpoint: round4(lsh.midpoint),
+                p_at_threshold: round4(lsh.p_at_threshold),
                 ..lsh
             },
             verify: config.verify,
@@ -110,9 +107,9 @@ fn clusters_out(out: &Outcome) -> Vec<ClusterOut<'_>> {
                             source: d.source.as_deref(),
                             title: d.title.as_deref(),
                             date: d.date.as_deref(),
-                            jaccard: round(m.jaccard),
-                            containment: m.containment.map(round),
-                            rep_containment: m.rep_containment.map(round),
+                            jaccard: round4(m.jaccard),
+                            containment: m.containment.map(round4),
+                            rep_containment: m.rep_containment.map(round4),
                         }
                     })
                     .collect(),
@@ -293,10 +290,10 @@ pub fn write_pairs(w: &mut dyn Write, out: &Outcome, pairs: &[Pair]) -> io::Resu
         let o = PairOut {
             a: &out.docs[p.a].info.id,
             b: &out.docs[p.b].info.id,
-            jaccard_est: round(p.jaccard_est),
-            jaccard: p.overlap.map(|o| round(o.jaccard)),
-            containment_ab: p.overlap.map(|o| round(o.containment_ab)),
-            containment_ba: p.overlap.map(|o| round(o.containment_ba)),
+            jaccard_est: round4(p.jaccard_est),
+            jaccard: p.overlap.map(|o| round4(o.jaccard)),
+            containment_ab: p.overlap.map(|o| round4(o.containment_ab)),
+            containment_ba: p.overlap.map(|o| round4(o.containment_ba)),
         };
         serde_json::to_writer(&mut *w, &o)?;
         writeln!(w)?;

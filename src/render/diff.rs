@@ -144,7 +144,7 @@ pub fn json(w: &mut dyn Write, a: &Side, b: &Side, cmp: &Comparison) -> io::Resu
             kind: r.kind,
             a: r.a.as_ref().map(|x| ia.span(x)),
             b: r.b.as_ref().map(|x| ib.span(x)),
-            score: (r.score * 1e4).round() / 1e4,
+            score: crate::score::round4(r.score),
             edits: r
                 .edits
                 .iter()

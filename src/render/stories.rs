@@ -13,12 +13,9 @@ use serde::Serialize;
 
 use crate::corpus::BadRecord;
 use crate::render::clusters::Format;
+use crate::score::round4;
 use crate::story::{StoryConfig, StoryOutcome, StoryStats};
 use crate::text::stem::STEMMER;
-
-fn round(x: f64) -> f64 {
-    (x * 10_000.0).round() / 10_000.0
-}
 
 #[derive(Serialize)]
 struct ArticleOut<'a> {
@@ -74,7 +71,7 @@ fn stories_out(out: &StoryOutcome) -> Vec<StoryOut<'_>> {
                 terms: s
                     .terms
                     .iter()
-                    .map(|(t, w)| (t.as_str(), round(*w)))
+                    .map(|(t, w)| (t.as_str(), round4(*w)))
                     .collect(),
                 copy_groups: s
                     .groups
@@ -91,7 +88,7 @@ fn stories_out(out: &StoryOutcome) -> Vec<StoryOut<'_>> {
                                     source: d.source.as_deref(),
                                     date: d.date.as_deref(),
                                     title: d.title.as_deref(),
-                                    similarity: round(m.similarity),
+                                    similarity: round4(m.similarity),
                                 }
                             })
                             .collect(),
@@ -238,7 +235,7 @@ pub fn write_pairs(w: &mut dyn Write, out: &StoryOutcome) -> io::Result<()> {
         let o = PairOut {
             a: out.id(p.a),
             b: out.id(p.b),
-            similarity: round(p.similarity),
+            similarity: round4(p.similarity),
         };
         serde_json::to_writer(&mut *w, &o)?;
         writeln!(w)?;
