@@ -10,6 +10,7 @@ use naql::corpus::{FieldMap, ReadOptions};
 use naql::story::{Idf, StoryConfig, StoryEngine};
 use naql::text::NormalizeOptions;
 
+use super::exit::Failure;
 use super::progress;
 
 /// The inputs and run flags of every command that clusters or signs a corpus.
@@ -173,27 +174,27 @@ pub fn flag_error(e: naql::ConfigError) -> String {
     format!("--{} {}", e.param.replace('_', "-"), e.constraint)
 }
 
-/// Validation by the library, errors worded as flags.
+/// Validation by the library, errors worded as flags (by `From<ConfigError> for Failure`).
 pub trait Validated: Sized {
-    fn validated(self) -> Result<Self, String>;
+    fn validated(self) -> Result<Self, Failure>;
 }
 
 impl Validated for Config {
-    fn validated(self) -> Result<Self, String> {
-        self.validate().map_err(flag_error)?;
+    fn validated(self) -> Result<Self, Failure> {
+        self.validate()?;
         Ok(self)
     }
 }
 
 /// The normalization with the `--no-fold` rules turned off.
-pub fn normalize_options(no_fold: &[String]) -> Result<NormalizeOptions, String> {
+pub fn normalize_options(no_fold: &[String]) -> Result<NormalizeOptions, Failure> {
     let mut o = NormalizeOptions::default();
     for rule in no_fold {
         if !o.set(rule, false) {
-            return Err(format!(
+            return Err(Failure::error(format!(
                 "unknown normalization rule {rule:?}; rules: {}",
                 NormalizeOptions::RULES.join(", ")
-            ));
+            )));
         }
     }
     Ok(o)
@@ -202,7 +203,7 @@ pub fn normalize_options(no_fold: &[String]) -> Result<NormalizeOptions, String>
 impl SignArgs {
     /// The copy-level [`Config`] at `threshold`: the one place where the flags are checked and
     /// turned into library parameters.
-    pub fn config(&self, threshold: f64, verify: Verify) -> Result<Config, String> {
+    pub fn config(&self, threshold: f64, verify: Verify) -> Result<Config, Failure> {
         Config {
             normalize: normalize_options(&self.no_fold)?,
             signer: Signer {
@@ -244,7 +245,7 @@ impl FieldArgs {
 impl RunArgs {
     /// The copy-level [`Config`]; `--threshold` defaults to the library's (the story level
     /// reads it itself).
-    pub fn config(&self) -> Result<Config, String> {
+    pub fn config(&self) -> Result<Config, Failure> {
         let threshold = self.threshold.unwrap_or(Config::default().threshold);
         self.sign.config(threshold, self.verify.into())
     }
@@ -263,7 +264,7 @@ impl RunArgs {
         &self,
         story: &StoryGrouping,
         idf: Option<&str>,
-    ) -> Result<StoryEngine, String> {
+    ) -> Result<StoryEngine, Failure> {
         let copy = self
             .sign
             .config(Config::default().threshold, self.verify.into())?;
@@ -272,7 +273,7 @@ impl RunArgs {
             ..StoryConfig::default()
         };
         let idf = match idf {
-            Some(path) => Some(Idf::load(path, cfg.normalize).map_err(|e| e.to_string())?),
+            Some(path) => Some(Idf::load(path, cfg.normalize)?),
             None => None,
         };
         if idf.as_ref().is_some_and(|i| i.lsa.is_some()) {
@@ -284,16 +285,16 @@ impl RunArgs {
         // A group must be, on average, as similar as a pair that counts.
         cfg.linkage = story.linkage.unwrap_or(cfg.threshold);
         cfg.window_days = (!story.no_window).then_some(story.window);
-        cfg.validate().map_err(flag_error)?;
+        cfg.validate()?;
         Ok(StoryEngine::new(copy, cfg, idf))
     }
 }
 
 impl AlignArgs {
     /// The diff [`Options`](naql::diff::Options), with the `--idf` table as background.
-    pub fn options(&self, normalize: &NormalizeOptions) -> Result<naql::diff::Options, String> {
+    pub fn options(&self, normalize: &NormalizeOptions) -> Result<naql::diff::Options, Failure> {
         let background = match &self.align_idf {
-            Some(path) => Some(Idf::load(path, *normalize).map_err(|e| e.to_string())?),
+            Some(path) => Some(Idf::load(path, *normalize)?),
             None => None,
         };
         let options = naql::diff::Options {
@@ -301,7 +302,7 @@ impl AlignArgs {
             background,
             ..Default::default()
         };
-        options.validate().map_err(flag_error)?;
+        options.validate()?;
         Ok(options)
     }
 }

@@ -7,6 +7,7 @@ use naql::render::clusters::{self as report, Format, Params};
 use naql::story;
 
 use super::args::{Level, RunArgs, StoryArgs};
+use super::exit::{Failure, Outcome};
 use super::output::with_output;
 use super::progress::{print_timings, report_skipped};
 
@@ -21,20 +22,18 @@ pub struct ClusterArgs {
     story: StoryArgs,
 }
 
-pub fn run(args: ClusterArgs) -> Result<u8, String> {
+pub fn run(args: ClusterArgs) -> Result<Outcome, Failure> {
     match args.story.level {
         Level::Copy => copies(args)?,
         Level::Story => stories(args)?,
     }
-    Ok(0)
+    Ok(Outcome::Done)
 }
 
-fn copies(args: ClusterArgs) -> Result<(), String> {
+fn copies(args: ClusterArgs) -> Result<(), Failure> {
     let engine = Engine::new(args.run.config()?);
     let read = args.run.read_options();
-    let out = engine
-        .run_inputs(&args.run.inputs, &read)
-        .map_err(|e| e.to_string())?;
+    let out = engine.run_inputs(&args.run.inputs, &read)?;
     let params = Params::new(&engine.config, out.lsh);
     with_output(args.run.output.as_deref(), |w| {
         report::write_clusters(w, &out, &params, args.format)
@@ -49,7 +48,7 @@ fn copies(args: ClusterArgs) -> Result<(), String> {
     Ok(())
 }
 
-fn stories(args: ClusterArgs) -> Result<(), String> {
+fn stories(args: ClusterArgs) -> Result<(), Failure> {
     if args.format == Format::Csv {
         return Err("--format csv is not available with --level story (use json or jsonl)".into());
     }
@@ -57,9 +56,7 @@ fn stories(args: ClusterArgs) -> Result<(), String> {
         .run
         .story_engine(&args.story.grouping, args.story.idf.as_deref())?;
     let read = args.run.read_options();
-    let out = engine
-        .run_inputs(&args.run.inputs, &read)
-        .map_err(|e| e.to_string())?;
+    let out = engine.run_inputs(&args.run.inputs, &read)?;
     with_output(args.run.output.as_deref(), |w| {
         story::write_stories(
             w,

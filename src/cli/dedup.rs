@@ -10,11 +10,9 @@ use naql::corpus::{self, ReadReport};
 use naql::index::{self, Access, BatchOutcome, DedupOptions, Index, Status};
 
 use super::args::{FieldArgs, normalize_options};
-use super::index::{fail, wait_of};
+use super::exit::{Failure, Outcome};
+use super::index::wait_of;
 use super::output::with_output;
-
-/// Exit code when `--fail-on-duplicate` is given and the batch holds a duplicate.
-pub const EXIT_DUPLICATE: u8 = 3;
 
 #[derive(Args)]
 pub struct DedupArgs {
@@ -62,7 +60,7 @@ pub struct DedupArgs {
     quiet: bool,
 }
 
-pub fn run(args: DedupArgs) -> Result<u8, String> {
+pub fn run(args: DedupArgs) -> Result<Outcome, Failure> {
     let window = args
         .window
         .as_deref()
@@ -73,23 +71,16 @@ pub fn run(args: DedupArgs) -> Result<u8, String> {
     } else {
         Access::ReadWrite
     };
-    let mut idx = match Index::open(&args.index, access, wait_of(args.wait)?) {
-        Ok(i) => i,
-        Err(e) => return fail(e),
-    };
+    let mut idx = Index::open(&args.index, access, wait_of(args.wait)?)?;
     check_params(&args, &idx)?;
     let read = args.fields.read_options(args.skip_bad);
     let engine = idx.engine();
-    let (items, report) = corpus::read_with(&args.inputs, &read, |doc| engine.prepare(doc))
-        .map_err(|e| e.to_string())?;
+    let (items, report) = corpus::read_with(&args.inputs, &read, |doc| engine.prepare(doc))?;
     let options = DedupOptions {
         window,
         dry_run: args.dry_run,
     };
-    let out = match idx.dedup(items.into(), &options) {
-        Ok(o) => o,
-        Err(e) => return fail(e),
-    };
+    let out = idx.dedup(items.into(), &options)?;
     with_output(args.output.as_deref(), |w| {
         for v in &out.verdicts {
             serde_json::to_writer(&mut *w, v)?;
@@ -102,13 +93,13 @@ pub fn run(args: DedupArgs) -> Result<u8, String> {
     }
     let duplicates = count(&out, Status::Duplicate) + count(&out, Status::ExactDuplicate);
     if args.fail_on_duplicate && duplicates > 0 {
-        return Ok(EXIT_DUPLICATE);
+        return Ok(Outcome::Duplicate);
     }
-    Ok(0)
+    Ok(Outcome::Done)
 }
 
 /// Options that decide signatures must agree with the index, if given at all.
-fn check_params(args: &DedupArgs, idx: &Index) -> Result<(), String> {
+fn check_params(args: &DedupArgs, idx: &Index) -> Result<(), Failure> {
     let mut wanted = idx.config().clone();
     if let Some(t) = args.threshold {
         wanted.threshold = t;
@@ -122,7 +113,7 @@ fn check_params(args: &DedupArgs, idx: &Index) -> Result<(), String> {
     if !args.no_fold.is_empty() {
         wanted.normalize = normalize_options(&args.no_fold)?;
     }
-    idx.check_config(&wanted).map_err(|e| e.to_string())
+    Ok(idx.check_config(&wanted)?)
 }
 
 fn count(out: &BatchOutcome, s: Status) -> usize {

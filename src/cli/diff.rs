@@ -12,6 +12,7 @@ use naql::diff::{Comparer, Comparison};
 use naql::render::diff::{self as view, Colors, Section, Side};
 
 use super::args::{AlignArgs, FieldArgs, Validated, normalize_options};
+use super::exit::{Failure, Outcome};
 use super::output::{read_text, with_output};
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -62,7 +63,7 @@ pub struct DiffArgs {
     output: Option<PathBuf>,
 }
 
-pub fn run(args: DiffArgs) -> Result<u8, String> {
+pub fn run(args: DiffArgs) -> Result<Outcome, Failure> {
     let comparer = comparer(&args)?;
     let (a, b) = match &args.args[..] {
         [corpus, id_a, id_b] => from_corpus(&args, corpus, id_a, id_b)?,
@@ -70,11 +71,11 @@ pub fn run(args: DiffArgs) -> Result<u8, String> {
     };
     let cmp = comparer.compare(&a.text, &b.text);
     render(&args, &a, &b, &cmp)?;
-    Ok(0)
+    Ok(Outcome::Done)
 }
 
 /// The comparer: the copy config for the summary's Jaccard, the alignment options.
-fn comparer(args: &DiffArgs) -> Result<Comparer, String> {
+fn comparer(args: &DiffArgs) -> Result<Comparer, Failure> {
     let config = Config {
         normalize: normalize_options(&args.no_fold)?,
         signer: Signer {
@@ -94,13 +95,12 @@ fn from_corpus(
     corpus: &String,
     id_a: &str,
     id_b: &str,
-) -> Result<(Document, Document), String> {
+) -> Result<(Document, Document), Failure> {
     let read = args.fields.read_options(false);
     let wanted = [id_a, id_b];
     let (items, _) = naql::corpus::read_with(std::slice::from_ref(corpus), &read, |doc| {
         wanted.contains(&doc.id.as_str()).then_some(doc)
-    })
-    .map_err(|e| e.to_string())?;
+    })?;
     let mut found: Vec<Document> = items.into_iter().filter_map(|i| i.value).collect();
     let mut take = |id: &str| {
         let k = found.iter().position(|d| d.id == id).ok_or_else(|| {
@@ -108,7 +108,7 @@ fn from_corpus(
                 "{corpus}: no document with id {id:?} (ids come from --id-field or are file:line)"
             )
         })?;
-        Ok::<_, String>(found.swap_remove(k))
+        Ok::<_, Failure>(found.swap_remove(k))
     };
     let a = take(id_a)?;
     let b = if id_a == id_b { a.clone() } else { take(id_b)? };
@@ -116,7 +116,7 @@ fn from_corpus(
 }
 
 /// A text file as a document named by its path.
-fn from_file(path: &str) -> Result<Document, String> {
+fn from_file(path: &str) -> Result<Document, Failure> {
     Ok(Document {
         id: path.to_owned(),
         text: read_text(path)?,
@@ -137,7 +137,7 @@ fn side(d: &Document) -> Side<'_> {
     }
 }
 
-fn render(args: &DiffArgs, a: &Document, b: &Document, cmp: &Comparison) -> Result<(), String> {
+fn render(args: &DiffArgs, a: &Document, b: &Document, cmp: &Comparison) -> Result<(), Failure> {
     let (sa, sb) = (side(a), side(b));
     let to_terminal = args.output.is_none() && io::stdout().is_terminal();
     let format = args.format.unwrap_or(if to_terminal {

@@ -7,7 +7,8 @@ use clap::Args;
 
 use naql::story::{IdfTable, StoryConfig, StoryModel};
 
-use super::args::{FieldArgs, flag_error};
+use super::args::FieldArgs;
+use super::exit::{Failure, Outcome};
 use super::output::with_output;
 
 #[derive(Args)]
@@ -33,13 +34,13 @@ pub struct IdfArgs {
     output: Option<PathBuf>,
 }
 
-pub fn run(args: IdfArgs) -> Result<u8, String> {
+pub fn run(args: IdfArgs) -> Result<Outcome, Failure> {
     let read = args.fields.read_options(args.skip_bad);
-    let (docs, report) = naql::corpus::read_all(&args.inputs, &read).map_err(|e| e.to_string())?;
+    let (docs, report) = naql::corpus::read_all(&args.inputs, &read)?;
     let model = StoryModel::new(StoryConfig::default());
     let texts: Vec<(Option<String>, String)> =
         docs.into_iter().map(|(d, _)| (d.title, d.text)).collect();
-    naql::story::lsa::Lsa::validate_dims(args.dims).map_err(flag_error)?;
+    naql::story::lsa::Lsa::validate_dims(args.dims)?;
     if args.dims > 0 {
         // The SVD is the slow part (about a minute for 30,000 articles): say so first.
         eprintln!(
@@ -54,7 +55,7 @@ pub fn run(args: IdfArgs) -> Result<u8, String> {
         writeln!(w)
     })?;
     summary(&table, texts.len(), report.skipped.len());
-    Ok(0)
+    Ok(Outcome::Done)
 }
 
 fn summary(table: &IdfTable, read: usize, skipped: usize) {

@@ -7,13 +7,11 @@ use std::time::Duration;
 
 use clap::{Args, Subcommand};
 
-use naql::index::{Access, History, Index, IndexError, IndexStats};
+use naql::index::{Access, History, Index, IndexStats};
 
 use super::args::SignArgs;
+use super::exit::{Failure, Outcome};
 use super::output::with_output;
-
-/// Exit code when another job holds the index longer than `--wait`.
-pub const EXIT_BUSY: u8 = 4;
 
 #[derive(Args)]
 pub struct IndexArgs {
@@ -109,32 +107,12 @@ struct ExportArgs {
 }
 
 /// `--wait` as a duration.
-pub fn wait_of(secs: f64) -> Result<Duration, String> {
-    Duration::try_from_secs_f64(secs).map_err(|_| format!("--wait {secs}: not a duration"))
+pub fn wait_of(secs: f64) -> Result<Duration, Failure> {
+    Duration::try_from_secs_f64(secs)
+        .map_err(|_| Failure::error(format!("--wait {secs}: not a duration")))
 }
 
-/// Busy is an exit code of its own (a cron job may simply try later); the rest are errors.
-pub fn fail(e: IndexError) -> Result<u8, String> {
-    match e {
-        IndexError::Busy(..) => {
-            eprintln!("naql: {e}");
-            Ok(EXIT_BUSY)
-        }
-        e => Err(e.to_string()),
-    }
-}
-
-/// Runs an index operation: an [`IndexError`] becomes [`fail`]'s outcome.
-macro_rules! attempt {
-    ($e:expr) => {
-        match $e {
-            Ok(v) => v,
-            Err(e) => return fail(e),
-        }
-    };
-}
-
-pub fn run(args: IndexArgs) -> Result<u8, String> {
+pub fn run(args: IndexArgs) -> Result<Outcome, Failure> {
     match args.command {
         IndexCommand::Create(a) => create(a),
         IndexCommand::Stats(a) => stats(a),
@@ -147,18 +125,18 @@ pub fn run(args: IndexArgs) -> Result<u8, String> {
 }
 
 impl FileArg {
-    fn open(&self, access: Access) -> Result<Result<Index, IndexError>, String> {
-        Ok(Index::open(&self.file, access, wait_of(self.wait)?))
+    fn open(&self, access: Access) -> Result<Index, Failure> {
+        Ok(Index::open(&self.file, access, wait_of(self.wait)?)?)
     }
 }
 
-fn create(a: CreateArgs) -> Result<u8, String> {
+fn create(a: CreateArgs) -> Result<Outcome, Failure> {
     let config = a.sign.config(a.threshold, naql::copy::Verify::Exact)?;
     let history = match a.history {
         HistoryArg::Exact => History::Exact,
         HistoryArg::Estimate => History::Estimate,
     };
-    let idx = attempt!(Index::create(&a.file, &config, history));
+    let idx = Index::create(&a.file, &config, history)?;
     let lsh = config.lsh();
     eprintln!(
         "naql: created {} (threshold {}, k={}, LSH {} bands × {} rows, history {:?})",
@@ -169,12 +147,12 @@ fn create(a: CreateArgs) -> Result<u8, String> {
         lsh.rows,
         history
     );
-    Ok(0)
+    Ok(Outcome::Done)
 }
 
-fn stats(a: StatsArgs) -> Result<u8, String> {
-    let idx = attempt!(a.file.open(Access::ReadOnly)?);
-    let s = attempt!(idx.stats());
+fn stats(a: StatsArgs) -> Result<Outcome, Failure> {
+    let idx = a.file.open(Access::ReadOnly)?;
+    let s = idx.stats()?;
     with_output(None, |w| {
         if a.json {
             serde_json::to_writer(&mut *w, &s)?;
@@ -183,7 +161,7 @@ fn stats(a: StatsArgs) -> Result<u8, String> {
             stats_text(w, &a.file.file, &s)
         }
     })?;
-    Ok(0)
+    Ok(Outcome::Done)
 }
 
 fn stats_text(w: &mut dyn Write, file: &Path, s: &IndexStats) -> std::io::Result<()> {
@@ -211,32 +189,35 @@ fn stats_text(w: &mut dyn Write, file: &Path, s: &IndexStats) -> std::io::Result
     writeln!(w, "params      {}", s.params)
 }
 
-fn remove(a: RemoveArgs) -> Result<u8, String> {
-    let mut idx = attempt!(a.file.open(Access::ReadWrite)?);
-    let missing = attempt!(idx.remove(&a.ids));
+fn remove(a: RemoveArgs) -> Result<Outcome, Failure> {
+    let mut idx = a.file.open(Access::ReadWrite)?;
+    let missing = idx.remove(&a.ids)?;
     eprintln!(
         "naql: removed {} of {} documents",
         a.ids.len() - missing.len(),
         a.ids.len()
     );
     if !missing.is_empty() {
-        return Err(format!("not in the index: {}", missing.join(", ")));
+        return Err(Failure::error(format!(
+            "not in the index: {}",
+            missing.join(", ")
+        )));
     }
-    Ok(0)
+    Ok(Outcome::Done)
 }
 
-fn prune(a: PruneArgs) -> Result<u8, String> {
+fn prune(a: PruneArgs) -> Result<Outcome, Failure> {
     let epoch = naql::date::epoch_seconds(&a.before)
         .ok_or_else(|| format!("--before {:?}: expected YYYY-MM-DD", a.before))?;
-    let mut idx = attempt!(a.file.open(Access::ReadWrite)?);
-    let n = attempt!(idx.prune_before(epoch));
+    let mut idx = a.file.open(Access::ReadWrite)?;
+    let n = idx.prune_before(epoch)?;
     eprintln!("naql: removed {n} documents dated before {}", a.before);
-    Ok(0)
+    Ok(Outcome::Done)
 }
 
-fn compact(a: FileArg) -> Result<u8, String> {
-    let mut idx = attempt!(a.open(Access::ReadWrite)?);
-    let (before, after) = attempt!(idx.compact());
+fn compact(a: FileArg) -> Result<Outcome, Failure> {
+    let mut idx = a.open(Access::ReadWrite)?;
+    let (before, after) = idx.compact()?;
     eprintln!(
         "naql: {}: {} → {} bytes ({:.1} MB freed)",
         a.file.display(),
@@ -244,11 +225,11 @@ fn compact(a: FileArg) -> Result<u8, String> {
         after,
         before.saturating_sub(after) as f64 / 1e6
     );
-    Ok(0)
+    Ok(Outcome::Done)
 }
 
-fn export(a: ExportArgs) -> Result<u8, String> {
-    let idx = attempt!(a.file.open(Access::ReadOnly)?);
+fn export(a: ExportArgs) -> Result<Outcome, Failure> {
+    let idx = a.file.open(Access::ReadOnly)?;
     let mut failure = None;
     with_output(a.output.as_deref(), |w| {
         let r = idx.export(|d| {
@@ -261,25 +242,25 @@ fn export(a: ExportArgs) -> Result<u8, String> {
         Ok(())
     })?;
     if let Some(e) = failure {
-        return fail(e);
+        return Err(e.into());
     }
-    Ok(0)
+    Ok(Outcome::Done)
 }
 
-fn check(a: FileArg) -> Result<u8, String> {
-    let idx = attempt!(a.open(Access::ReadOnly)?);
-    let problems = attempt!(idx.check());
+fn check(a: FileArg) -> Result<Outcome, Failure> {
+    let idx = a.open(Access::ReadOnly)?;
+    let problems = idx.check()?;
     if !problems.is_empty() {
         for p in problems.iter().take(50) {
             eprintln!("naql: {}: {p}", a.file.display());
         }
-        return Err(format!(
+        return Err(Failure::error(format!(
             "{}: {} problems found",
             a.file.display(),
             problems.len()
-        ));
+        )));
     }
-    let s = idx.stats().map_err(|e| e.to_string())?;
+    let s = idx.stats()?;
     println!("ok: {} documents, consistent", s.documents);
-    Ok(0)
+    Ok(Outcome::Done)
 }

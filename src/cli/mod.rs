@@ -6,10 +6,13 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use self::exit::{Failure, Outcome};
+
 mod args;
 mod cluster;
 mod dedup;
 mod diff;
+mod exit;
 mod idf;
 mod index;
 mod normalize;
@@ -26,7 +29,9 @@ mod sign;
     about = "Find copied and rewritten Arabic news across outlets",
     long_about = "naql finds copied and rewritten Arabic news across outlets.\n\n\
                   Inputs are JSONL files (also .jsonl.gz), directories of .txt files (one \
-                  article each, id = relative path), single .txt files, or - for JSONL on stdin."
+                  article each, id = relative path), single .txt files, or - for JSONL on stdin.\n\n\
+                  Exit codes: 0 done, 1 error, 2 usage error, 3 a duplicate (dedup \
+                  --fail-on-duplicate), 4 the index is busy (see --wait)."
 )]
 struct Cli {
     /// Worker threads (default: all cores). Output is identical whatever the number.
@@ -63,12 +68,12 @@ enum Command {
     Index(index::IndexArgs),
 }
 
-fn run(cli: Cli) -> Result<u8, String> {
+fn run(cli: Cli) -> Result<Outcome, Failure> {
     if let Some(n) = cli.threads {
         rayon::ThreadPoolBuilder::new()
             .num_threads(n)
             .build_global()
-            .map_err(|e| e.to_string())?;
+            .map_err(Failure::error)?;
     }
     match cli.command {
         Command::Cluster(args) => cluster::run(args),
@@ -83,14 +88,7 @@ fn run(cli: Cli) -> Result<u8, String> {
     }
 }
 
-/// Parses the command line, runs it and maps the outcome to an exit code.
+/// Parses the command line, runs it and maps the outcome to an exit code ([`exit::code`]).
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match run(cli) {
-        Ok(code) => ExitCode::from(code),
-        Err(e) => {
-            eprintln!("naql: error: {e}");
-            ExitCode::from(1)
-        }
-    }
+    exit::code(Cli::try_parse().map_err(Failure::from).and_then(run))
 }

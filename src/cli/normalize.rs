@@ -7,6 +7,7 @@ use clap::Args;
 use naql::text::Normalizer;
 
 use super::args::normalize_options;
+use super::exit::{Failure, Outcome};
 use super::output::{read_text, with_output};
 
 #[derive(Args)]
@@ -22,7 +23,7 @@ pub struct NormalizeArgs {
     tokens: bool,
 }
 
-pub fn run(args: NormalizeArgs) -> Result<u8, String> {
+pub fn run(args: NormalizeArgs) -> Result<Outcome, Failure> {
     let normalizer = Normalizer::new(normalize_options(&args.no_fold)?);
     let text = read_text(&args.file)?;
     with_output(None, |w| {
@@ -37,7 +38,7 @@ pub fn run(args: NormalizeArgs) -> Result<u8, String> {
             Ok(())
         }
     })?;
-    Ok(0)
+    Ok(Outcome::Done)
 }
 
 /// `start end normalized original`, one token a line.

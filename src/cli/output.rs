@@ -5,19 +5,21 @@ use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
 
+use super::exit::Failure;
+
 /// Writes to a temporary file beside `path` and renames it into place when done, so a reader
 /// (or a killed job) never sees half an output; or writes to stdout.
 pub fn with_output(
     path: Option<&Path>,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
-) -> Result<(), String> {
+) -> Result<(), Failure> {
     match path {
         None => {
             let stdout = io::stdout();
             let mut w = BufWriter::with_capacity(1 << 16, stdout.lock());
             match write(&mut w).and_then(|_| w.flush()) {
                 Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
-                r => r.map_err(|e| format!("writing output: {e}")),
+                r => r.map_err(|e| Failure::error(format!("writing output: {e}"))),
             }
         }
         // A symlink, device or FIFO (`-o /dev/stdout`, `-o /dev/null`) is written in place:
@@ -32,8 +34,8 @@ pub fn with_output(
 fn in_place(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
-) -> Result<(), String> {
-    let err = |e: io::Error| format!("{}: {e}", path.display());
+) -> Result<(), Failure> {
+    let err = |e: io::Error| Failure::error(format!("{}: {e}", path.display()));
     let file = std::fs::OpenOptions::new()
         .write(true)
         .truncate(true)
@@ -46,7 +48,7 @@ fn in_place(
 fn replace(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
-) -> Result<(), String> {
+) -> Result<(), Failure> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy())
@@ -61,20 +63,21 @@ fn replace(
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
-    result.map_err(|e| format!("{}: {e}", path.display()))
+    result.map_err(|e| Failure::error(format!("{}: {e}", path.display())))
 }
 
 /// The whole text of `file` (`-`: stdin), which must be UTF-8 (`diff`, `normalize`).
-pub fn read_text(file: &str) -> Result<String, String> {
+pub fn read_text(file: &str) -> Result<String, Failure> {
     let mut bytes = Vec::new();
     if file == "-" {
-        io::Read::read_to_end(&mut io::stdin(), &mut bytes).map_err(|e| format!("stdin: {e}"))?;
+        io::Read::read_to_end(&mut io::stdin(), &mut bytes)
+            .map_err(|e| Failure::error(format!("stdin: {e}")))?;
     } else {
-        bytes = std::fs::read(file).map_err(|e| format!("{file}: {e}"))?;
+        bytes = std::fs::read(file).map_err(|e| Failure::error(format!("{file}: {e}")))?;
     }
     String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         let line = 1 + e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count();
-        format!("{file}:{line}: invalid UTF-8 at byte {at}")
+        Failure::error(format!("{file}:{line}: invalid UTF-8 at byte {at}"))
     })
 }

@@ -7,6 +7,7 @@ use naql::render::clusters as report;
 use naql::story;
 
 use super::args::{Level, RunArgs, StoryArgs};
+use super::exit::{Failure, Outcome};
 use super::output::with_output;
 use super::progress::{print_timings, report_skipped};
 
@@ -18,20 +19,18 @@ pub struct PairsArgs {
     story: StoryArgs,
 }
 
-pub fn run(args: PairsArgs) -> Result<u8, String> {
+pub fn run(args: PairsArgs) -> Result<Outcome, Failure> {
     match args.story.level {
         Level::Copy => copies(args.run)?,
         Level::Story => stories(args.run, args.story)?,
     }
-    Ok(0)
+    Ok(Outcome::Done)
 }
 
-fn copies(args: RunArgs) -> Result<(), String> {
+fn copies(args: RunArgs) -> Result<(), Failure> {
     let engine = Engine::new(args.config()?);
     let read = args.read_options();
-    let out = engine
-        .run_inputs(&args.inputs, &read)
-        .map_err(|e| e.to_string())?;
+    let out = engine.run_inputs(&args.inputs, &read)?;
     let pairs = out.all_pairs();
     with_output(args.output.as_deref(), |w| {
         report::write_pairs(w, &out, &pairs)
@@ -48,12 +47,10 @@ fn copies(args: RunArgs) -> Result<(), String> {
     Ok(())
 }
 
-fn stories(args: RunArgs, story: StoryArgs) -> Result<(), String> {
+fn stories(args: RunArgs, story: StoryArgs) -> Result<(), Failure> {
     let mut engine = args.story_engine(&story.grouping, story.idf.as_deref())?;
     let read = args.read_options();
-    let out = engine
-        .run_inputs(&args.inputs, &read)
-        .map_err(|e| e.to_string())?;
+    let out = engine.run_inputs(&args.inputs, &read)?;
     with_output(args.output.as_deref(), |w| story::write_pairs(w, &out))?;
     report_skipped(&args, &out.copy.skipped_records);
     print_timings(&args, &out.timings);

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use clap::Args;
 use rayon::prelude::*;
 
-use naql::copy::{Cluster, Engine, Outcome};
+use naql::copy::{self, Cluster, Engine};
 use naql::corpus::Item;
 use naql::diff::{Comparer, Comparison};
 use naql::render::clusters as summary;
@@ -16,6 +16,7 @@ use naql::render::story_page;
 use naql::story::{self, StoryEngine, StoryOutcome};
 
 use super::args::{AlignArgs, Level, RunArgs, StoryGrouping};
+use super::exit::{Failure, Outcome};
 use super::output::with_output;
 use super::progress::report_skipped;
 
@@ -42,9 +43,9 @@ pub struct ReportArgs {
     align: AlignArgs,
 }
 
-pub fn run(args: ReportArgs) -> Result<u8, String> {
+pub fn run(args: ReportArgs) -> Result<Outcome, Failure> {
     match args.level {
-        Level::Copy => copies(args).map(|()| 0),
+        Level::Copy => copies(args).map(|()| Outcome::Done),
         Level::Story => stories(args),
     }
 }
@@ -52,7 +53,7 @@ pub fn run(args: ReportArgs) -> Result<u8, String> {
 /// What the page shows of each document besides its alignment: text, source, date, title.
 type Shown = (String, Option<String>, Option<String>, Option<String>);
 
-fn copies(args: ReportArgs) -> Result<(), String> {
+fn copies(args: ReportArgs) -> Result<(), Failure> {
     if args.story.is_some() {
         return Err("--story needs --level story (for copy clusters: --cluster)".into());
     }
@@ -107,7 +108,7 @@ fn copies(args: ReportArgs) -> Result<(), String> {
 fn cluster_keeping_texts(
     engine: &Engine,
     run: &RunArgs,
-) -> Result<(Outcome, HashMap<String, Shown>), String> {
+) -> Result<(copy::Outcome, HashMap<String, Shown>), Failure> {
     let read = run.read_options();
     let (items, report) = naql::corpus::read_with(&run.inputs, &read, |doc| {
         let keep = (
@@ -117,8 +118,7 @@ fn cluster_keeping_texts(
             doc.title.clone(),
         );
         (engine.prepare(doc), keep)
-    })
-    .map_err(|e| e.to_string())?;
+    })?;
     let mut texts = HashMap::new();
     let items = items
         .into_iter()
@@ -136,15 +136,15 @@ fn cluster_keeping_texts(
 }
 
 /// Every cluster, or the one `--cluster` names.
-fn select_clusters(out: &Outcome, wanted: Option<usize>) -> Result<Vec<&Cluster>, String> {
+fn select_clusters(out: &copy::Outcome, wanted: Option<usize>) -> Result<Vec<&Cluster>, Failure> {
     match wanted {
         Some(id) => {
             let c: Vec<_> = out.clusters.iter().filter(|c| c.id == id).collect();
             if c.is_empty() {
-                return Err(format!(
+                return Err(Failure::error(format!(
                     "no cluster {id}: `naql cluster` found {} clusters (numbered from 1)",
                     out.clusters.len()
-                ));
+                )));
             }
             Ok(c)
         }
@@ -167,7 +167,7 @@ fn member_pairs(clusters: &[&Cluster]) -> Vec<(usize, usize, usize, usize)> {
 /// Each member aligned against its representative, in parallel, in the order of `pairs`.
 fn compare_pairs(
     comparer: &Comparer,
-    out: &Outcome,
+    out: &copy::Outcome,
     texts: &HashMap<String, Shown>,
     pairs: &[(usize, usize, usize, usize)],
 ) -> Vec<Comparison> {
@@ -184,7 +184,7 @@ fn compare_pairs(
 
 /// `naql report --level story`: the stories exactly as `naql cluster --level story` finds them
 /// (same engine, same numbers), read in one pass that also keeps each text for the diffs.
-fn stories(args: ReportArgs) -> Result<u8, String> {
+fn stories(args: ReportArgs) -> Result<Outcome, Failure> {
     if args.cluster.is_some() {
         return Err("--cluster is for --level copy; with --level story use --story".into());
     }
@@ -196,14 +196,8 @@ fn stories(args: ReportArgs) -> Result<u8, String> {
         args.align.options(&engine.copy.config.normalize)?,
     );
     let (out, texts) = stories_keeping_texts(&mut engine, &args.run)?;
-    let stories = match story_page::select(&out, args.story) {
-        Ok(s) => s,
-        // A number that names no story is a usage error, as clap's are.
-        Err(e) => {
-            eprintln!("naql: error: {e}");
-            return Ok(2);
-        }
-    };
+    // A number that names no story is a usage error, as clap's are.
+    let stories = story_page::select(&out, args.story).map_err(Failure::usage)?;
     with_output(args.run.output.as_deref(), |w| {
         story_page::html(w, &out, &stories, &texts, &comparer, args.max_diffs)
     })?;
@@ -217,21 +211,20 @@ fn stories(args: ReportArgs) -> Result<u8, String> {
     }
     report_skipped(&args.run, &out.copy.skipped_records);
     std::mem::forget(out);
-    Ok(0)
+    Ok(Outcome::Done)
 }
 
 /// Groups the inputs into stories in one pass that also keeps each text, in document order.
 fn stories_keeping_texts(
     engine: &mut StoryEngine,
     run: &RunArgs,
-) -> Result<(StoryOutcome, Vec<String>), String> {
+) -> Result<(StoryOutcome, Vec<String>), Failure> {
     let read = run.read_options();
     let (items, report) = naql::corpus::read_with(&run.inputs, &read, |doc| {
         let (prepared, sdoc) = engine.prepare(doc);
         let text = sdoc.text.clone();
         ((prepared, sdoc), text)
-    })
-    .map_err(|e| e.to_string())?;
+    })?;
     let mut texts = Vec::with_capacity(items.len());
     let items = items
         .into_iter()
