@@ -16,10 +16,30 @@ pub struct ClusterArgs {
     #[command(flatten)]
     run: RunArgs,
     /// Output format (story level: text, json or jsonl; the HTML page is `naql report`).
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
+    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
+    format: FormatArg,
     #[command(flatten)]
     story: StoryArgs,
+}
+
+/// `--format`: the command line's names for [`Format`].
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum FormatArg {
+    Text,
+    Json,
+    Jsonl,
+    Csv,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Text => Format::Text,
+            FormatArg::Json => Format::Json,
+            FormatArg::Jsonl => Format::Jsonl,
+            FormatArg::Csv => Format::Csv,
+        }
+    }
 }
 
 pub fn run(args: ClusterArgs) -> Result<Outcome, Failure> {
@@ -36,7 +56,7 @@ fn copies(args: ClusterArgs) -> Result<(), Failure> {
     let out = engine.run_inputs(&args.run.inputs, &read)?;
     let params = Params::new(&engine.config, out.lsh);
     with_output(args.run.output.as_deref(), |w| {
-        report::write_clusters(w, &out, &params, args.format)
+        report::write_clusters(w, &out, &params, args.format.into())
     })?;
     report_skipped(&args.run, &out.skipped_records);
     print_timings(&args.run, &out.timings);
@@ -49,7 +69,7 @@ fn copies(args: ClusterArgs) -> Result<(), Failure> {
 }
 
 fn stories(args: ClusterArgs) -> Result<(), Failure> {
-    if args.format == Format::Csv {
+    if args.format == FormatArg::Csv {
         return Err("--format csv is not available with --level story (use json or jsonl)".into());
     }
     let mut engine = args
@@ -63,7 +83,7 @@ fn stories(args: ClusterArgs) -> Result<(), Failure> {
             &out,
             &engine.model.config,
             engine.idf_source(),
-            args.format,
+            args.format.into(),
         )
     })?;
     report_skipped(&args.run, &out.copy.skipped_records);
@@ -77,5 +97,5 @@ fn stories(args: ClusterArgs) -> Result<(), Failure> {
 
 /// The text format ends with the summary on stdout; the others say it on stderr.
 fn summary_on_stderr(args: &ClusterArgs) -> bool {
-    !args.run.quiet && (args.format != Format::Text || args.run.output.is_some())
+    !args.run.quiet && (args.format != FormatArg::Text || args.run.output.is_some())
 }

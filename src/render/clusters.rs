@@ -12,7 +12,7 @@ use crate::copy::{Config, Outcome, Pair, Signed, Verify};
 use crate::text::NormalizeOptions;
 
 /// Output formats of `naql cluster`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     Text,
     Json,
