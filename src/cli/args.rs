@@ -46,7 +46,7 @@ pub struct RunArgs {
     pub timings: bool,
 }
 
-/// The flags that decide signatures and copy matching, defined once for every command that
+/// The flags that decide signatures and copy matching (defaults: the library's), defined once for every command that
 /// signs (`cluster`, `pairs`, `sign`, `report`, `index create`) so they cannot drift apart.
 /// `--verify` is not among them: `index create` always verifies exactly (its `--history`
 /// decides what is kept for that).
@@ -59,19 +59,19 @@ pub struct SignArgs {
     #[arg(long)]
     char_ngram: Option<usize>,
     /// MinHash values per signature.
-    #[arg(long, default_value_t = 128)]
+    #[arg(long, default_value_t = Signer::default().num_perm)]
     num_perm: usize,
     /// Hash seed (signatures from different seeds are not comparable).
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = Signer::default().seed)]
     seed: u64,
     /// LSH tuning: weight of false candidates (they only cost verification time).
-    #[arg(long, default_value_t = 0.01)]
+    #[arg(long, default_value_t = Config::default().false_positive_weight)]
     fp_weight: f64,
     /// LSH tuning: weight of missed pairs.
-    #[arg(long, default_value_t = 0.99)]
+    #[arg(long, default_value_t = Config::default().false_negative_weight)]
     fn_weight: f64,
     /// A paragraph in this many distinct documents of one source is boilerplate (0: off).
-    #[arg(long, default_value_t = 5)]
+    #[arg(long, default_value_t = Config::default().boilerplate_min_docs)]
     boilerplate_min_docs: usize,
     /// Keep leading datelines («الرياض - واس:») in the shingles.
     #[arg(long)]
