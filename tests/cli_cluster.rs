@@ -234,3 +234,21 @@ fn character_shingles_match_reworded_headlines() {
     assert_eq!(clusters[0]["size"], 2);
     assert_eq!(chars["params"]["shingling"]["kind"], "chars");
 }
+
+#[test]
+fn exit_codes_are_told_and_kept() {
+    let (out, _, code) = naql(&["--help"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("Exit codes: 0 done, 1 error, 2 usage error"),
+        "{out}"
+    );
+    let (_, err, code) = naql(&["cluster", SAMPLE, "--threshold", "2"]);
+    assert_eq!(code, 1);
+    assert!(err.starts_with("naql: error: --threshold "), "{err}");
+    let (_, err, code) = naql(&["cluster", SAMPLE, "--nonsense"]);
+    assert_eq!(code, 2, "{err}");
+    let (_, err, code) = naql(&["report", "--level", "story", SEEDS, "--story", "99", "-q"]);
+    assert_eq!(code, 2);
+    assert!(err.starts_with("naql: error: no story 99: "), "{err}");
+}

@@ -1,20 +1,17 @@
-//! `naql dedup --index` and `naql index …`: argument parsing and rendering around
-//! [`naql::index`].
+//! `naql index …`: create and maintain the persistent index of `naql dedup`, one function
+//! per subcommand around [`naql::index`].
 
-use std::path::PathBuf;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use clap::{Args, Subcommand};
 
-use naql::corpus::{self, FieldMap, ReadOptions};
-use naql::index::{self, Access, DedupOptions, History, Index, IndexError, Status};
+use naql::index::{Access, History, Index, IndexStats};
 
-use super::{FieldArgs, SignArgs, normalize_options, with_output};
-
-/// Exit code when `--fail-on-duplicate` is given and the batch holds a duplicate.
-pub const EXIT_DUPLICATE: u8 = 3;
-/// Exit code when another job holds the index longer than `--wait`.
-pub const EXIT_BUSY: u8 = 4;
+use super::args::SignArgs;
+use super::exit::{Failure, Outcome};
+use super::output::with_output;
 
 #[derive(Args)]
 pub struct IndexArgs {
@@ -109,312 +106,161 @@ struct ExportArgs {
     output: Option<PathBuf>,
 }
 
-#[derive(Args)]
-pub struct DedupArgs {
-    /// The index (made by `naql index create`).
-    #[arg(long, required = true)]
-    index: PathBuf,
-    /// JSONL (.jsonl, .jsonl.gz), directories of .txt, .txt files, or - (JSONL on stdin).
-    #[arg(required = true)]
-    inputs: Vec<String>,
-    /// Only match documents dated within this of the new one: 7d, 12h, 2w (s, m, h, d, w).
-    /// A document without a usable date then matches nothing.
-    #[arg(long)]
-    window: Option<String>,
-    /// Check the batch, add nothing.
-    #[arg(long)]
-    dry_run: bool,
-    /// Exit with 3 when a document is a duplicate or exact duplicate (after adding the batch).
-    #[arg(long)]
-    fail_on_duplicate: bool,
-    /// Seconds to wait for another job that holds the index; then exit 4.
-    #[arg(long, default_value_t = 60.0)]
-    wait: f64,
-    /// Refuse to run unless the index was made with this threshold.
-    #[arg(long)]
-    threshold: Option<f64>,
-    /// Refuse to run unless the index was made with this shingle size.
-    #[arg(long)]
-    ngram: Option<usize>,
-    /// Refuse to run unless the index was made with this many MinHash values.
-    #[arg(long)]
-    num_perm: Option<usize>,
-    /// Refuse to run unless the index was made with these rules off.
-    #[arg(long = "no-fold", value_name = "RULE")]
-    no_fold: Vec<String>,
-    #[command(flatten)]
-    fields: FieldArgs,
-    /// Set bad records aside (reported with file, line and reason) instead of stopping.
-    #[arg(long)]
-    skip_bad: bool,
-    /// Write the verdicts here (replaced atomically) instead of stdout.
-    #[arg(short, long)]
-    output: Option<PathBuf>,
-    /// No summary on stderr.
-    #[arg(short, long)]
-    quiet: bool,
+/// `--wait` as a duration.
+pub fn wait_of(secs: f64) -> Result<Duration, Failure> {
+    Duration::try_from_secs_f64(secs)
+        .map_err(|_| Failure::error(format!("--wait {secs}: not a duration")))
 }
 
-fn wait_of(secs: f64) -> Result<Duration, String> {
-    Duration::try_from_secs_f64(secs).map_err(|_| format!("--wait {secs}: not a duration"))
-}
-
-/// Busy is an exit code of its own (a cron job may simply try later); the rest are errors.
-fn fail(e: IndexError) -> Result<u8, String> {
-    match e {
-        IndexError::Busy(..) => {
-            eprintln!("naql: {e}");
-            Ok(EXIT_BUSY)
-        }
-        e => Err(e.to_string()),
-    }
-}
-
-pub fn index(args: IndexArgs) -> Result<u8, String> {
+pub fn run(args: IndexArgs) -> Result<Outcome, Failure> {
     match args.command {
-        IndexCommand::Create(a) => {
-            let config = a.sign.config(a.threshold, naql::copy::Verify::Exact)?;
-            let history = match a.history {
-                HistoryArg::Exact => History::Exact,
-                HistoryArg::Estimate => History::Estimate,
-            };
-            let idx = match Index::create(&a.file, &config, history) {
-                Ok(i) => i,
-                Err(e) => return fail(e),
-            };
-            let lsh = config.lsh();
-            eprintln!(
-                "naql: created {} (threshold {}, k={}, LSH {} bands × {} rows, history {:?})",
-                idx.path().display(),
-                config.threshold,
-                config.signer.num_perm,
-                lsh.bands,
-                lsh.rows,
-                history
-            );
-        }
-        IndexCommand::Stats(a) => {
-            let idx = match Index::open(&a.file.file, Access::ReadOnly, wait_of(a.file.wait)?) {
-                Ok(i) => i,
-                Err(e) => return fail(e),
-            };
-            let s = match idx.stats() {
-                Ok(s) => s,
-                Err(e) => return fail(e),
-            };
-            with_output(None, |w| {
-                if a.json {
-                    serde_json::to_writer(&mut *w, &s)?;
-                    writeln!(w)
-                } else {
-                    writeln!(w, "index       {}", a.file.file.display())?;
-                    writeln!(w, "format      version {}", s.format_version)?;
-                    writeln!(
-                        w,
-                        "documents   {} ({} in {} clusters, {} sources, {} batches)",
-                        s.documents, s.clustered, s.clusters, s.sources, s.batches
-                    )?;
-                    writeln!(
-                        w,
-                        "dates       {} … {}",
-                        s.first_date.as_deref().unwrap_or("-"),
-                        s.last_date.as_deref().unwrap_or("-")
-                    )?;
-                    writeln!(
-                        w,
-                        "size        {} bytes{}",
-                        s.file_bytes,
-                        s.bytes_per_document
-                            .map(|b| format!(" ({b:.0} bytes per document)"))
-                            .unwrap_or_default()
-                    )?;
-                    writeln!(w, "params      {}", s.params)
-                }
-            })?;
-        }
-        IndexCommand::Remove(a) => {
-            let mut idx = match Index::open(&a.file.file, Access::ReadWrite, wait_of(a.file.wait)?)
-            {
-                Ok(i) => i,
-                Err(e) => return fail(e),
-            };
-            let missing = match idx.remove(&a.ids) {
-                Ok(m) => m,
-                Err(e) => return fail(e),
-            };
-            eprintln!(
-                "naql: removed {} of {} documents",
-                a.ids.len() - missing.len(),
-                a.ids.len()
-            );
-            if !missing.is_empty() {
-                return Err(format!("not in the index: {}", missing.join(", ")));
-            }
-        }
-        IndexCommand::Prune(a) => {
-            let epoch = naql::date::epoch_seconds(&a.before)
-                .ok_or_else(|| format!("--before {:?}: expected YYYY-MM-DD", a.before))?;
-            let mut idx = match Index::open(&a.file.file, Access::ReadWrite, wait_of(a.file.wait)?)
-            {
-                Ok(i) => i,
-                Err(e) => return fail(e),
-            };
-            match idx.prune_before(epoch) {
-                Ok(n) => eprintln!("naql: removed {n} documents dated before {}", a.before),
-                Err(e) => return fail(e),
-            }
-        }
-        IndexCommand::Compact(a) => {
-            let mut idx = match Index::open(&a.file, Access::ReadWrite, wait_of(a.wait)?) {
-                Ok(i) => i,
-                Err(e) => return fail(e),
-            };
-            match idx.compact() {
-                Ok((before, after)) => eprintln!(
-                    "naql: {}: {} → {} bytes ({:.1} MB freed)",
-                    a.file.display(),
-                    before,
-                    after,
-                    before.saturating_sub(after) as f64 / 1e6
-                ),
-                Err(e) => return fail(e),
-            }
-        }
-        IndexCommand::Export(a) => {
-            let idx = match Index::open(&a.file.file, Access::ReadOnly, wait_of(a.file.wait)?) {
-                Ok(i) => i,
-                Err(e) => return fail(e),
-            };
-            let mut failure = None;
-            with_output(a.output.as_deref(), |w| {
-                let r = idx.export(|d| {
-                    serde_json::to_writer(&mut *w, &d)?;
-                    writeln!(w)
-                });
-                if let Err(e) = r {
-                    failure = Some(e);
-                }
-                Ok(())
-            })?;
-            if let Some(e) = failure {
-                return fail(e);
-            }
-        }
-        IndexCommand::Check(a) => {
-            let idx = match Index::open(&a.file, Access::ReadOnly, wait_of(a.wait)?) {
-                Ok(i) => i,
-                Err(e) => return fail(e),
-            };
-            let problems = match idx.check() {
-                Ok(p) => p,
-                Err(e) => return fail(e),
-            };
-            if !problems.is_empty() {
-                for p in problems.iter().take(50) {
-                    eprintln!("naql: {}: {p}", a.file.display());
-                }
-                return Err(format!(
-                    "{}: {} problems found",
-                    a.file.display(),
-                    problems.len()
-                ));
-            }
-            let s = idx.stats().map_err(|e| e.to_string())?;
-            println!("ok: {} documents, consistent", s.documents);
-        }
+        IndexCommand::Create(a) => create(a),
+        IndexCommand::Stats(a) => stats(a),
+        IndexCommand::Remove(a) => remove(a),
+        IndexCommand::Prune(a) => prune(a),
+        IndexCommand::Compact(a) => compact(a),
+        IndexCommand::Export(a) => export(a),
+        IndexCommand::Check(a) => check(a),
     }
-    Ok(0)
 }
 
-pub fn dedup(args: DedupArgs) -> Result<u8, String> {
-    let window = args
-        .window
-        .as_deref()
-        .map(index::parse_window)
-        .transpose()
-        .map_err(|e| e.to_string())?;
-    let access = if args.dry_run {
-        Access::ReadOnly
-    } else {
-        Access::ReadWrite
-    };
-    let mut idx = match Index::open(&args.index, access, wait_of(args.wait)?) {
-        Ok(i) => i,
-        Err(e) => return fail(e),
-    };
-    // Options that decide signatures must agree with the index, if given at all.
-    let mut wanted = idx.config().clone();
-    if let Some(t) = args.threshold {
-        wanted.threshold = t;
+impl FileArg {
+    fn open(&self, access: Access) -> Result<Index, Failure> {
+        Ok(Index::open(&self.file, access, wait_of(self.wait)?)?)
     }
-    if let Some(n) = args.ngram {
-        wanted.signer.shingling = naql::copy::Shingling::Words(n);
-    }
-    if let Some(k) = args.num_perm {
-        wanted.signer.num_perm = k;
-    }
-    if !args.no_fold.is_empty() {
-        wanted.normalize = normalize_options(&args.no_fold)?;
-    }
-    idx.check_config(&wanted).map_err(|e| e.to_string())?;
+}
 
-    let f = &args.fields;
-    let read = ReadOptions {
-        fields: FieldMap {
-            id: f.id_field.clone(),
-            text: f.text_field.clone(),
-            source: f.source_field.clone(),
-            date: f.date_field.clone(),
-            title: f.title_field.clone(),
-        },
-        skip_bad: args.skip_bad,
-        progress: None,
+fn create(a: CreateArgs) -> Result<Outcome, Failure> {
+    let config = a.sign.config(a.threshold, naql::copy::Verify::Exact)?;
+    let history = match a.history {
+        HistoryArg::Exact => History::Exact,
+        HistoryArg::Estimate => History::Estimate,
     };
-    let engine = idx.engine();
-    let (items, report) = corpus::read_with(&args.inputs, &read, |doc| engine.prepare(doc))
-        .map_err(|e| e.to_string())?;
-    let options = DedupOptions {
-        window,
-        dry_run: args.dry_run,
-    };
-    let out = match idx.dedup(items.into(), &options) {
-        Ok(o) => o,
-        Err(e) => return fail(e),
-    };
-    with_output(args.output.as_deref(), |w| {
-        for v in &out.verdicts {
-            serde_json::to_writer(&mut *w, v)?;
-            writeln!(w)?;
+    let idx = Index::create(&a.file, &config, history)?;
+    let lsh = config.lsh();
+    eprintln!(
+        "naql: created {} (threshold {}, k={}, LSH {} bands × {} rows, history {:?})",
+        idx.path().display(),
+        config.threshold,
+        config.signer.num_perm,
+        lsh.bands,
+        lsh.rows,
+        history
+    );
+    Ok(Outcome::Done)
+}
+
+fn stats(a: StatsArgs) -> Result<Outcome, Failure> {
+    let idx = a.file.open(Access::ReadOnly)?;
+    let s = idx.stats()?;
+    with_output(None, |w| {
+        if a.json {
+            serde_json::to_writer(&mut *w, &s)?;
+            writeln!(w)
+        } else {
+            stats_text(w, &a.file.file, &s)
+        }
+    })?;
+    Ok(Outcome::Done)
+}
+
+fn stats_text(w: &mut dyn Write, file: &Path, s: &IndexStats) -> std::io::Result<()> {
+    writeln!(w, "index       {}", file.display())?;
+    writeln!(w, "format      version {}", s.format_version)?;
+    writeln!(
+        w,
+        "documents   {} ({} in {} clusters, {} sources, {} batches)",
+        s.documents, s.clustered, s.clusters, s.sources, s.batches
+    )?;
+    writeln!(
+        w,
+        "dates       {} … {}",
+        s.first_date.as_deref().unwrap_or("-"),
+        s.last_date.as_deref().unwrap_or("-")
+    )?;
+    writeln!(
+        w,
+        "size        {} bytes{}",
+        s.file_bytes,
+        s.bytes_per_document
+            .map(|b| format!(" ({b:.0} bytes per document)"))
+            .unwrap_or_default()
+    )?;
+    writeln!(w, "params      {}", s.params)
+}
+
+fn remove(a: RemoveArgs) -> Result<Outcome, Failure> {
+    let mut idx = a.file.open(Access::ReadWrite)?;
+    let missing = idx.remove(&a.ids)?;
+    eprintln!(
+        "naql: removed {} of {} documents",
+        a.ids.len() - missing.len(),
+        a.ids.len()
+    );
+    if !missing.is_empty() {
+        return Err(Failure::error(format!(
+            "not in the index: {}",
+            missing.join(", ")
+        )));
+    }
+    Ok(Outcome::Done)
+}
+
+fn prune(a: PruneArgs) -> Result<Outcome, Failure> {
+    let epoch = naql::date::epoch_seconds(&a.before)
+        .ok_or_else(|| format!("--before {:?}: expected YYYY-MM-DD", a.before))?;
+    let mut idx = a.file.open(Access::ReadWrite)?;
+    let n = idx.prune_before(epoch)?;
+    eprintln!("naql: removed {n} documents dated before {}", a.before);
+    Ok(Outcome::Done)
+}
+
+fn compact(a: FileArg) -> Result<Outcome, Failure> {
+    let mut idx = a.open(Access::ReadWrite)?;
+    let (before, after) = idx.compact()?;
+    eprintln!(
+        "naql: {}: {} → {} bytes ({:.1} MB freed)",
+        a.file.display(),
+        before,
+        after,
+        before.saturating_sub(after) as f64 / 1e6
+    );
+    Ok(Outcome::Done)
+}
+
+fn export(a: ExportArgs) -> Result<Outcome, Failure> {
+    let idx = a.file.open(Access::ReadOnly)?;
+    let mut failure = None;
+    with_output(a.output.as_deref(), |w| {
+        let r = idx.export(|d| {
+            serde_json::to_writer(&mut *w, &d)?;
+            writeln!(w)
+        });
+        if let Err(e) = r {
+            failure = Some(e);
         }
         Ok(())
     })?;
-    let count = |s: Status| out.verdicts.iter().filter(|v| v.status == s).count();
-    let duplicates = count(Status::Duplicate) + count(Status::ExactDuplicate);
-    if !args.quiet {
-        for b in report.skipped.iter().take(20) {
-            eprintln!("naql: skipped {b}");
+    if let Some(e) = failure {
+        return Err(e.into());
+    }
+    Ok(Outcome::Done)
+}
+
+fn check(a: FileArg) -> Result<Outcome, Failure> {
+    let idx = a.open(Access::ReadOnly)?;
+    let problems = idx.check()?;
+    if !problems.is_empty() {
+        for p in problems.iter().take(50) {
+            eprintln!("naql: {}: {p}", a.file.display());
         }
-        let merges: usize = out.verdicts.iter().map(|v| v.merged.len()).sum();
-        eprintln!(
-            "naql: {} records: {} new, {} duplicate, {} exact duplicate, {} already indexed, \
-             {} empty, {} bad; {} cluster merges; {}",
-            out.verdicts.len() + report.skipped.len(),
-            count(Status::New),
-            count(Status::Duplicate),
-            count(Status::ExactDuplicate),
-            count(Status::AlreadyIndexed),
-            count(Status::Skipped),
-            report.skipped.len(),
-            merges,
-            if args.dry_run {
-                "dry run, nothing added".to_string()
-            } else {
-                format!("{} added to {}", out.added, args.index.display())
-            }
-        );
+        return Err(Failure::error(format!(
+            "{}: {} problems found",
+            a.file.display(),
+            problems.len()
+        )));
     }
-    if args.fail_on_duplicate && duplicates > 0 {
-        return Ok(EXIT_DUPLICATE);
-    }
-    Ok(0)
+    let s = idx.stats()?;
+    println!("ok: {} documents, consistent", s.documents);
+    Ok(Outcome::Done)
 }

@@ -13,7 +13,7 @@ use crate::score::round4;
 use crate::text::NormalizeOptions;
 
 /// Output formats of `naql cluster`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     Text,
     Json,

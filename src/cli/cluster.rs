@@ -1,0 +1,101 @@
+//! `naql cluster`: copy clusters, or with `--level story` stories with copies nested inside.
+
+use clap::Args;
+
+use naql::copy::Engine;
+use naql::render::clusters::{self as report, Format, Params};
+use naql::story;
+
+use super::args::{Level, RunArgs, StoryArgs};
+use super::exit::{Failure, Outcome};
+use super::output::with_output;
+use super::progress::{print_timings, report_skipped};
+
+#[derive(Args)]
+pub struct ClusterArgs {
+    #[command(flatten)]
+    run: RunArgs,
+    /// Output format (story level: text, json or jsonl; the HTML page is `naql report`).
+    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
+    format: FormatArg,
+    #[command(flatten)]
+    story: StoryArgs,
+}
+
+/// `--format`: the command line's names for [`Format`].
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum FormatArg {
+    Text,
+    Json,
+    Jsonl,
+    Csv,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Text => Format::Text,
+            FormatArg::Json => Format::Json,
+            FormatArg::Jsonl => Format::Jsonl,
+            FormatArg::Csv => Format::Csv,
+        }
+    }
+}
+
+pub fn run(args: ClusterArgs) -> Result<Outcome, Failure> {
+    match args.story.level {
+        Level::Copy => copies(args)?,
+        Level::Story => stories(args)?,
+    }
+    Ok(Outcome::Done)
+}
+
+fn copies(args: ClusterArgs) -> Result<(), Failure> {
+    let engine = Engine::new(args.run.config()?);
+    let read = args.run.read_options();
+    let out = engine.run_inputs(&args.run.inputs, &read)?;
+    let params = Params::new(&engine.config, out.lsh);
+    with_output(args.run.output.as_deref(), |w| {
+        report::write_clusters(w, &out, &params, args.format.into())
+    })?;
+    report_skipped(&args.run, &out.skipped_records);
+    print_timings(&args.run, &out.timings);
+    if summary_on_stderr(&args) {
+        eprintln!("naql: {}", report::summary_line(&out));
+    }
+    // Freeing a large corpus piece by piece takes longer than the OS needs to drop it.
+    std::mem::forget(out);
+    Ok(())
+}
+
+fn stories(args: ClusterArgs) -> Result<(), Failure> {
+    if args.format == FormatArg::Csv {
+        return Err("--format csv is not available with --level story (use json or jsonl)".into());
+    }
+    let mut engine = args
+        .run
+        .story_engine(&args.story.grouping, args.story.idf.as_deref())?;
+    let read = args.run.read_options();
+    let out = engine.run_inputs(&args.run.inputs, &read)?;
+    with_output(args.run.output.as_deref(), |w| {
+        naql::render::stories::write_stories(
+            w,
+            &out,
+            &engine.model.config,
+            engine.idf_source(),
+            args.format.into(),
+        )
+    })?;
+    report_skipped(&args.run, &out.copy.skipped_records);
+    print_timings(&args.run, &out.timings);
+    if summary_on_stderr(&args) {
+        eprintln!("naql: {}", naql::render::stories::summary_line(&out));
+    }
+    std::mem::forget(out);
+    Ok(())
+}
+
+/// The text format ends with the summary on stdout; the others say it on stderr.
+fn summary_on_stderr(args: &ClusterArgs) -> bool {
+    !args.run.quiet && (args.format != FormatArg::Text || args.run.output.is_some())
+}

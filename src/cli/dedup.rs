@@ -1,0 +1,148 @@
+//! `naql dedup --index`: check a batch against the persistent index, then add it; one JSONL
+//! verdict per document. Phases: open the index and check the flags against it, read the
+//! batch, match it, write the verdicts, summarize.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use naql::corpus::{self, ReadReport};
+use naql::index::{self, Access, BatchOutcome, DedupOptions, Index, Status};
+
+use super::args::{FieldArgs, normalize_options};
+use super::exit::{Failure, Outcome};
+use super::index::wait_of;
+use super::output::with_output;
+
+#[derive(Args)]
+pub struct DedupArgs {
+    /// The index (made by `naql index create`).
+    #[arg(long, required = true)]
+    index: PathBuf,
+    /// JSONL (.jsonl, .jsonl.gz), directories of .txt, .txt files, or - (JSONL on stdin).
+    #[arg(required = true)]
+    inputs: Vec<String>,
+    /// Only match documents dated within this of the new one: 7d, 12h, 2w (s, m, h, d, w).
+    /// A document without a usable date then matches nothing.
+    #[arg(long)]
+    window: Option<String>,
+    /// Check the batch, add nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Exit with 3 when a document is a duplicate or exact duplicate (after adding the batch).
+    #[arg(long)]
+    fail_on_duplicate: bool,
+    /// Seconds to wait for another job that holds the index; then exit 4.
+    #[arg(long, default_value_t = 60.0)]
+    wait: f64,
+    /// Refuse to run unless the index was made with this threshold.
+    #[arg(long)]
+    threshold: Option<f64>,
+    /// Refuse to run unless the index was made with this shingle size.
+    #[arg(long)]
+    ngram: Option<usize>,
+    /// Refuse to run unless the index was made with this many MinHash values.
+    #[arg(long)]
+    num_perm: Option<usize>,
+    /// Refuse to run unless the index was made with these rules off.
+    #[arg(long = "no-fold", value_name = "RULE")]
+    no_fold: Vec<String>,
+    #[command(flatten)]
+    fields: FieldArgs,
+    /// Set bad records aside (reported with file, line and reason) instead of stopping.
+    #[arg(long)]
+    skip_bad: bool,
+    /// Write the verdicts here (replaced atomically) instead of stdout.
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+    /// No summary on stderr.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+pub fn run(args: DedupArgs) -> Result<Outcome, Failure> {
+    let window = args
+        .window
+        .as_deref()
+        .map(index::parse_window)
+        .transpose()
+        // Worded as the index says it (`window "7x": …`), not as a flag.
+        .map_err(|e| e.to_string())?;
+    let access = if args.dry_run {
+        Access::ReadOnly
+    } else {
+        Access::ReadWrite
+    };
+    let mut idx = Index::open(&args.index, access, wait_of(args.wait)?)?;
+    check_params(&args, &idx)?;
+    let read = args.fields.read_options(args.skip_bad);
+    let engine = idx.engine();
+    let (items, report) = corpus::read_with(&args.inputs, &read, |doc| engine.prepare(doc))?;
+    let options = DedupOptions {
+        window,
+        dry_run: args.dry_run,
+    };
+    let out = idx.dedup(items.into(), &options)?;
+    with_output(args.output.as_deref(), |w| {
+        for v in &out.verdicts {
+            serde_json::to_writer(&mut *w, v)?;
+            writeln!(w)?;
+        }
+        Ok(())
+    })?;
+    if !args.quiet {
+        summary(&args, &out, &report);
+    }
+    let duplicates = count(&out, Status::Duplicate) + count(&out, Status::ExactDuplicate);
+    if args.fail_on_duplicate && duplicates > 0 {
+        return Ok(Outcome::Duplicate);
+    }
+    Ok(Outcome::Done)
+}
+
+/// Options that decide signatures must agree with the index, if given at all.
+fn check_params(args: &DedupArgs, idx: &Index) -> Result<(), Failure> {
+    let mut wanted = idx.config().clone();
+    if let Some(t) = args.threshold {
+        wanted.threshold = t;
+    }
+    if let Some(n) = args.ngram {
+        wanted.signer.shingling = naql::copy::Shingling::Words(n);
+    }
+    if let Some(k) = args.num_perm {
+        wanted.signer.num_perm = k;
+    }
+    if !args.no_fold.is_empty() {
+        wanted.normalize = normalize_options(&args.no_fold)?;
+    }
+    Ok(idx.check_config(&wanted)?)
+}
+
+fn count(out: &BatchOutcome, s: Status) -> usize {
+    out.verdicts.iter().filter(|v| v.status == s).count()
+}
+
+/// The first skipped records and one line of counts, on stderr.
+fn summary(args: &DedupArgs, out: &BatchOutcome, report: &ReadReport) {
+    for b in report.skipped.iter().take(20) {
+        eprintln!("naql: skipped {b}");
+    }
+    let merges: usize = out.verdicts.iter().map(|v| v.merged.len()).sum();
+    eprintln!(
+        "naql: {} records: {} new, {} duplicate, {} exact duplicate, {} already indexed, \
+         {} empty, {} bad; {} cluster merges; {}",
+        out.verdicts.len() + report.skipped.len(),
+        count(out, Status::New),
+        count(out, Status::Duplicate),
+        count(out, Status::ExactDuplicate),
+        count(out, Status::AlreadyIndexed),
+        count(out, Status::Skipped),
+        report.skipped.len(),
+        merges,
+        if args.dry_run {
+            "dry run, nothing added".to_string()
+        } else {
+            format!("{} added to {}", out.added, args.index.display())
+        }
+    );
+}

@@ -1,0 +1,68 @@
+//! `naql pairs`: every verified pair as JSONL, copy or story level.
+
+use clap::Args;
+
+use naql::copy::Engine;
+use naql::render::clusters as report;
+use naql::story;
+
+use super::args::{Level, RunArgs, StoryArgs};
+use super::exit::{Failure, Outcome};
+use super::output::with_output;
+use super::progress::{print_timings, report_skipped};
+
+#[derive(Args)]
+pub struct PairsArgs {
+    #[command(flatten)]
+    run: RunArgs,
+    #[command(flatten)]
+    story: StoryArgs,
+}
+
+pub fn run(args: PairsArgs) -> Result<Outcome, Failure> {
+    match args.story.level {
+        Level::Copy => copies(args.run)?,
+        Level::Story => stories(args.run, args.story)?,
+    }
+    Ok(Outcome::Done)
+}
+
+fn copies(args: RunArgs) -> Result<(), Failure> {
+    let engine = Engine::new(args.config()?);
+    let read = args.read_options();
+    let out = engine.run_inputs(&args.inputs, &read)?;
+    let pairs = out.all_pairs();
+    with_output(args.output.as_deref(), |w| {
+        report::write_pairs(w, &out, &pairs)
+    })?;
+    report_skipped(&args, &out.skipped_records);
+    print_timings(&args, &out.timings);
+    if !args.quiet {
+        eprintln!(
+            "naql: {} verified pairs; {}",
+            pairs.len(),
+            report::summary_line(&out)
+        );
+    }
+    Ok(())
+}
+
+fn stories(args: RunArgs, story: StoryArgs) -> Result<(), Failure> {
+    let mut engine = args.story_engine(&story.grouping, story.idf.as_deref())?;
+    let read = args.read_options();
+    let out = engine.run_inputs(&args.inputs, &read)?;
+    with_output(args.output.as_deref(), |w| {
+        naql::render::stories::write_pairs(w, &out)
+    })?;
+    report_skipped(&args, &out.copy.skipped_records);
+    print_timings(&args, &out.timings);
+    if !args.quiet {
+        eprintln!(
+            "naql: {} verified story pairs; {}",
+            out.pairs.len(),
+            naql::render::stories::summary_line(&out)
+        );
+    }
+    std::mem::forget(out);
+    Ok(())
+}

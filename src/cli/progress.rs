@@ -1,0 +1,71 @@
+//! What a run says on stderr besides its errors: a progress bar while the inputs are read,
+//! then the wall time of each stage and the records set aside.
+
+use std::io::{self, IsTerminal};
+use std::sync::Arc;
+
+use naql::corpus::{BadRecord, Progress};
+
+use super::args::RunArgs;
+
+/// The progress bar on stderr while inputs are read (only on a terminal, without `--quiet`).
+struct Bar(indicatif::ProgressBar);
+
+impl Bar {
+    fn new(total_bytes: u64) -> Bar {
+        let bar = indicatif::ProgressBar::new(total_bytes);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {elapsed}")
+                .expect("valid template"),
+        );
+        Bar(bar)
+    }
+}
+
+impl Progress for Bar {
+    fn advance(&self, bytes: u64) {
+        self.0.inc(bytes);
+    }
+    fn finish(&self) {
+        self.0.finish_and_clear();
+    }
+}
+
+/// A bar over the size of the input files, when stderr is a terminal and not `quiet`.
+pub fn bar(inputs: &[String], quiet: bool) -> Option<Arc<dyn Progress>> {
+    (!quiet && io::stderr().is_terminal()).then(|| {
+        let total: u64 = inputs
+            .iter()
+            .filter_map(|p| std::fs::metadata(p).ok())
+            .filter(|m| m.is_file())
+            .map(|m| m.len())
+            .sum();
+        Arc::new(Bar::new(total)) as Arc<dyn Progress>
+    })
+}
+
+/// `--timings`: one line per stage, as the copy and story engines measured them.
+pub fn print_timings(args: &RunArgs, timings: &[(&'static str, f64)]) {
+    if args.timings {
+        for (stage, secs) in timings {
+            eprintln!("naql: {stage:<18} {secs:>8.3} s");
+        }
+    }
+}
+
+/// The records `--skip-bad` set aside: the first 20 with file, line and reason.
+pub fn report_skipped(args: &RunArgs, skipped: &[BadRecord]) {
+    if args.quiet || skipped.is_empty() {
+        return;
+    }
+    eprintln!("naql: skipped {} bad records:", skipped.len());
+    for b in skipped.iter().take(20) {
+        eprintln!("  {b}");
+    }
+    if skipped.len() > 20 {
+        eprintln!(
+            "  … and {} more (all are listed in --format json)",
+            skipped.len() - 20
+        );
+    }
+}
