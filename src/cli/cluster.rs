@@ -4,7 +4,7 @@ use clap::Args;
 
 use naql::copy::Engine;
 use naql::render::clusters::{self as report, Format, Params};
-use naql::story;
+use naql::render::stories;
 
 use super::args::{Level, RunArgs, StoryArgs};
 use super::exit::{Failure, Outcome};
@@ -78,7 +78,7 @@ fn stories(args: ClusterArgs) -> Result<(), Failure> {
     let read = args.run.read_options();
     let out = engine.run_inputs(&args.run.inputs, &read)?;
     with_output(args.run.output.as_deref(), |w| {
-        naql::render::stories::write_stories(
+        stories::write_stories(
             w,
             &out,
             &engine.model.config,
@@ -89,7 +89,7 @@ fn stories(args: ClusterArgs) -> Result<(), Failure> {
     report_skipped(&args.run, &out.copy.skipped_records);
     print_timings(&args.run, &out.timings);
     if summary_on_stderr(&args) {
-        eprintln!("naql: {}", naql::render::stories::summary_line(&out));
+        eprintln!("naql: {}", stories::summary_line(&out));
     }
     std::mem::forget(out);
     Ok(())

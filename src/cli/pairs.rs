@@ -4,7 +4,7 @@ use clap::Args;
 
 use naql::copy::Engine;
 use naql::render::clusters as report;
-use naql::story;
+use naql::render::stories;
 
 use super::args::{Level, RunArgs, StoryArgs};
 use super::exit::{Failure, Outcome};
@@ -51,16 +51,14 @@ fn stories(args: RunArgs, story: StoryArgs) -> Result<(), Failure> {
     let mut engine = args.story_engine(&story.grouping, story.idf.as_deref())?;
     let read = args.read_options();
     let out = engine.run_inputs(&args.inputs, &read)?;
-    with_output(args.output.as_deref(), |w| {
-        naql::render::stories::write_pairs(w, &out)
-    })?;
+    with_output(args.output.as_deref(), |w| stories::write_pairs(w, &out))?;
     report_skipped(&args, &out.copy.skipped_records);
     print_timings(&args, &out.timings);
     if !args.quiet {
         eprintln!(
             "naql: {} verified story pairs; {}",
             out.pairs.len(),
-            naql::render::stories::summary_line(&out)
+            stories::summary_line(&out)
         );
     }
     std::mem::forget(out);

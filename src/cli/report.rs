@@ -12,8 +12,9 @@ use naql::corpus::Item;
 use naql::diff::{Comparer, Comparison};
 use naql::render::clusters as summary;
 use naql::render::diff::{self as view, Section, Side};
+use naql::render::stories;
 use naql::render::story_page;
-use naql::story::{self, StoryEngine, StoryOutcome};
+use naql::story::{StoryEngine, StoryOutcome};
 
 use super::args::{AlignArgs, Level, RunArgs, StoryGrouping};
 use super::exit::{Failure, Outcome};
@@ -209,7 +210,7 @@ fn stories(args: ReportArgs) -> Result<Outcome, Failure> {
         eprintln!(
             "naql: report of {n} {}; {}",
             if n == 1 { "story" } else { "stories" },
-            naql::render::stories::summary_line(&out)
+            stories::summary_line(&out)
         );
     }
     report_skipped(&args.run, &out.copy.skipped_records);

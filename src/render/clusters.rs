@@ -15,30 +15,47 @@ use crate::text::NormalizeOptions;
 /// Output formats of `naql cluster`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
+    /// A readable summary: each cluster with its members, outlets, dates and scores.
     Text,
+    /// One JSON object: parameters, statistics, skipped records and clusters.
     Json,
+    /// One cluster a line.
     Jsonl,
+    /// One member a row.
     Csv,
 }
 
 /// The parameters that produced a result: enough to reproduce it.
 #[derive(Serialize)]
 pub struct Params {
+    /// The version of naql that wrote the result.
     pub naql_version: &'static str,
+    /// The signature scheme ([`crate::copy::ALGORITHM`]).
     pub algorithm: &'static str,
+    /// The token hash ([`crate::hash`]).
     pub hash: &'static str,
+    /// Words or characters per shingle.
     pub shingling: Shingling,
+    /// MinHash values per signature.
     pub num_perm: usize,
+    /// The hash seed (signatures of different seeds are not comparable).
     pub seed: u64,
+    /// Jaccard similarity at which two reports count as copies.
     pub threshold: f64,
+    /// The LSH bands and rows chosen for it.
     pub lsh: LshParams,
+    /// How candidates were verified.
     pub verify: Verify,
+    /// Distinct documents of one source that make a paragraph boilerplate (0: off).
     pub boilerplate_min_docs: usize,
+    /// Whether leading datelines were left out of the shingles.
     pub datelines: bool,
+    /// The normalization rules in force.
     pub normalization: NormalizeOptions,
 }
 
 impl Params {
+    /// The parameters of a run with `config` and the LSH it used (rounded as written).
     pub fn new(config: &Config, lsh: LshParams) -> Params {
         Params {
             naql_version: env!("CARGO_PKG_VERSION"),
