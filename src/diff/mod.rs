@@ -40,6 +40,9 @@ use crate::copy::{Overlap, intersection_size, token_hash};
 use crate::text::Normalizer;
 use crate::text::sentences;
 
+/// The stemmer of sentence alignment, now [`crate::text::stem::for_alignment`].
+pub use crate::text::stem::for_alignment as stem;
+
 /// How a row of the comparison relates the two texts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -269,11 +272,12 @@ impl Comparer {
                         norm,
                         span: span.start + s.start..span.start + s.end,
                     });
-                    if let Some(stem) = stem(t) {
+                    if let Some(stem) = crate::text::stem::for_alignment(t) {
                         stems.push(token_hash(stem));
                         if let Some(bg) = &self.options.background {
                             // The table is keyed by the story stemmer's stems.
-                            let key = crate::hash::term_hash(crate::text::stem::stem(t).as_bytes());
+                            let key =
+                                crate::hash::term_hash(crate::text::stem::for_terms(t).as_bytes());
                             bgw.push((token_hash(stem), bg.weight(key) as f64));
                         }
                     }
@@ -847,142 +851,6 @@ fn word_edits(a: &str, b: &str, ta: &[&Tok], tb: &[&Tok], max_tokens: usize) -> 
     edits
 }
 
-/// Function words that carry no story: they never make two sentences look alike.
-/// Normalized spellings (ا for أ/إ, ي for ى, ه for ة).
-const STOPWORDS: &[&str] = &[
-    "في",
-    "من",
-    "الي",
-    "علي",
-    "عن",
-    "مع",
-    "ان",
-    "انه",
-    "انها",
-    "او",
-    "ام",
-    "ثم",
-    "قد",
-    "لقد",
-    "لا",
-    "لم",
-    "لن",
-    "ما",
-    "ماذا",
-    "هذا",
-    "هذه",
-    "ذلك",
-    "تلك",
-    "هو",
-    "هي",
-    "هم",
-    "هما",
-    "نحن",
-    "التي",
-    "الذي",
-    "الذين",
-    "اللذين",
-    "كان",
-    "كانت",
-    "يكون",
-    "تكون",
-    "كما",
-    "بين",
-    "حتي",
-    "حيث",
-    "عند",
-    "منذ",
-    "خلال",
-    "بعد",
-    "قبل",
-    "كل",
-    "بعض",
-    "غير",
-    "اي",
-    "اذا",
-    "لكن",
-    "ولكن",
-    "بل",
-    "انما",
-    "فقط",
-    "ايضا",
-    "وقال",
-    "قال",
-    "وقالت",
-    "قالت",
-    "واضاف",
-    "اضاف",
-    "يوم",
-    "اليوم",
-    "امس",
-    "به",
-    "بها",
-    "له",
-    "لها",
-    "فيه",
-    "فيها",
-    "منه",
-    "منها",
-    "عليه",
-    "عليها",
-    "the",
-    "of",
-    "and",
-    "to",
-    "in",
-    "a",
-    "is",
-    "for",
-    "on",
-    "that",
-];
-
-/// Light stem of a normalized token for matching sentences, or `None` for a function word.
-/// Not [`crate::text::stem::stem`]: that one serves document TF-IDF; tried here it paired more
-/// sentences that share only the story's vocabulary (10 of 16 seed pairs right against 11 of
-/// 15, AraPlagDet within ±0.01). This one strips up to two suffixes and keeps three letters:
-/// strips one conjunction/preposition clitic and the article (و ف ب ل ك ال), then up to two
-/// common suffixes, keeping at least three letters. Crude on purpose: it only has to make two outlets'
-/// inflections of the same word meet, and a wrong conflation costs little once weighted.
-pub fn stem(token: &str) -> Option<&str> {
-    if STOPWORDS.contains(&token) {
-        return None;
-    }
-    let letters = |s: &str| s.chars().count();
-    let mut s = token;
-    for prefix in [
-        "وال", "فال", "بال", "كال", "لل", "ال", "و", "ف", "ب", "ل", "ك",
-    ] {
-        if let Some(rest) = s.strip_prefix(prefix) {
-            if STOPWORDS.contains(&rest) {
-                return None;
-            }
-            if letters(rest) >= 3 {
-                s = rest;
-                break;
-            }
-        }
-    }
-    // Two rounds, so «اتفاقيات» and «اتفاقية» both reach «اتفاق».
-    for _ in 0..2 {
-        let before = s;
-        for suffix in [
-            "هما", "تين", "ات", "ان", "ون", "ين", "يه", "ها", "هم", "تي", "ه", "ي", "ت",
-        ] {
-            if let Some(rest) = s.strip_suffix(suffix)
-                && letters(rest) >= 3
-            {
-                s = rest;
-                break;
-            }
-        }
-        if s == before {
-            break;
-        }
-    }
-    Some(s)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1063,15 +931,5 @@ mod tests {
         let words = "كلمة ".repeat(30_000);
         let c = Comparer::default().compare(&words, &words);
         assert_eq!(kinds(&c), [Kind::Equal]);
-    }
-
-    #[test]
-    fn stems_meet_across_clitics() {
-        assert_eq!(stem("والمفاوضات"), stem("المفاوضات"));
-        assert_eq!(stem("بالاتفاقيه"), Some("اتفاق"));
-        assert_eq!(stem("الاتفاقيات"), Some("اتفاق"));
-        assert_eq!(stem("مسودتي"), stem("مسوده"));
-        assert_eq!(stem("في"), None);
-        assert_eq!(stem("وفي"), None);
     }
 }
