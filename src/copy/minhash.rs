@@ -1,4 +1,4 @@
-//! Shingles, stable hashes, MinHash signatures and LSH banding.
+//! Shingles and MinHash signatures: the `naql-oph-v1` scheme.
 //!
 //! Everything here is specified bit for bit, because signatures are persisted and compared
 //! across runs, machines and versions ([`ALGORITHM`] names the scheme):
@@ -18,11 +18,10 @@
 //!   `(c * k) >> 16` where `c` is 16-bit chunk `t mod 4` (lowest first) of
 //!   `G = fmix64((i << 32 | (t / 4 + 1)) ^ seed ^ DENSIFY_SEED)`: four probes per hash. The
 //!   fraction of equal bins is an unbiased estimate of the Jaccard similarity of the shingle sets;
-//! * **band key**: XXH3-64, seeded with the band index, of the band's `r` values as little-endian `u32`s.
+//! * **band key** ([`LshParams::band_key`](super::LshParams::band_key)): XXH3-64, seeded with the
+//!   band index, of the band's `r` values as little-endian `u32`s.
 
 use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
-
-pub use crate::hash::token_hash;
 
 /// The name and version of the signature scheme; stored with every persisted signature.
 pub const ALGORITHM: &str = "naql-oph-v1";
@@ -79,8 +78,11 @@ fn reduce(h: u64, k: usize) -> usize {
 /// Builds MinHash signatures with fixed parameters. Cheap to copy; share between threads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Signer {
+    /// How a text is cut into shingles.
     pub shingling: Shingling,
+    /// Signature length: the number of one-permutation bins.
     pub num_perm: usize,
+    /// Mixed into every shingle key; signatures of different seeds do not compare.
     pub seed: u64,
 }
 
@@ -122,6 +124,8 @@ pub struct Sketcher {
 }
 
 impl Sketcher {
+    /// An empty sketch of `num_perm` bins.
+    ///
     /// # Panics
     /// If `num_perm` is 0 or above 65,536 (densification probes address bins with 16 bits).
     pub fn new(num_perm: usize, seed: u64) -> Self {
@@ -254,7 +258,7 @@ impl Signer {
     }
 
     /// Normalizes, shingles and signs one text (no boilerplate or dateline removal: those need
-    /// a corpus or a document structure; see `dedup`).
+    /// a corpus or a document structure; see [`Engine`](super::Engine)).
     pub fn sign(&self, normalizer: &crate::text::Normalizer, text: &str) -> Signature {
         let mut units = Vec::new();
         let Shingling::Words(n) = self.shingling else {
@@ -317,122 +321,10 @@ impl Signer {
     }
 }
 
-/// |A ∩ B| of two sorted, distinct lists.
-pub fn intersection_size(a: &[u64], b: &[u64]) -> usize {
-    let (mut i, mut j, mut n) = (0, 0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                n += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    n
-}
-
-/// Exact overlap of two shingle sets (sorted, distinct).
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Overlap {
-    pub jaccard: f64,
-    /// |A ∩ B| / |A|: how much of A is found in B.
-    pub containment_ab: f64,
-    /// |A ∩ B| / |B|.
-    pub containment_ba: f64,
-}
-
-impl Overlap {
-    pub fn of(a: &[u64], b: &[u64]) -> Overlap {
-        let inter = intersection_size(a, b) as f64;
-        let union = (a.len() + b.len()) as f64 - inter;
-        let ratio = |x: f64, y: f64| if y > 0.0 { x / y } else { 0.0 };
-        Overlap {
-            jaccard: ratio(inter, union),
-            containment_ab: ratio(inter, a.len() as f64),
-            containment_ba: ratio(inter, b.len() as f64),
-        }
-    }
-}
-
-/// LSH banding: `bands` bands of `rows` signature values each.
-#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
-pub struct LshParams {
-    pub bands: usize,
-    pub rows: usize,
-    /// The similarity where P(candidate) = 1/2 is near: (1/b)^(1/r).
-    pub midpoint: f64,
-    /// P(candidate | J = threshold) = 1 − (1 − t^r)^b.
-    pub p_at_threshold: f64,
-    pub false_positive_weight: f64,
-    pub false_negative_weight: f64,
-}
-
-/// P(two sets of Jaccard `s` share at least one band).
-pub fn candidate_probability(s: f64, bands: usize, rows: usize) -> f64 {
-    1.0 - (1.0 - s.powi(rows as i32)).powi(bands as i32)
-}
-
-fn integrate(f: impl Fn(f64) -> f64, a: f64, b: f64) -> f64 {
-    // Simpson's rule; the integrands are smooth polynomials.
-    let steps = 200;
-    let h = (b - a) / steps as f64;
-    let mut sum = f(a) + f(b);
-    for i in 1..steps {
-        let x = a + i as f64 * h;
-        sum += f(x) * if i % 2 == 1 { 4.0 } else { 2.0 };
-    }
-    sum * h / 3.0
-}
-
-impl LshParams {
-    /// The (b, r) with b·r ≤ k that minimizes `fp_weight · ∫₀ᵗ P(s) ds + fn_weight · ∫ₜ¹ (1 − P(s)) ds`:
-    /// the area of false candidates below the threshold against missed pairs above it.
-    pub fn optimal(threshold: f64, num_perm: usize, fp_weight: f64, fn_weight: f64) -> LshParams {
-        let mut best = (f64::INFINITY, 1, 1);
-        for b in 1..=num_perm {
-            for r in 1..=num_perm / b {
-                let fp = integrate(|s| candidate_probability(s, b, r), 0.0, threshold);
-                let fneg = integrate(|s| 1.0 - candidate_probability(s, b, r), threshold, 1.0);
-                let cost = fp_weight * fp + fn_weight * fneg;
-                if cost < best.0 - 1e-12 {
-                    best = (cost, b, r);
-                }
-            }
-        }
-        let (_, bands, rows) = best;
-        LshParams {
-            bands,
-            rows,
-            midpoint: (1.0 / bands as f64).powf(1.0 / rows as f64),
-            p_at_threshold: candidate_probability(threshold, bands, rows),
-            false_positive_weight: fp_weight,
-            false_negative_weight: fn_weight,
-        }
-    }
-
-    /// The key of band `band` of a signature.
-    #[inline]
-    pub fn band_key(&self, sig: &Signature, band: usize) -> u64 {
-        let vals = &sig.0[band * self.rows..(band + 1) * self.rows];
-        let mut bytes = [0u8; 4 * 64];
-        if self.rows <= 64 {
-            for (slot, v) in bytes.chunks_exact_mut(4).zip(vals) {
-                slot.copy_from_slice(&v.to_le_bytes());
-            }
-            xxh3_64_with_seed(&bytes[..4 * self.rows], band as u64)
-        } else {
-            let v: Vec<u8> = vals.iter().flat_map(|x| x.to_le_bytes()).collect();
-            xxh3_64_with_seed(&v, band as u64)
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::hash::token_hash;
     use crate::text::default_normalizer;
 
     #[test]
@@ -518,24 +410,5 @@ mod tests {
         assert_eq!(empty.jaccard(&empty), 0.0);
         // A one-shingle document fills every bin by densification.
         assert!(s.sign_units(&[7]).0.iter().all(|&v| v != EMPTY_BIN));
-    }
-
-    #[test]
-    fn overlap_counts_both_directions() {
-        let o = Overlap::of(&[1, 2, 3, 4], &[3, 4, 5]);
-        assert_eq!(o.jaccard, 2.0 / 5.0);
-        assert_eq!(o.containment_ab, 0.5);
-        assert!((o.containment_ba - 2.0 / 3.0).abs() < 1e-12);
-        assert_eq!(Overlap::of(&[], &[]).jaccard, 0.0);
-    }
-
-    #[test]
-    fn optimal_lsh_respects_budget_and_weights() {
-        let p = LshParams::optimal(0.8, 128, 0.5, 0.5);
-        assert!(p.bands * p.rows <= 128);
-        // More weight on misses must not lower the chance of catching a pair at the threshold.
-        let q = LshParams::optimal(0.8, 128, 0.05, 0.95);
-        assert!(q.p_at_threshold >= p.p_at_threshold);
-        assert!(q.midpoint <= p.midpoint);
     }
 }

@@ -1,9 +1,10 @@
-//! Light Arabic stemming and an Arabic stopword list, for story-level similarity.
+//! The term stemmer and stopwords: light Arabic stemming for story-level similarity (TF-IDF
+//! vectors and IDF tables, which store its version [`STEMMER`]).
 //!
 //! Both work on text that the [`Normalizer`] already folded (ة → ه,
 //! ى → ي, أ/إ/آ → ا), so the affixes are written in folded form.
 //!
-//! **Stemming** ([`stem`], scheme [`STEMMER`]) strips at most one prefix and then at most one
+//! **Stemming** ([`for_terms`], scheme [`STEMMER`]) strips at most one prefix and then at most one
 //! suffix, each the longest one in its list that matches:
 //!
 //! | | affixes | kept only if what remains has |
@@ -39,8 +40,8 @@ const PREFIXES: [&str; 7] = ["وال", "بال", "كال", "فال", "لل", "ا
 const SUFFIXES: [&str; 8] = ["ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي"];
 
 /// The stem of one normalized word (see the module docs for the rules).
-pub fn stem(word: &str) -> &str {
-    std::str::from_utf8(stem_bytes(word.as_bytes())).expect("affixes are whole letters")
+pub fn for_terms(word: &str) -> &str {
+    std::str::from_utf8(for_terms_bytes(word.as_bytes())).expect("affixes are whole letters")
 }
 
 /// True when `w` is made only of the Arabic letters ء … ي (U+0621–U+064A), which are the
@@ -54,8 +55,8 @@ fn all_arabic_letters(w: &[u8]) -> bool {
         })
 }
 
-/// [`stem`] on UTF-8 bytes: the same rules, without re-validating the word.
-pub fn stem_bytes(word: &[u8]) -> &[u8] {
+/// [`for_terms`] on UTF-8 bytes: the same rules, without re-validating the word.
+pub fn for_terms_bytes(word: &[u8]) -> &[u8] {
     if word.is_empty() || !all_arabic_letters(word) {
         return word;
     }
@@ -180,7 +181,7 @@ mod tests {
     use crate::text::default_normalizer;
 
     fn st(w: &str) -> String {
-        stem(&default_normalizer().normalize(w)).to_string()
+        for_terms(&default_normalizer().normalize(w)).to_string()
     }
 
     #[test]

@@ -1,0 +1,321 @@
+//! [`Engine`]: the stages run in order with one configuration.
+
+use std::collections::{HashMap, HashSet};
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use crate::corpus::{self, BadRecord, Document, Item, ReadError, ReadOptions};
+use crate::text::Normalizer;
+
+use super::config::{Config, Verify};
+use super::lsh::{LshParams, candidate_pairs};
+use super::minhash::Signature;
+use super::outcome::{Outcome, Stats, skip_reason};
+use super::prepared::{Prepared, Signed, fold_all, kept_units};
+use super::verify::{Overlap, ShingleSets, verified_pairs};
+use super::{boilerplate, cluster};
+
+/// Runs the stages with one configuration.
+pub struct Engine {
+    /// The configuration every stage reads.
+    pub config: Config,
+    normalizer: Normalizer,
+}
+
+/// One run's bookkeeping: the counts every stage adds to, and the wall time of each stage.
+struct Ledger {
+    stats: Stats,
+    timings: Vec<(&'static str, f64)>,
+    clock: Instant,
+}
+
+impl Ledger {
+    /// Counts the records read, and bad records by reason.
+    fn new(documents: usize, skipped_records: &[BadRecord]) -> Ledger {
+        let mut stats = Stats {
+            documents,
+            input_records: documents + skipped_records.len(),
+            ..Stats::default()
+        };
+        for b in skipped_records {
+            *stats.skipped.entry(skip_reason(&b.reason)).or_default() += 1;
+        }
+        Ledger {
+            stats,
+            timings: Vec::new(),
+            clock: Instant::now(),
+        }
+    }
+
+    /// Ends the stage `name`.
+    fn lap(&mut self, name: &'static str) {
+        self.timings
+            .push((name, self.clock.elapsed().as_secs_f64()));
+        self.clock = Instant::now();
+    }
+}
+
+impl Engine {
+    /// An engine for `config` (call [`Config::validate`] first: the engine assumes valid values).
+    pub fn new(config: Config) -> Self {
+        let normalizer = Normalizer::new(config.normalize);
+        Engine { config, normalizer }
+    }
+
+    /// The normalizer built from [`Config::normalize`].
+    pub fn normalizer(&self) -> &Normalizer {
+        &self.normalizer
+    }
+
+    /// Stage 1 for one document.
+    pub fn prepare(&self, doc: Document) -> Prepared {
+        let mut units = Vec::with_capacity(doc.text.len() / 8);
+        let mut paragraphs = Vec::new();
+        let mut dateline = false;
+        let mut first = true;
+        for line in doc.text.split('\n') {
+            let mut line = line;
+            if first && self.config.datelines && line.chars().any(char::is_alphanumeric) {
+                first = false;
+                let cut = self.normalizer.dateline_end(line);
+                if cut > 0 {
+                    dateline = true;
+                    line = &line[cut..];
+                }
+            }
+            let start = units.len();
+            self.config.signer.units(&self.normalizer, line, &mut units);
+            if units.len() > start {
+                paragraphs.push((units.len() as u32, fold_all(&units[start..])));
+            }
+        }
+        let signature = self.config.signer.sign_units(&units);
+        let content_key = (fold_all(&units), units.len());
+        Prepared {
+            id: doc.id,
+            source: doc.source,
+            date: doc.date,
+            title: doc.title,
+            chars: doc.text.chars().count(),
+            units,
+            paragraphs,
+            dateline,
+            signature,
+            content_key,
+        }
+    }
+
+    /// Exact overlap of two prepared documents' shingle sets (no boilerplate removal).
+    pub fn overlap(&self, a: &Prepared, b: &Prepared) -> Overlap {
+        let signer = &self.config.signer;
+        Overlap::of(&signer.shingle_set(&a.units), &signer.shingle_set(&b.units))
+    }
+
+    /// Reads the inputs and runs every stage.
+    pub fn run_inputs(&self, inputs: &[String], read: &ReadOptions) -> Result<Outcome, ReadError> {
+        let start = Instant::now();
+        let (items, report) = corpus::read_with(inputs, read, |doc| self.prepare(doc))?;
+        let read_time = start.elapsed().as_secs_f64();
+        let mut outcome = self.run(items, report.skipped);
+        outcome.stats.ignored_files = report.ignored_files.len();
+        outcome.timings.insert(0, ("read+normalize", read_time));
+        Ok(outcome)
+    }
+
+    /// Reads the inputs and signs them (stages 1–3), for `naql sign`.
+    pub fn sign_inputs(
+        &self,
+        inputs: &[String],
+        read: &ReadOptions,
+    ) -> Result<(Vec<Signed>, Vec<BadRecord>), ReadError> {
+        let (items, report) = corpus::read_with(inputs, read, |doc| self.prepare(doc))?;
+        let mut stats = Stats::default();
+        Ok((self.sign_all(items, &mut stats), report.skipped))
+    }
+
+    /// Runs every stage on documents already in memory.
+    pub fn run_documents(&self, docs: Vec<Document>) -> Outcome {
+        let items = corpus::items_in_memory(docs, |d| self.prepare(d));
+        self.run(items, Vec::new())
+    }
+
+    /// Stages 2 and 3: boilerplate and signatures, with the stats they produce.
+    pub fn sign_all(&self, items: Vec<Item<Prepared>>, stats: &mut Stats) -> Vec<Signed> {
+        let boiler = boilerplate::find(&items, self.config.boilerplate_min_docs);
+        stats.boilerplate_paragraphs = boiler.values().map(HashSet::len).sum();
+        let signer = self.config.signer;
+        let signed: Vec<(Signed, usize, bool)> = items
+            .into_par_iter()
+            .map(|item| {
+                let mut p = item.value;
+                let (removed, all_boiler) = boilerplate::removed_paragraphs(&p, &boiler);
+                let (signature, content_key) = if removed.is_empty() {
+                    let key = p.content_key;
+                    (
+                        std::mem::replace(&mut p.signature, Signature(Vec::new())),
+                        key,
+                    )
+                } else {
+                    let kept = kept_units(&p, &removed);
+                    (signer.sign_units(&kept), (fold_all(&kept), kept.len()))
+                };
+                let n_removed = removed.len();
+                let s = Signed {
+                    info: p,
+                    origin: item.origin,
+                    removed,
+                    kept_len: content_key.1,
+                    signature,
+                    content_key,
+                };
+                (s, n_removed, all_boiler)
+            })
+            .collect();
+        let mut docs = Vec::with_capacity(signed.len());
+        for (s, removed, all) in signed {
+            stats.boilerplate_removed += removed;
+            stats.documents_all_boilerplate += all as usize;
+            stats.datelines_removed += s.info.dateline as usize;
+            docs.push(s);
+        }
+        docs
+    }
+
+    /// All stages after reading: sign, candidates, verify, cluster.
+    pub fn run(&self, items: Vec<Item<Prepared>>, skipped_records: Vec<BadRecord>) -> Outcome {
+        let mut ledger = Ledger::new(items.len(), &skipped_records);
+        let docs = self.sign_all(items, &mut ledger.stats);
+        ledger.lap("boilerplate+sign");
+        let lsh = self.config.lsh();
+        ledger.lap("lsh params");
+
+        let exact_of = exact_duplicates(&docs, &mut ledger.stats);
+        let candidates = candidates(&docs, &exact_of, &lsh);
+        ledger.stats.candidate_pairs = candidates.len();
+        ledger.lap("candidates");
+
+        let exact = self.config.verify == Verify::Exact;
+        let signer = self.config.signer;
+        let mut sets = ShingleSets::of_candidates(signer, &docs, &candidates, exact);
+        let pairs = verified_pairs(&docs, &candidates, &sets, self.config.threshold);
+        ledger.stats.verified_pairs = pairs.len();
+        ledger.lap("verify");
+
+        let groups = cluster::groups(&docs, &exact_of, &pairs, &mut ledger.stats);
+        if exact {
+            sets.add_members(signer, &docs, &groups, &exact_of);
+        }
+        let clusters = cluster::clusters(groups, &docs, &exact_of, &sets);
+        ledger.stats.clusters = clusters.len();
+        ledger.lap("cluster");
+        Outcome {
+            docs,
+            pairs,
+            clusters,
+            stats: ledger.stats,
+            skipped_records,
+            lsh,
+            exact_of,
+            timings: ledger.timings,
+        }
+    }
+}
+
+/// Exact duplicates: for each document, the first document with the same kept text, which
+/// stands for the group (empty texts stand for themselves).
+fn exact_duplicates(docs: &[Signed], stats: &mut Stats) -> Vec<usize> {
+    let mut exact_of: Vec<usize> = (0..docs.len()).collect();
+    let mut first_with: HashMap<(u64, usize), usize> = HashMap::new();
+    for (i, d) in docs.iter().enumerate() {
+        if d.kept_len == 0 {
+            continue;
+        }
+        let first = *first_with.entry(d.content_key).or_insert(i);
+        exact_of[i] = first;
+        stats.exact_duplicates += (first != i) as usize;
+    }
+    exact_of
+}
+
+/// LSH candidates among the heads of the exact-duplicate groups, so each distinct text is
+/// seen once; pairs as document indices.
+fn candidates(docs: &[Signed], exact_of: &[usize], lsh: &LshParams) -> Vec<(usize, usize)> {
+    let reps: Vec<usize> = (0..docs.len())
+        .filter(|&i| exact_of[i] == i && docs[i].kept_len > 0)
+        .collect();
+    let rep_sigs: Vec<&Signature> = reps.iter().map(|&i| &docs[i].signature).collect();
+    candidate_pairs(&rep_sigs, lsh)
+        .into_iter()
+        .map(|(a, b)| (reps[a], reps[b]))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(id: &str, source: &str, text: &str) -> Document {
+        Document {
+            id: id.into(),
+            source: Some(source.into()),
+            date: None,
+            title: None,
+            text: text.into(),
+        }
+    }
+
+    const STORY: &str = "أعلنت وزارة الصحة اليوم عن تسجيل حالات جديدة في عدد من المناطق وأكدت أن الفرق الطبية تعمل على مدار الساعة لمتابعة المخالطين وتقديم الرعاية اللازمة للمرضى في المستشفيات";
+
+    #[test]
+    fn copies_cluster_and_unrelated_texts_do_not() {
+        let e = Engine::new(Config::default());
+        let out = e.run_documents(vec![
+            doc("a", "was", &format!("الرياض - واس: {STORY}")),
+            doc("b", "okaz", &format!("{STORY}.")),
+            doc(
+                "c",
+                "sabq",
+                "خبر آخر تماما عن مباراة كرة القدم بين الفريقين في الملعب الكبير مساء أمس",
+            ),
+            doc("d", "sabq", "   "),
+        ]);
+        assert_eq!(out.clusters.len(), 1);
+        let ids: Vec<&str> = out.clusters[0]
+            .members
+            .iter()
+            .map(|m| out.docs[m.doc].info.id.as_str())
+            .collect();
+        assert_eq!(ids, ["a", "b"]); // undated: the longer text (with its dateline) represents
+        assert_eq!(out.stats.clustered, 2);
+        assert_eq!(out.stats.singletons, 1);
+        assert_eq!(out.stats.skipped["empty text"], 1);
+        assert_eq!(out.stats.datelines_removed, 1);
+    }
+
+    #[test]
+    fn boilerplate_is_left_out_per_source() {
+        let footer = "للتواصل مع الكاتب ارسل رسالة";
+        let mut docs: Vec<Document> = (0..6)
+            .map(|i| {
+                doc(
+                    &format!("m{i}"),
+                    "almadina",
+                    &format!("خبر رقم {i} عن موضوع مختلف {i} {i}\n{footer}"),
+                )
+            })
+            .collect();
+        docs.push(doc("x", "other", footer));
+        let mut cfg = Config::default();
+        let out = Engine::new(cfg.clone()).run_documents(docs.clone());
+        assert_eq!(out.stats.boilerplate_paragraphs, 1);
+        assert_eq!(out.stats.boilerplate_removed, 6);
+        assert!(
+            out.clusters.is_empty(),
+            "shared footers must not make copies"
+        );
+        cfg.boilerplate_min_docs = 0;
+        let out = Engine::new(cfg).run_documents(docs);
+        assert_eq!(out.stats.boilerplate_removed, 0);
+    }
+}

@@ -1,0 +1,34 @@
+//! The document every reader produces, and where it came from.
+
+use std::fmt;
+
+/// One article.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Document {
+    /// Unique across all inputs: from the record's id field, else `file:line`, or the path of a
+    /// `.txt` file.
+    pub id: String,
+    /// The outlet, when the record names one.
+    pub source: Option<String>,
+    /// The date as written (read by [`crate::date`] where it matters).
+    pub date: Option<String>,
+    /// The headline: a title field, or the first non-blank line of a `.txt` file.
+    pub title: Option<String>,
+    /// The article's text, as read.
+    pub text: String,
+}
+
+/// Where a record came from: file (or `-`) and 1-based line (files of a directory: line 1).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Origin {
+    /// The path as given (or `-` for stdin and documents in memory).
+    pub file: String,
+    /// The 1-based line.
+    pub line: u64,
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.file, self.line)
+    }
+}

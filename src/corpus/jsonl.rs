@@ -1,0 +1,172 @@
+//! JSON lines in chunks: one thread reads (and decompresses) and cuts the input into chunks of
+//! whole lines, the rayon pool parses them; results come back in input order.
+
+use std::io::{self, Read};
+use std::sync::mpsc::{SyncSender, sync_channel};
+
+use rayon::prelude::*;
+
+use super::document::Origin;
+use super::error::{BadRecord, ReadError};
+use super::fields::FieldLookup;
+use super::read::{Progress, ReadOptions, Record};
+use super::record::parse_record;
+
+const CHUNK_BYTES: usize = 1 << 20;
+
+/// Tells [`ReadOptions::progress`] of the bytes read.
+pub(super) struct Counted<R> {
+    pub(super) inner: R,
+    pub(super) progress: Option<std::sync::Arc<dyn Progress>>,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if let Some(p) = &self.progress {
+            p.advance(n as u64);
+        }
+        Ok(n)
+    }
+}
+
+/// Whole lines of input, and where they start.
+struct Chunk {
+    first_line: u64,
+    bytes: Vec<u8>,
+    /// The read error that ended the input after this chunk, if any.
+    error: Option<io::Error>,
+}
+
+/// Cuts `reader` into chunks of whole lines on a separate thread and processes them on the pool.
+pub(super) fn read_jsonl<R, T, F>(
+    reader: R,
+    file: &str,
+    options: &ReadOptions,
+    process: &F,
+) -> Result<Vec<T>, ReadError>
+where
+    R: Read + Send,
+    T: Send,
+    F: Fn(Vec<Record>) -> T + Sync,
+{
+    let (tx, rx) = sync_channel::<Chunk>(4);
+    std::thread::scope(|scope| {
+        scope.spawn(move || cut_chunks(reader, tx));
+        let parsed: Vec<(usize, Result<T, ReadError>)> = rx
+            .into_iter()
+            .enumerate()
+            .par_bridge()
+            .map(|(i, chunk)| (i, parse_chunk(chunk, file, options).map(process)))
+            .collect();
+        let mut parsed = parsed;
+        parsed.sort_by_key(|(i, _)| *i);
+        parsed.into_iter().map(|(_, r)| r).collect()
+    })
+}
+
+/// Reads `reader` to its end (or its first error) and sends it in chunks of whole lines of
+/// about [`CHUNK_BYTES`], numbered by their first line; stops early if the receiver is gone.
+fn cut_chunks<R: Read>(mut reader: R, tx: SyncSender<Chunk>) {
+    let mut carry: Vec<u8> = Vec::new();
+    let mut line = 1u64;
+    loop {
+        let mut buf = std::mem::take(&mut carry);
+        let start = buf.len();
+        buf.resize(start + CHUNK_BYTES, 0);
+        let mut filled = start;
+        let mut error = None;
+        // Fill the buffer (a decoder may return short reads).
+        while filled < buf.len() {
+            match reader.read(&mut buf[filled..]) {
+                Ok(0) => break,
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    error = Some(e);
+                    break;
+                }
+            }
+        }
+        buf.truncate(filled);
+        let at_end = filled < start + CHUNK_BYTES || error.is_some();
+        if !at_end {
+            // Keep the partial last line for the next chunk; a line longer than a chunk
+            // just makes this chunk grow. The carry has no newline, so only the newly
+            // read bytes are searched (rescanning it made long lines quadratic).
+            match buf[start..].iter().rposition(|&b| b == b'\n') {
+                Some(nl) => carry = buf.split_off(start + nl + 1),
+                None => {
+                    carry = buf;
+                    continue;
+                }
+            }
+        }
+        let lines = buf.iter().filter(|&&b| b == b'\n').count() as u64;
+        let chunk = Chunk {
+            first_line: line,
+            bytes: buf,
+            error,
+        };
+        line += lines;
+        if tx.send(chunk).is_err() || at_end {
+            break;
+        }
+    }
+}
+
+/// The records of one chunk; a bad one is an error unless `skip_bad`.
+fn parse_chunk(chunk: Chunk, file: &str, options: &ReadOptions) -> Result<Vec<Record>, ReadError> {
+    let mut records = Vec::new();
+    let lookup = FieldLookup::new(&options.fields);
+    let mut line_no = chunk.first_line;
+    let ends_cleanly = chunk.bytes.last().is_none_or(|&b| b == b'\n');
+    let mut lines: Vec<&[u8]> = chunk.bytes.split(|&b| b == b'\n').collect();
+    if ends_cleanly {
+        lines.pop(); // the empty piece after the final newline
+    }
+    let last = lines.len();
+    for (i, line) in lines.into_iter().enumerate() {
+        let result = match &chunk.error {
+            Some(e) if i + 1 == last && !ends_cleanly => Err(format!(
+                "input ends in the middle of this line (truncated file: {e})"
+            )),
+            _ => parse_record(line, file, line_no, &lookup),
+        };
+        match result {
+            Ok(Some(doc)) => records.push(Ok((
+                doc,
+                Origin {
+                    file: file.to_owned(),
+                    line: line_no,
+                },
+            ))),
+            Ok(None) => {}
+            Err(reason) => {
+                let bad = BadRecord {
+                    file: file.to_owned(),
+                    line: line_no,
+                    reason,
+                };
+                if !options.skip_bad {
+                    return Err(ReadError::Bad(bad));
+                }
+                records.push(Err(bad));
+            }
+        }
+        line_no += 1;
+    }
+    // After a cut line the error is already reported with it; else it is a record of its own.
+    if let Some(error) = chunk.error.filter(|_| ends_cleanly) {
+        let bad = BadRecord {
+            file: file.to_owned(),
+            line: line_no,
+            reason: format!("cannot read further: {error}"),
+        };
+        if !options.skip_bad {
+            return Err(ReadError::Bad(bad));
+        }
+        records.push(Err(bad));
+    }
+    Ok(records)
+}

@@ -1,0 +1,329 @@
+//! Reading inputs: files of JSON lines (plain or `.gz`), stdin, single `.txt` files and
+//! directories of them; ids checked unique across all inputs.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::fs::File;
+use std::io::{self, BufReader};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use super::document::{Document, Origin};
+use super::error::{BadRecord, ReadError};
+use super::fields::FieldMap;
+use super::jsonl::{Counted, read_jsonl};
+
+/// Told how reading goes, so that a front door can show progress (the library shows nothing).
+pub trait Progress: Send + Sync {
+    /// `bytes` more of an input file were read (compressed bytes for `.gz`).
+    fn advance(&self, bytes: u64);
+    /// Every input was read.
+    fn finish(&self) {}
+}
+
+/// How to read.
+#[derive(Clone, Default)]
+pub struct ReadOptions {
+    /// Field names to use instead of detecting them.
+    pub fields: FieldMap,
+    /// Set bad records aside (with file, line and reason) instead of failing on the first.
+    pub skip_bad: bool,
+    /// Told of the bytes read.
+    pub progress: Option<std::sync::Arc<dyn Progress>>,
+}
+
+impl fmt::Debug for ReadOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ReadOptions")
+            .field("fields", &self.fields)
+            .field("skip_bad", &self.skip_bad)
+            .field("progress", &self.progress.is_some())
+            .finish()
+    }
+}
+
+/// What reading accounted for besides the documents.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct ReadReport {
+    /// Records set aside (only with `skip_bad`).
+    pub skipped: Vec<BadRecord>,
+    /// Files in input directories that are not `.txt` and were not read.
+    pub ignored_files: Vec<String>,
+}
+
+/// A record as read: a document, or why there is none.
+pub type Record = Result<(Document, Origin), BadRecord>;
+
+/// One document as read and processed: its id, where it came from, and what `process` made of it.
+pub struct Item<U> {
+    /// The document's id.
+    pub id: String,
+    /// Where it was read.
+    pub origin: Origin,
+    /// What the caller's `process` made of the document.
+    pub value: U,
+}
+
+/// The records of one chunk (or one `.txt` file), processed.
+type Processed<U> = Vec<Result<Item<U>, BadRecord>>;
+
+/// Kinds of input, decided from the path.
+enum Input {
+    Stdin,
+    Jsonl(PathBuf),
+    Gzip(PathBuf),
+    Dir(PathBuf),
+    Txt(PathBuf),
+}
+
+fn classify(path: &str) -> Input {
+    if path == "-" {
+        return Input::Stdin;
+    }
+    let p = PathBuf::from(path);
+    if p.is_dir() {
+        Input::Dir(p)
+    } else if path.ends_with(".gz") {
+        Input::Gzip(p)
+    } else if path.ends_with(".txt") {
+        Input::Txt(p)
+    } else {
+        Input::Jsonl(p)
+    }
+}
+
+/// Items for documents already in memory, `process`ed in parallel; their origin is `-` and
+/// their position (from 1), as if they had come on stdin.
+pub fn items_in_memory<U, F>(docs: Vec<Document>, process: F) -> Vec<Item<U>>
+where
+    U: Send,
+    F: Fn(Document) -> U + Sync + Send,
+{
+    docs.into_par_iter()
+        .enumerate()
+        .map(|(i, d)| Item {
+            id: d.id.clone(),
+            origin: Origin {
+                file: "-".into(),
+                line: i as u64 + 1,
+            },
+            value: process(d),
+        })
+        .collect()
+}
+
+/// Reads every input and hands each document to `process`, in parallel; returns the results in
+/// input order. Ids must be unique across all inputs: a repeated id is an error, or with
+/// `skip_bad` the later record is set aside.
+pub fn read_with<U, F>(
+    inputs: &[String],
+    options: &ReadOptions,
+    process: F,
+) -> Result<(Vec<Item<U>>, ReadReport), ReadError>
+where
+    U: Send,
+    F: Fn(Document) -> U + Sync + Send,
+{
+    let mut chunks: Vec<Processed<U>> = Vec::new();
+    let mut report = ReadReport::default();
+    let run = |records: Vec<Record>| -> Processed<U> {
+        records
+            .into_iter()
+            .map(|r| {
+                r.map(|(doc, origin)| Item {
+                    id: doc.id.clone(),
+                    origin,
+                    value: process(doc),
+                })
+            })
+            .collect()
+    };
+    for path in inputs {
+        read_input(path, options, &run, &mut chunks, &mut report)?;
+    }
+    if let Some(p) = &options.progress {
+        p.finish();
+    }
+    let items = first_of_each_id(chunks, options.skip_bad, &mut report)?;
+    Ok((items, report))
+}
+
+/// Reads one input (whatever its kind) into `chunks`.
+fn read_input<U: Send>(
+    path: &str,
+    options: &ReadOptions,
+    run: &(impl Fn(Vec<Record>) -> Processed<U> + Sync),
+    chunks: &mut Vec<Processed<U>>,
+    report: &mut ReadReport,
+) -> Result<(), ReadError> {
+    match classify(path) {
+        Input::Dir(dir) => read_dir(&dir, run, chunks, report)?,
+        Input::Txt(f) => {
+            let name = f.to_string_lossy().into_owned();
+            let id = f
+                .file_name()
+                .map_or(name.clone(), |n| n.to_string_lossy().into_owned());
+            chunks.push(run(vec![read_txt(&f, &id)?]));
+        }
+        Input::Stdin => {
+            chunks.extend(read_jsonl(io::stdin(), "-", options, run)?);
+        }
+        Input::Jsonl(p) | Input::Gzip(p) => {
+            let name = p.display().to_string();
+            let file = File::open(&p).map_err(|error| ReadError::Io {
+                file: name.clone(),
+                error,
+            })?;
+            let counted = Counted {
+                inner: file,
+                progress: options.progress.clone(),
+            };
+            if path.ends_with(".gz") {
+                let buffered = BufReader::with_capacity(1 << 16, counted);
+                let gz = flate2::read::MultiGzDecoder::new(buffered);
+                chunks.extend(read_jsonl(gz, &name, options, run)?);
+            } else {
+                chunks.extend(read_jsonl(counted, &name, options, run)?);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Every `.txt` file under `dir`, in path order, id relative to `dir`; other files are listed
+/// in the report as ignored.
+fn read_dir<U: Send>(
+    dir: &Path,
+    run: &(impl Fn(Vec<Record>) -> Processed<U> + Sync),
+    chunks: &mut Vec<Processed<U>>,
+    report: &mut ReadReport,
+) -> Result<(), ReadError> {
+    let mut files = Vec::new();
+    walk(dir, &mut files).map_err(|error| ReadError::Io {
+        file: dir.display().to_string(),
+        error,
+    })?;
+    files.sort();
+    let (txt, other): (Vec<_>, Vec<_>) = files
+        .into_iter()
+        .partition(|f| f.extension().is_some_and(|e| e == "txt"));
+    report
+        .ignored_files
+        .extend(other.iter().map(|f| f.display().to_string()));
+    for batch in txt.chunks(256) {
+        let records = batch
+            .par_iter()
+            .map(|f| {
+                let id = f.strip_prefix(dir).unwrap_or(f);
+                read_txt(f, &id.to_string_lossy()).map(|r| run(vec![r]))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        chunks.extend(records);
+    }
+    Ok(())
+}
+
+/// The items in input order. Duplicate ids: the first occurrence wins; a later one is an error
+/// (or set aside). Bad records are an error unless `skip_bad`.
+fn first_of_each_id<U>(
+    chunks: Vec<Processed<U>>,
+    skip_bad: bool,
+    report: &mut ReadReport,
+) -> Result<Vec<Item<U>>, ReadError> {
+    let mut items = Vec::new();
+    let mut first_seen: HashMap<String, Origin> = HashMap::new();
+    for r in chunks.into_iter().flatten() {
+        match r {
+            Ok(item) => {
+                if let Some(first) = first_seen.get(&item.id) {
+                    let bad = BadRecord {
+                        file: item.origin.file.clone(),
+                        line: item.origin.line,
+                        reason: format!("duplicate id {:?} (first at {first})", item.id),
+                    };
+                    if !skip_bad {
+                        return Err(ReadError::Bad(bad));
+                    }
+                    report.skipped.push(bad);
+                } else {
+                    first_seen.insert(item.id.clone(), item.origin.clone());
+                    items.push(item);
+                }
+            }
+            // Bad `.txt` files come here whether or not bad records are skipped.
+            Err(b) if !skip_bad => return Err(ReadError::Bad(b)),
+            Err(b) => report.skipped.push(b),
+        }
+    }
+    Ok(items)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let path = entry.path();
+        if entry.file_type()?.is_dir() {
+            walk(&path, out)?;
+        } else {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// One `.txt` file is one document: id from its path, title from its first non-blank line.
+fn read_txt(path: &Path, id: &str) -> Result<Record, ReadError> {
+    let file = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|error| ReadError::Io {
+        file: file.clone(),
+        error,
+    })?;
+    if bytes.contains(&0) {
+        return Ok(Err(BadRecord {
+            file,
+            line: 1,
+            reason: "binary data (NUL bytes), not text".into(),
+        }));
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let line = 1 + e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() as u64;
+            return Ok(Err(BadRecord {
+                file,
+                line,
+                reason: format!("invalid UTF-8 at byte {at}"),
+            }));
+        }
+    };
+    let title = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .filter(|l| l.chars().count() <= 300)
+        .map(str::to_owned);
+    Ok(Ok((
+        Document {
+            id: id.to_owned(),
+            source: None,
+            date: None,
+            title,
+            text,
+        },
+        Origin { file, line: 1 },
+    )))
+}
+
+/// Reads every document into memory (the simple API; `read_with` streams).
+pub fn read_all(
+    inputs: &[String],
+    options: &ReadOptions,
+) -> Result<(Vec<(Document, Origin)>, ReadReport), ReadError> {
+    let (items, report) = read_with(inputs, options, |doc| doc)?;
+    Ok((
+        items.into_iter().map(|i| (i.value, i.origin)).collect(),
+        report,
+    ))
+}
