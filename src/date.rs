@@ -11,8 +11,6 @@
 //! Undated articles sort after dated ones, pair with any date in a story window and match
 //! nothing under `dedup --window`; each stage says so where it matters.
 
-#![warn(missing_docs)]
-
 /// A date and time of day as written in a document (no time zone).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Civil {

@@ -7,8 +7,6 @@
 //! versioned format above would need a new version. Every hash of a word in naql goes through
 //! this module, so there is one place to read what it is.
 
-#![warn(missing_docs)]
-
 use xxhash_rust::xxh3::xxh3_64;
 
 /// The hash of a term or stem (story vectors, IDF tables, stopwords, sentence alignment): the

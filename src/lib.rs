@@ -98,6 +98,8 @@
 //! [`render`] shows all of it (terminal columns, word diff, JSON, CSV, HTML); [`index`] keeps
 //! signatures on disk for scheduled dedup.
 
+#![warn(missing_docs)]
+
 pub mod copy;
 pub mod corpus;
 pub mod date;

@@ -2,8 +2,6 @@
 //! ([`args`]), calls the library, renders, and maps the outcome to an exit code. One file per
 //! subcommand; nothing else lives here.
 
-#![warn(missing_docs)]
-
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};

@@ -34,8 +34,6 @@
 //! assert_eq!(out.stats.exact_duplicates, 1);
 //! ```
 
-#![warn(missing_docs)]
-
 mod boilerplate;
 mod cluster;
 mod config;

@@ -24,8 +24,6 @@
 //! assert!(!first.text.is_empty());
 //! ```
 
-#![warn(missing_docs)]
-
 mod document;
 mod error;
 mod fields;

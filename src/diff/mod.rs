@@ -33,8 +33,6 @@
 //! assert!(cmp.rows.iter().any(|r| r.kind == Kind::Moved));
 //! ```
 
-#![warn(missing_docs)]
-
 mod align;
 mod rows;
 mod sentences;

@@ -1,4 +1,3 @@
-#![warn(missing_docs)]
 //! A persistent, incremental index for scheduled dedup jobs.
 //!
 //! Each run checks a batch of new articles against everything indexed before and against each

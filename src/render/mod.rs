@@ -1,4 +1,3 @@
-#![warn(missing_docs)]
 //! Every renderer: cluster and story listings (text, JSON, CSV), the diff views (terminal
 //! columns, unified, JSON, HTML) and the HTML pages.
 

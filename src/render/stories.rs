@@ -1,4 +1,3 @@
-#![warn(missing_docs)]
 //! Renderers for story results: the stories as text, JSON or JSONL, the verified story pairs
 //! as JSONL, and the one-line summary that accounts for every input record.
 //!

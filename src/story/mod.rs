@@ -1,4 +1,3 @@
-#![warn(missing_docs)]
 //! Story-level clustering: which reports tell the same story, even when they share no sentences.
 //!
 //! Copy detection ([`crate::copy`]) compares word shingles, so independently written reports

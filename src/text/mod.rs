@@ -32,8 +32,6 @@
 //! ([`Normalizer::dateline_end`]), [`mod@sentences`], [`stem`] (the two stemmers and their
 //! stopwords).
 
-#![warn(missing_docs)]
-
 mod dateline;
 mod normalize;
 pub mod sentences;
