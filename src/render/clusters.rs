@@ -209,16 +209,8 @@ pub fn csv_field(s: &str) -> String {
 /// One line that accounts for every input record.
 pub fn summary_line(out: &Outcome) -> String {
     let s = &out.stats;
-    let skipped: usize = s.skipped.values().sum();
-    let reasons: Vec<String> = s.skipped.iter().map(|(r, n)| format!("{n} {r}")).collect();
-    let mut line = format!(
-        "{} documents: {} in {} clusters, {} singletons, {} skipped",
-        s.input_records, s.clustered, s.clusters, s.singletons, skipped
-    );
-    if !reasons.is_empty() {
-        line += &format!(" ({})", reasons.join(", "));
-    }
-    line
+    let clusters = (s.clustered, s.clusters, "clusters");
+    super::accounting_line(s.input_records, clusters, s.singletons, &s.skipped)
 }
 
 fn write_text(w: &mut dyn Write, out: &Outcome, params: &Params) -> io::Result<()> {

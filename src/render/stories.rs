@@ -101,16 +101,8 @@ fn stories_out(out: &StoryOutcome) -> Vec<StoryOut<'_>> {
 /// One line that accounts for every input record.
 pub fn summary_line(out: &StoryOutcome) -> String {
     let s = &out.stats;
-    let skipped: usize = s.skipped.values().sum();
-    let reasons: Vec<String> = s.skipped.iter().map(|(r, n)| format!("{n} {r}")).collect();
-    let mut line = format!(
-        "{} documents: {} in {} stories, {} singletons, {} skipped",
-        s.input_records, s.in_stories, s.stories, s.singletons, skipped
-    );
-    if !reasons.is_empty() {
-        line += &format!(" ({})", reasons.join(", "));
-    }
-    line
+    let stories = (s.in_stories, s.stories, "stories");
+    super::accounting_line(s.input_records, stories, s.singletons, &s.skipped)
 }
 
 #[derive(Serialize)]
