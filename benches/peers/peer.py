@@ -30,7 +30,7 @@ ID_FIELDS = ("id", "doc_id", "docid", "docno", "_id", "uuid", "guid")
 
 
 def fold_table():
-    """str.translate table for naql's default folds (src/text.rs): None drops a character
+    """str.translate table for naql's default folds (src/text/normalize.rs): None drops a character
     without breaking the word; a string replaces it."""
     t = {}
     drop = [*range(0x064B, 0x0660), 0x0670, *range(0x06D6, 0x06EE), *range(0x08D3, 0x0900)]
