@@ -111,3 +111,31 @@ fn without_normalization_the_same_copies_fall_apart() {
     println!("no folds: mean J {mean:.3}");
     assert!(mean < 0.3, "mean Jaccard without folds {mean}");
 }
+
+/// A ligature that NFKC expands into several words (ﷺ: four) gives them one span; the
+/// dateline finder sliced backwards between them and every command panicked (issue #12).
+#[test]
+fn a_ligature_of_several_words_does_not_crash_any_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let jsonl = dir.path().join("x.jsonl");
+    let line = r#"{"id":"1","text":"قال النبي ﷺ إن الدين يسر"}"#;
+    let other = r#"{"id":"2","text":"Gﱣ"}"#;
+    std::fs::write(&jsonl, format!("{line}\n{other}\n")).unwrap();
+    let a = dir.path().join("a.txt");
+    std::fs::write(&a, "قال النبي ﷺ إن الدين يسر").unwrap();
+    let (j, a) = (jsonl.to_str().unwrap(), a.to_str().unwrap());
+    let html = dir.path().join("r.html");
+    let runs: [&[&str]; 6] = [
+        &["cluster", j],
+        &["cluster", j, "--no-fold", "diacritics"],
+        &["cluster", "--level", "story", j],
+        &["pairs", j],
+        &["diff", a, a, "--format", "json"],
+        &["report", j, "-o", html.to_str().unwrap()],
+    ];
+    for args in runs {
+        let (_, err, code) = common::naql(args);
+        assert_eq!(code, 0, "naql {args:?}: {err}");
+        assert!(!err.contains("panicked"), "naql {args:?}: {err}");
+    }
+}

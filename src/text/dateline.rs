@@ -67,7 +67,9 @@ impl Normalizer {
         // The separator text between token i and i+1 (or after the last one).
         let gap = |i: usize| {
             let from = toks[i].1.end;
-            let to = toks.get(i + 1).map_or(line.len(), |t| t.1.start);
+            // The tokens of one ligature (ﷺ under NFKC is four words) share its span: the gap
+            // between them is empty, never a backwards slice.
+            let to = toks.get(i + 1).map_or(line.len(), |t| t.1.start).max(from);
             &line[from..to]
         };
         for i in 0..toks.len().min(8) {
