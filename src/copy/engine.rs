@@ -26,8 +26,31 @@ pub struct Engine {
 /// One run's bookkeeping: the counts every stage adds to, and the wall time of each stage.
 struct Ledger {
     stats: Stats,
-    timings: Vec<(&'static str, f64)>,
-    clock: Instant,
+    clock: Stopwatch,
+}
+
+/// Wall time of each stage of a run, in order (`--timings`; not part of any output). The story
+/// level keeps its stages with the same watch.
+pub(crate) struct Stopwatch {
+    pub(crate) timings: Vec<(&'static str, f64)>,
+    since: Instant,
+}
+
+impl Stopwatch {
+    /// Starts timing the first stage.
+    pub(crate) fn start() -> Stopwatch {
+        Stopwatch {
+            timings: Vec::new(),
+            since: Instant::now(),
+        }
+    }
+
+    /// Records the time since the last lap as stage `name`'s.
+    pub(crate) fn lap(&mut self, name: &'static str) {
+        self.timings
+            .push((name, self.since.elapsed().as_secs_f64()));
+        self.since = Instant::now();
+    }
 }
 
 impl Ledger {
@@ -43,16 +66,13 @@ impl Ledger {
         }
         Ledger {
             stats,
-            timings: Vec::new(),
-            clock: Instant::now(),
+            clock: Stopwatch::start(),
         }
     }
 
     /// Ends the stage `name`.
     fn lap(&mut self, name: &'static str) {
-        self.timings
-            .push((name, self.clock.elapsed().as_secs_f64()));
-        self.clock = Instant::now();
+        self.clock.lap(name);
     }
 }
 
@@ -217,7 +237,7 @@ impl Engine {
             skipped_records,
             lsh,
             exact_of,
-            timings: ledger.timings,
+            timings: ledger.clock.timings,
         }
     }
 }

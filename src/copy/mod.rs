@@ -53,3 +53,4 @@ pub use self::prepared::{Prepared, Signed};
 pub(crate) use self::prepared::{fold, fold_all, kept_units};
 pub use self::verify::{Overlap, exact_pairs, intersection_size};
 pub use crate::hash::token_hash;
+pub(crate) use engine::Stopwatch;

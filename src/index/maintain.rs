@@ -48,16 +48,31 @@ impl Index {
         })
     }
 
-    /// Removes documents (with their band keys) in one transaction; returns the ids not found.
-    /// Cluster ids of the remaining documents do not change.
-    pub fn remove(&mut self, ids: &[String]) -> Result<Vec<String>, IndexError> {
-        let path = self.path.clone();
-        let wait = self.wait;
-        let sql = |e| IndexError::from_sqlite(&path, e, wait);
+    /// A write transaction taken at once (a concurrent job then waits up to `wait` here, not
+    /// midway), and the mapping of SQLite errors to this index's.
+    fn write_transaction(
+        &mut self,
+    ) -> Result<
+        (
+            rusqlite::Transaction<'_>,
+            impl Fn(rusqlite::Error) -> IndexError + use<>,
+        ),
+        IndexError,
+    > {
+        let (path, wait) = (self.path.clone(), self.wait);
+        let sql = move |e| IndexError::from_sqlite(&path, e, wait);
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(sql)?;
+            .map_err(&sql)?;
+        Ok((tx, sql))
+    }
+
+    /// Removes documents (with their band keys) in one transaction; returns the ids not found.
+    /// Cluster ids of the remaining documents do not change.
+    pub fn remove(&mut self, ids: &[String]) -> Result<Vec<String>, IndexError> {
+        let (tx, sql) = self.write_transaction()?;
+        let sql = &sql;
         let mut missing = Vec::new();
         let mut doomed = Vec::new();
         {
@@ -83,13 +98,8 @@ impl Index {
     /// Removes every document dated before `epoch` (seconds); undated documents stay.
     /// Returns how many were removed.
     pub fn prune_before(&mut self, epoch: i64) -> Result<usize, IndexError> {
-        let path = self.path.clone();
-        let wait = self.wait;
-        let sql = |e| IndexError::from_sqlite(&path, e, wait);
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(sql)?;
+        let (tx, sql) = self.write_transaction()?;
+        let sql = &sql;
         let doomed: Vec<(i64, Vec<u8>)> = {
             let mut q = tx
                 .prepare("SELECT seq, bands FROM docs WHERE epoch < ?1")

@@ -249,15 +249,10 @@ fn write_text(w: &mut dyn Write, out: &Outcome, params: &Params) -> io::Result<(
         writeln!(w)?;
         writeln!(
             w,
-            "#{} · {} reports · {} outlets{}",
+            "#{} · {} reports · {}",
             c.id,
             c.size,
-            c.sources.len(),
-            if c.sources.is_empty() {
-                String::new()
-            } else {
-                format!(": {}", c.sources.join(", "))
-            }
+            super::outlets_label(&c.sources)
         )?;
         for (i, m) in c.members.iter().enumerate() {
             let mark = if i == 0 { "★" } else { " " };

@@ -26,3 +26,13 @@ pub(crate) fn accounting_line(
     }
     line
 }
+
+/// `N outlets` and, when there are any, their names: `3 outlets: okaz, sabq, was`.
+pub(crate) fn outlets_label<S: AsRef<str>>(sources: &[S]) -> String {
+    let names: Vec<&str> = sources.iter().map(|s| s.as_ref()).collect();
+    if names.is_empty() {
+        "0 outlets".to_string()
+    } else {
+        format!("{} outlets: {}", names.len(), names.join(", "))
+    }
+}

@@ -178,15 +178,10 @@ fn write_story_text(w: &mut dyn Write, st: &StoryOut<'_>) -> io::Result<()> {
     let terms: Vec<&str> = st.terms.iter().map(|t| t.0).collect();
     writeln!(
         w,
-        "story {} · {} reports · {} outlets{} · {} … {}",
+        "story {} · {} reports · {} · {} … {}",
         st.id,
         st.size,
-        st.sources.len(),
-        if st.sources.is_empty() {
-            String::new()
-        } else {
-            format!(": {}", st.sources.join(", "))
-        },
+        super::outlets_label(&st.sources),
         st.first_date.map_or("-", |d| d.get(..10).unwrap_or(d)),
         st.last_date.map_or("-", |d| d.get(..10).unwrap_or(d)),
     )?;

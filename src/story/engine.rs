@@ -101,7 +101,7 @@ impl StoryEngine {
         items: Vec<Item<(dedup::Prepared, StoryDoc)>>,
         skipped_records: Vec<BadRecord>,
     ) -> StoryOutcome {
-        let mut clock = Clock::start();
+        let mut clock = crate::copy::Stopwatch::start();
         let (prepared, docs) = split(items);
         let copy = self.copy.run(prepared, skipped_records);
         clock.lap("copy level");
@@ -140,28 +140,6 @@ impl StoryEngine {
             stats,
             timings: clock.timings,
         }
-    }
-}
-
-/// Wall time of each phase, in order (`--timings`; not part of any output).
-struct Clock {
-    timings: Vec<(&'static str, f64)>,
-    since: Instant,
-}
-
-impl Clock {
-    fn start() -> Clock {
-        Clock {
-            timings: Vec::new(),
-            since: Instant::now(),
-        }
-    }
-
-    /// Records the time since the last lap as `name`'s.
-    fn lap(&mut self, name: &'static str) {
-        self.timings
-            .push((name, self.since.elapsed().as_secs_f64()));
-        self.since = Instant::now();
     }
 }
 
