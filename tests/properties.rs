@@ -28,22 +28,26 @@ proptest! {
     fn spans_are_ordered_in_bounds_and_point_at_the_token(text in arabic_text()) {
         let n = default_normalizer();
         let toks = n.tokens(&text);
-        let (mut last_start, mut last_end) = (0, 0);
+        let mut last_end = 0;
         for t in &toks {
-            prop_assert!(t.span.start < t.span.end && t.span.end <= text.len());
+            prop_assert!(t.span.start <= t.span.end && t.span.end <= text.len());
             prop_assert!(text.is_char_boundary(t.span.start) && text.is_char_boundary(t.span.end));
-            // Spans move forward; they overlap only inside one ligature that holds several
-            // words (ﷺ), whose words all point at it.
-            prop_assert!(t.span.start >= last_start && t.span.end >= last_end);
-            if t.span.start < last_end {
-                let shared = &text[t.span.start..last_end];
-                prop_assert_eq!(shared.chars().count(), 1, "overlap {:?}", shared);
-                prop_assert!(n.normalize(shared).contains(' '));
+            // Spans move forward without overlap; the words of a ligature after its first
+            // (ﷺ is four words) get empty spans at its end (see text/tokens.rs).
+            prop_assert!(t.span.start >= last_end);
+            last_end = t.span.end;
+            if t.span.is_empty() {
+                continue;
             }
-            (last_start, last_end) = (t.span.start, t.span.end);
-            // Normalizing what the span covers gives back this token (among its words).
+            // Normalizing what the span covers gives back this token (among its words), or a
+            // word of it where a token runs across a ligature (ﷺﷺ, ﷺN), or nothing where the
+            // span holds only the dropped marks after a ligature's last word (ﷺَ).
             let again = n.normalize(&text[t.span.clone()]);
-            prop_assert!(again.split(' ').any(|w| w == t.text), "{:?} vs {:?}", again, t.text);
+            prop_assert!(
+                again.is_empty()
+                    || again.split(' ').any(|w| w == t.text || (!w.is_empty() && t.text.contains(w))),
+                "{:?} vs {:?}", again, t.text
+            );
         }
     }
 

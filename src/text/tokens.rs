@@ -3,6 +3,23 @@
 //!
 //! Where SSSE3 is available, runs of letters are copied and folded 16 bytes at a time (module
 //! `simd`); the scalar path is the reference, and the tests check that both agree.
+//!
+//! # Span invariants
+//!
+//! For every [`super::NormalizeOptions`], the spans of a text's tokens lie on char
+//! boundaries inside the text, in order and without overlap (a token's span ends at or before
+//! the next one's start), so `&text[span]` is always a valid slice and the tokens' spans can
+//! be walked left to right (diff edits, HTML highlights, datelines).
+//!
+//! ## Spans of a ligature
+//!
+//! A ligature that NFKC expands into several words (ﷺ U+FDFA is «صلى الله عليه وسلم», ﷽,
+//! U+FC5E–FC63, U+FE70–FE7F…) is one character of the original, so only one token can own
+//! it: the first token that holds letters of the ligature takes the ligature's span (together
+//! with anything of the same token before it), and the following words of the ligature get
+//! empty spans at its end; the last one extends over whatever letters follow the ligature
+//! without a separator. A token that ends at a space inside the expansion before any of the
+//! ligature's letters («Gﱣ»: the ligature starts with a space) ends before the ligature.
 
 use std::ops::Range;
 
@@ -226,19 +243,27 @@ impl Normalizer {
                             }
                         }
                         Action::Expand(k) => {
-                            // A ligature such as ﷺ can hold several words; each gets its span.
+                            // A ligature such as ﷺ can hold several words: see "Spans of a
+                            // ligature" in the module notes. `pushed`: letters of the ligature
+                            // are in the current token; `took`: a token took its span.
+                            let (mut pushed, mut took) = (false, false);
                             for part in &self.expansions[k as usize] {
                                 match *part {
                                     Action::Letter(enc, n) => {
                                         buf.push(tl, enc, n);
                                         tl += n as usize;
+                                        pushed = true;
                                     }
                                     Action::Separate if tl > 0 => {
-                                        f(&mut state, &buf, tl, start..next);
+                                        took |= pushed;
+                                        let to = if took { next } else { i };
+                                        f(&mut state, &buf, tl, start..to);
                                         buf.spilled = false;
                                         tl = 0;
-                                        start = i;
+                                        start = to;
+                                        pushed = false;
                                     }
+                                    Action::Separate if !took => start = i,
                                     _ => {}
                                 }
                             }
@@ -318,8 +343,11 @@ mod tests {
         let words: Vec<&str> = toks.iter().map(|t| t.text.as_str()).collect();
         assert_eq!(words, ["النبي", "صلي", "الله", "عليه", "وسلم", "قال"]);
         let lig = text.find('ﷺ').unwrap();
-        for t in &toks[1..5] {
-            assert_eq!(t.span, lig..lig + 'ﷺ'.len_utf8());
+        let end = lig + 'ﷺ'.len_utf8();
+        // The first word of the ligature takes its span, the others an empty one at its end.
+        assert_eq!(toks[1].span, lig..end);
+        for t in &toks[2..5] {
+            assert_eq!(t.span, end..end);
         }
     }
 
