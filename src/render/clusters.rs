@@ -7,6 +7,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use super::clean;
 use crate::copy::{ALGORITHM, LshParams, Shingling};
 use crate::copy::{Config, Outcome, Pair, Signed, Verify};
 use crate::score::round4;
@@ -198,11 +199,24 @@ pub fn write_clusters(
 }
 
 /// RFC 4180 quoting: fields with commas, quotes or line breaks are quoted, quotes doubled.
+/// Safe to open in a spreadsheet (OWASP "CSV injection"): NUL is removed, and a field that
+/// starts with `=` `+` `-` `@`, a tab or a carriage return gets a leading `'`, so it is read
+/// as text, never as a formula.
 pub fn csv_field(s: &str) -> String {
+    let s = if s.contains('\0') {
+        std::borrow::Cow::Owned(s.replace('\0', ""))
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    };
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{s}"))
+    } else {
+        s
+    };
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
-        s.to_string()
+        s.into_owned()
     }
 }
 
@@ -252,7 +266,7 @@ fn write_text(w: &mut dyn Write, out: &Outcome, params: &Params) -> io::Result<(
             "#{} · {} reports · {}",
             c.id,
             c.size,
-            super::outlets_label(&c.sources)
+            super::outlets_label(&c.sources.iter().map(|s| clean(s)).collect::<Vec<_>>())
         )?;
         for (i, m) in c.members.iter().enumerate() {
             let mark = if i == 0 { "★" } else { " " };
@@ -267,11 +281,11 @@ fn write_text(w: &mut dyn Write, out: &Outcome, params: &Params) -> io::Result<(
             writeln!(
                 w,
                 "  {mark} {:<12} {:<10} {:<22} {}  {}",
-                m.source.unwrap_or("-"),
-                m.date.map_or("-", |d| d.get(..10).unwrap_or(d)),
+                clean(m.source.unwrap_or("-")),
+                clean(m.date.map_or("-", |d| d.get(..10).unwrap_or(d))),
                 scores,
-                m.id,
-                m.title.unwrap_or("")
+                clean(m.id),
+                clean(m.title.unwrap_or(""))
             )?;
         }
     }
@@ -343,5 +357,18 @@ mod tests {
         assert_eq!(csv_field("عنوان"), "عنوان");
         assert_eq!(csv_field("a,b"), "\"a,b\"");
         assert_eq!(csv_field("say \"hi\"\n"), "\"say \"\"hi\"\"\n\"");
+    }
+
+    #[test]
+    fn csv_neutralises_formulas_and_drops_nul() {
+        assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(csv_field("+1"), "'+1");
+        assert_eq!(csv_field("-2+3"), "'-2+3");
+        assert_eq!(csv_field("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(csv_field("\t=1"), "'\t=1");
+        assert_eq!(csv_field("\r=1"), "\"'\r=1\"");
+        assert_eq!(csv_field("a\0b"), "ab");
+        assert_eq!(csv_field("\0=1"), "'=1");
+        assert_eq!(csv_field("a-b"), "a-b");
     }
 }

@@ -27,6 +27,7 @@ use std::ops::Range;
 use serde::Serialize;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
+use super::{clean, html_meta};
 use crate::diff::{Comparison, Edit, Kind, Op, Row, Slot};
 
 /// One of the two texts, with what is shown about it.
@@ -180,20 +181,6 @@ enum Style {
 
 /// Text as pieces with styles, for one side of a row.
 type Pieces = Vec<(String, Style)>;
-
-/// Makes text safe for a terminal: control characters (escape sequences!) and bidi
-/// overrides from article text must not reach it; line breaks become spaces.
-fn clean(s: &str) -> String {
-    s.chars()
-        .filter_map(|c| match c {
-            '\n' | '\r' | '\t' => Some(' '),
-            '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => None,
-            '\u{061C}' | '\u{FEFF}' => None,
-            c if c.is_control() => Some('\u{FFFD}'),
-            c => Some(c),
-        })
-        .collect()
-}
 
 /// The pieces of one side of a row: the row's text with the edits of that side highlighted.
 fn pieces(text: &str, span: &Range<usize>, edits: &[Edit], a_side: bool, kind: Kind) -> Pieces {
@@ -384,8 +371,8 @@ fn summary_text(a: &Side, b: &Side, cmp: &Comparison) -> String {
     };
     format!(
         "A: {}\nB: {}\n{}  |  {}  |  {}\n",
-        a.label(),
-        b.label(),
+        clean(&a.label()),
+        clean(&b.label()),
         part(0..3, "  "),
         part(3..8, "  "),
         part(8..10, ", "),
@@ -623,7 +610,7 @@ pub fn html(w: &mut dyn Write, title: &str, sections: &[Section]) -> io::Result<
                 out,
                 "<li><a href=\"#p{p}\">{}</a> <span class=\"note\">Jaccard {:.3}, \
                  B carries {:.0}% of A</span></li>",
-                escape(&name),
+                html_meta(&name),
                 sec.cmp.summary.jaccard,
                 100.0 * sec.cmp.summary.a_shared
             );
@@ -647,8 +634,8 @@ pub(crate) fn page_start(out: &mut String, title: &str, extra_css: &str) {
          <meta name=\"generator\" content=\"naql {}\">\n<title>{}</title>\n<style>{CSS}{extra_css}</style>\n\
          </head>\n<body>\n<h1>{}</h1>\n",
         env!("CARGO_PKG_VERSION"),
-        escape(title),
-        escape(title)
+        html_meta(title),
+        html_meta(title)
     );
 }
 
@@ -663,7 +650,7 @@ pub(crate) fn section_html(out: &mut String, p: usize, sec: &Section) {
     let (a, b, cmp) = (&sec.a, &sec.b, sec.cmp);
     let _ = writeln!(out, "<section class=\"pair\" id=\"p{p}\">");
     if let Some(h) = &sec.heading {
-        let _ = writeln!(out, "<h2>{}</h2>", escape(h));
+        let _ = writeln!(out, "<h2>{}</h2>", html_meta(h));
     }
     out.push_str("<div class=\"summary\">");
     for (key, phrase) in summary_items(&cmp.summary) {
@@ -676,8 +663,8 @@ pub(crate) fn section_html(out: &mut String, p: usize, sec: &Section) {
         out,
         "<table class=\"diff\"><thead><tr><th class=\"a\">A: {}</th><th class=\"m\"></th>\
          <th class=\"b\">B: {}</th></tr></thead><tbody>",
-        escape(&a.label()),
-        escape(&b.label())
+        html_meta(&a.label()),
+        html_meta(&b.label())
     );
     for &slot in &cmp.layout {
         let (i, kind, id, link) = match slot {

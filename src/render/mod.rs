@@ -8,6 +8,40 @@ pub mod story_page;
 
 use std::collections::BTreeMap;
 
+/// Makes text safe for a terminal: control characters (escape sequences!) and bidi
+/// overrides from article text must not reach it; line breaks become spaces. Every terminal
+/// output (diff bodies and headers, cluster and story listings) passes ids, titles, sources
+/// and text through it.
+pub(crate) fn clean(s: &str) -> String {
+    s.chars()
+        .filter_map(|c| match c {
+            '\n' | '\r' | '\t' => Some(' '),
+            '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => None,
+            '\u{061C}' | '\u{FEFF}' => None,
+            c if c.is_control() => Some('\u{FFFD}'),
+            c => Some(c),
+        })
+        .collect()
+}
+
+/// The bidi embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069): an
+/// unclosed one reverses or reorders everything after it.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Metadata for an HTML page (an id, title, source or date, or a heading or label made of
+/// them), escaped and without bidi embedding, override and isolate controls, so that an
+/// unclosed U+202E in one field cannot reverse the fields that follow it. Text without such
+/// controls comes out exactly as [`diff::escape`] writes it.
+pub(crate) fn html_meta(s: &str) -> String {
+    if s.contains(is_bidi_control) {
+        diff::escape(&s.replace(is_bidi_control, ""))
+    } else {
+        diff::escape(s)
+    }
+}
+
 /// The one line that accounts for every input record, at either level:
 /// `N documents: X in G clusters, S singletons, K skipped (n reason, …)`.
 pub(crate) fn accounting_line(

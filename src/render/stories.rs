@@ -10,6 +10,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use super::clean;
 use crate::corpus::BadRecord;
 use crate::render::clusters::Format;
 use crate::score::round4;
@@ -175,15 +176,17 @@ fn write_text(w: &mut dyn Write, out: &StoryOutcome, config: &StoryConfig) -> io
 /// One story of the readable listing, after a blank line.
 fn write_story_text(w: &mut dyn Write, st: &StoryOut<'_>) -> io::Result<()> {
     writeln!(w)?;
-    let terms: Vec<&str> = st.terms.iter().map(|t| t.0).collect();
+    let terms: Vec<String> = st.terms.iter().map(|t| clean(t.0)).collect();
+    let sources: Vec<String> = st.sources.iter().map(|s| clean(s)).collect();
+    let day = |d: Option<&str>| clean(d.map_or("-", |d| d.get(..10).unwrap_or(d)));
     writeln!(
         w,
         "story {} · {} reports · {} · {} … {}",
         st.id,
         st.size,
-        super::outlets_label(&st.sources),
-        st.first_date.map_or("-", |d| d.get(..10).unwrap_or(d)),
-        st.last_date.map_or("-", |d| d.get(..10).unwrap_or(d)),
+        super::outlets_label(&sources),
+        day(st.first_date),
+        day(st.last_date),
     )?;
     writeln!(w, "  terms: {}", terms.join(" · "))?;
     for g in &st.copy_groups {
@@ -197,11 +200,11 @@ fn write_story_text(w: &mut dyn Write, st: &StoryOut<'_>) -> io::Result<()> {
                 w,
                 "  {:<12} {:<12} {:<10} {:.2}  {}  {}",
                 mark,
-                a.source.unwrap_or("-"),
-                a.date.map_or("-", |d| d.get(..10).unwrap_or(d)),
+                clean(a.source.unwrap_or("-")),
+                day(a.date),
                 a.similarity,
-                a.id,
-                a.title.unwrap_or("")
+                clean(a.id),
+                clean(a.title.unwrap_or(""))
             )?;
         }
     }

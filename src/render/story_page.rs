@@ -12,6 +12,7 @@ use std::io::{self, Write};
 
 use crate::diff::Comparison;
 use crate::render::diff::{self as view, Section, Side, escape};
+use crate::render::html_meta;
 use crate::render::stories::summary_line;
 use crate::story::{Aligned, Plan, Story, StoryOutcome};
 
@@ -66,8 +67,8 @@ pub fn html<T: AsRef<str>>(
                 s.id,
                 s.size,
                 outlets(h.sources.len()),
-                escape(&h.span()),
-                escape(&h.terms(s).join(" · "))
+                html_meta(&h.span()),
+                html_meta(&h.terms(s).join(" · "))
             );
         }
         page.push_str("</ol></nav>\n");
@@ -190,18 +191,18 @@ fn story_html(page: &mut String, out: &StoryOutcome, s: &Story, plan: &Plan, p: 
         s.id,
         s.size,
         outlets(h.sources.len()),
-        escape(&h.span())
+        html_meta(&h.span())
     );
     if !h.sources.is_empty() {
         let _ = writeln!(
             page,
             "<p class=\"sources\">Outlets: {}</p>",
-            escape(&h.sources.join(", "))
+            html_meta(&h.sources.join(", "))
         );
     }
     page.push_str("<p class=\"terms\">Terms:");
     for t in h.terms(s) {
-        let _ = write!(page, " <span>{}</span>", escape(t));
+        let _ = write!(page, " <span>{}</span>", html_meta(t));
     }
     page.push_str("</p>\n");
     members_table(page, out, s, plan, p);
@@ -242,11 +243,11 @@ fn members_table(page: &mut String, out: &StoryOutcome, s: &Story, plan: &Plan, 
                     "article"
                 },
                 escape(&copies),
-                escape(info.source.as_deref().unwrap_or("-")),
-                escape(info.date.as_deref().unwrap_or("-")),
+                html_meta(info.source.as_deref().unwrap_or("-")),
+                html_meta(info.date.as_deref().unwrap_or("-")),
                 m.similarity,
-                escape(&info.id),
-                escape(info.title.as_deref().unwrap_or("")),
+                html_meta(&info.id),
+                html_meta(info.title.as_deref().unwrap_or("")),
                 diff
             );
         }
@@ -267,7 +268,7 @@ fn plan_note(page: &mut String, out: &StoryOutcome, s: &Story, plan: &Plan) {
         page,
         "<p class=\"note plan\" dir=\"ltr\">Aligned against the centre article {} (A, on the right): {} of {} \
          other copy groups and lone articles.",
-        escape(out.id(plan.centre)),
+        html_meta(out.id(plan.centre)),
         plan.aligned.len(),
         plan.aligned.len() + plan.left_out.len()
     );
@@ -292,7 +293,7 @@ fn plan_note(page: &mut String, out: &StoryOutcome, s: &Story, plan: &Plan) {
             plan.left_out.len(),
             plan.left_out.len(),
             plan.aligned.len(),
-            escape(&ids.join(", "))
+            html_meta(&ids.join(", "))
         );
     }
     page.push_str("</p>\n");
