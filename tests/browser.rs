@@ -319,3 +319,58 @@ fn the_story_page_links_resolve_and_every_story_has_its_centre() {
     assert_eq!(v["scripts"], 0);
     assert_eq!(&png[1..4], b"PNG");
 }
+
+/// Where the characters of the A header's date land on screen, and whether any bidi control
+/// is left in the page.
+const BIDI_PROBE: &str = r#"
+const th = document.querySelector('th.a');
+const node = th.firstChild;
+const s = node.textContent;
+const at = s.indexOf('2020-01-01');
+const left = i => { const r = document.createRange(); r.setStart(node, i); r.setEnd(node, i + 1);
+  return r.getBoundingClientRect().left; };
+return {
+  head: s,
+  at: at,
+  first_left: at < 0 ? null : left(at),
+  last_left: at < 0 ? null : left(at + 9),
+  controls: /[\u202A-\u202E\u2066-\u2069]/.test(document.documentElement.innerHTML),
+};
+"#;
+
+/// Issue #12 item 10: an unclosed U+202E in a source must not reverse the date after it in
+/// the diff page's header (it did: the date read 10-10-2020).
+#[test]
+fn an_unclosed_override_in_a_source_does_not_reverse_the_header() {
+    let Some(driver) = start_driver() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let text = "قصفت الطائرات مواقع المسلحين شمال المدينة فجر الأحد وقال مسؤول إن الهجوم أسفر";
+    let recs = [
+        json!({"id": "a", "source": "\u{202E}okaz", "date": "2020-01-01", "text": text}),
+        json!({"id": "b", "source": "sabq\u{2067}", "date": "2020-01-02", "text": text}),
+    ];
+    let corpus = dir.path().join("bidi.jsonl");
+    std::fs::write(&corpus, format!("{}\n{}\n", recs[0], recs[1])).unwrap();
+    let page = dir.path().join("bidi.html");
+    ok(&naql_output(&[
+        "diff",
+        corpus.to_str().unwrap(),
+        "a",
+        "b",
+        "--format",
+        "html",
+        "-o",
+        page.to_str().unwrap(),
+    ]));
+    let (v, _) = probe(&driver, &page, BIDI_PROBE, "bidi.png");
+    assert!(v["at"].as_i64().unwrap() >= 0, "{v:#}");
+    assert_eq!(v["controls"], false, "{v:#}");
+    // A date reads left to right even on a right-to-left page: its first digit is left of
+    // its last.
+    assert!(
+        v["first_left"].as_f64().unwrap() < v["last_left"].as_f64().unwrap(),
+        "{v:#}"
+    );
+}

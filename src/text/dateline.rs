@@ -67,8 +67,8 @@ impl Normalizer {
         // The separator text between token i and i+1 (or after the last one).
         let gap = |i: usize| {
             let from = toks[i].1.end;
-            // The tokens of one ligature (ﷺ under NFKC is four words) share its span: the gap
-            // between them is empty, never a backwards slice.
+            // Token spans never overlap (text/tokens.rs), so this `max` is only a guard: the
+            // words of one ligature after its first have empty spans, and their gaps are empty.
             let to = toks.get(i + 1).map_or(line.len(), |t| t.1.start).max(from);
             &line[from..to]
         };
