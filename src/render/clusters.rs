@@ -268,7 +268,7 @@ fn write_text(w: &mut dyn Write, out: &Outcome, params: &Params) -> io::Result<(
                 w,
                 "  {mark} {:<12} {:<10} {:<22} {}  {}",
                 m.source.unwrap_or("-"),
-                m.date.map_or("-", |d| d.get(..10).unwrap_or(d)),
+                m.date.map_or("-".into(), crate::date::shown_day),
                 scores,
                 m.id,
                 m.title.unwrap_or("")

@@ -182,8 +182,8 @@ fn write_story_text(w: &mut dyn Write, st: &StoryOut<'_>) -> io::Result<()> {
         st.id,
         st.size,
         super::outlets_label(&st.sources),
-        st.first_date.map_or("-", |d| d.get(..10).unwrap_or(d)),
-        st.last_date.map_or("-", |d| d.get(..10).unwrap_or(d)),
+        st.first_date.map_or("-".into(), crate::date::shown_day),
+        st.last_date.map_or("-".into(), crate::date::shown_day),
     )?;
     writeln!(w, "  terms: {}", terms.join(" · "))?;
     for g in &st.copy_groups {
@@ -198,7 +198,7 @@ fn write_story_text(w: &mut dyn Write, st: &StoryOut<'_>) -> io::Result<()> {
                 "  {:<12} {:<12} {:<10} {:.2}  {}  {}",
                 mark,
                 a.source.unwrap_or("-"),
-                a.date.map_or("-", |d| d.get(..10).unwrap_or(d)),
+                a.date.map_or("-".into(), crate::date::shown_day),
                 a.similarity,
                 a.id,
                 a.title.unwrap_or("")
