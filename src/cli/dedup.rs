@@ -6,13 +6,14 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use naql::corpus::{self, ReadReport};
+use naql::corpus::{self, ReadReport, UnreadDates};
 use naql::index::{self, Access, BatchOutcome, DedupOptions, Index, Status};
 
 use super::args::{FieldArgs, normalize_options};
 use super::exit::{Failure, Outcome};
 use super::index::wait_of;
 use super::output::with_output;
+use super::progress::report_unread_dates;
 
 #[derive(Args)]
 pub struct DedupArgs {
@@ -78,6 +79,7 @@ pub fn run(args: DedupArgs) -> Result<Outcome, Failure> {
     let read = args.fields.read_options(args.skip_bad);
     let engine = idx.engine();
     let (items, report) = corpus::read_with(&args.inputs, &read, |doc| engine.prepare(doc))?;
+    let unread = UnreadDates::of(items.iter().map(|i| (&i.origin, i.value.date.as_deref())));
     let options = DedupOptions {
         window,
         dry_run: args.dry_run,
@@ -93,6 +95,7 @@ pub fn run(args: DedupArgs) -> Result<Outcome, Failure> {
     if !args.quiet {
         summary(&args, &out, &report);
     }
+    report_unread_dates(args.quiet, &unread);
     let duplicates = count(&out, Status::Duplicate) + count(&out, Status::ExactDuplicate);
     if args.fail_on_duplicate && duplicates > 0 {
         return Ok(Outcome::Duplicate);

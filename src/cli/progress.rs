@@ -4,7 +4,7 @@
 use std::io::{self, IsTerminal};
 use std::sync::Arc;
 
-use naql::corpus::{BadRecord, Progress};
+use naql::corpus::{BadRecord, Progress, UnreadDates};
 
 use super::args::RunArgs;
 
@@ -68,4 +68,19 @@ pub fn report_skipped(args: &RunArgs, skipped: &[BadRecord]) {
             skipped.len() - 20
         );
     }
+}
+
+/// Dates present but unreadable: one warning with the count and the first (unless `quiet`).
+pub fn report_unread_dates(quiet: bool, unread: &UnreadDates) {
+    let Some((origin, date)) = unread.first.as_ref().filter(|_| !quiet) else {
+        return;
+    };
+    let (n, what) = (
+        unread.count,
+        if unread.count == 1 { "date" } else { "dates" },
+    );
+    eprintln!(
+        "naql: warning: {n} {what} could not be read (first: {origin}: {date:?}); \
+         those articles count as undated"
+    );
 }

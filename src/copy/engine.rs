@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use crate::corpus::{self, BadRecord, Document, Item, ReadError, ReadOptions};
+use crate::corpus::{self, BadRecord, Document, Item, ReadError, ReadOptions, UnreadDates};
 use crate::text::Normalizer;
 
 use super::config::{Config, Verify};
@@ -206,6 +206,9 @@ impl Engine {
     pub fn run(&self, items: Vec<Item<Prepared>>, skipped_records: Vec<BadRecord>) -> Outcome {
         let mut ledger = Ledger::new(items.len(), &skipped_records);
         let docs = self.sign_all(items, &mut ledger.stats);
+        let unread_dates =
+            UnreadDates::of(docs.iter().map(|d| (&d.origin, d.info.date.as_deref())));
+        ledger.stats.unparsed_dates = unread_dates.count;
         ledger.lap("boilerplate+sign");
         let lsh = self.config.lsh();
         ledger.lap("lsh params");
@@ -235,6 +238,7 @@ impl Engine {
             clusters,
             stats: ledger.stats,
             skipped_records,
+            unread_dates,
             lsh,
             exact_of,
             timings: ledger.clock.timings,

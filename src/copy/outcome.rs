@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::corpus::BadRecord;
+use crate::corpus::{BadRecord, UnreadDates};
 
 use super::lsh::LshParams;
 use super::prepared::Signed;
@@ -77,6 +77,8 @@ pub struct Stats {
     pub datelines_removed: usize,
     /// Files in input folders that are not `.txt` and were not read.
     pub ignored_files: usize,
+    /// Documents whose date is present but unreadable (they count as undated).
+    pub unparsed_dates: usize,
 }
 
 /// The result of a run.
@@ -91,6 +93,9 @@ pub struct Outcome {
     pub stats: Stats,
     /// Bad records set aside, with file and line.
     pub skipped_records: Vec<BadRecord>,
+    /// Dates present but unreadable: how many, and the first (`stats.unparsed_dates` is the
+    /// count).
+    pub unread_dates: UnreadDates,
     /// The LSH bands used.
     pub lsh: LshParams,
     /// For each document, the index of the first document with the same kept text.

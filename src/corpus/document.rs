@@ -32,3 +32,30 @@ impl fmt::Display for Origin {
         write!(f, "{}:{}", self.file, self.line)
     }
 }
+
+/// Dates present in documents but not readable by [`crate::date`] (those documents count as
+/// undated): how many, and the first in input order, where it was read and as written.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct UnreadDates {
+    /// How many documents have such a date.
+    pub count: usize,
+    /// The first of them: where it was read, and its date as written.
+    pub first: Option<(Origin, String)>,
+}
+
+impl UnreadDates {
+    /// The unreadable dates among `docs` (each document's origin and date), in input order.
+    pub fn of<'a>(docs: impl IntoIterator<Item = (&'a Origin, Option<&'a str>)>) -> UnreadDates {
+        let mut unread = UnreadDates::default();
+        for (origin, date) in docs {
+            let Some(date) = date.filter(|d| crate::date::parse(d).is_none()) else {
+                continue;
+            };
+            unread.count += 1;
+            if unread.first.is_none() {
+                unread.first = Some((origin.clone(), date.to_owned()));
+            }
+        }
+        unread
+    }
+}

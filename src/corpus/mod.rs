@@ -31,7 +31,7 @@ mod jsonl;
 mod read;
 mod record;
 
-pub use self::document::{Document, Origin};
+pub use self::document::{Document, Origin, UnreadDates};
 pub use self::error::{BadRecord, ReadError};
 pub use self::fields::{
     DATE_FIELDS, FieldMap, ID_FIELDS, SOURCE_FIELDS, TEXT_FIELDS, TITLE_FIELDS,

@@ -282,7 +282,7 @@ fn write_text(w: &mut dyn Write, out: &Outcome, params: &Params) -> io::Result<(
                 w,
                 "  {mark} {:<12} {:<10} {:<22} {}  {}",
                 clean(m.source.unwrap_or("-")),
-                clean(m.date.map_or("-", |d| d.get(..10).unwrap_or(d))),
+                clean(&m.date.map_or("-".into(), crate::date::shown_day)),
                 scores,
                 clean(m.id),
                 clean(m.title.unwrap_or(""))

@@ -178,7 +178,7 @@ fn write_story_text(w: &mut dyn Write, st: &StoryOut<'_>) -> io::Result<()> {
     writeln!(w)?;
     let terms: Vec<String> = st.terms.iter().map(|t| clean(t.0)).collect();
     let sources: Vec<String> = st.sources.iter().map(|s| clean(s)).collect();
-    let day = |d: Option<&str>| clean(d.map_or("-", |d| d.get(..10).unwrap_or(d)));
+    let day = |d: Option<&str>| clean(&d.map_or("-".into(), crate::date::shown_day));
     writeln!(
         w,
         "story {} · {} reports · {} · {} … {}",

@@ -165,7 +165,7 @@ impl<'a> Header<'a> {
 
     /// "2015-08-06 … 2015-08-07" (days only), or "undated".
     fn span(&self) -> String {
-        let day = |d: &str| d.get(..10).unwrap_or(d).to_string();
+        let day = |d: &str| crate::date::shown_day(d).into_owned();
         match (self.first, self.last) {
             (Some(f), Some(l)) if day(f) == day(l) => day(f),
             (Some(f), Some(l)) => format!("{} … {}", day(f), day(l)),

@@ -353,6 +353,7 @@ impl<'a> Level<'a> {
             stories: stories.len(),
             copy_clusters: copy.clusters.len(),
             undated: self.days.iter().filter(|d| d.is_none()).count(),
+            unparsed_dates: copy.stats.unparsed_dates,
             candidate_pairs: candidates,
             verified_pairs: verified,
             merges_refused: refused.linkage,

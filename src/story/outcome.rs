@@ -81,6 +81,8 @@ pub struct StoryStats {
     pub copy_clusters: usize,
     /// Documents without a date (they pair across any window).
     pub undated: usize,
+    /// Of those, documents whose date is present but unreadable.
+    pub unparsed_dates: usize,
     /// Pairs sharing a heavy term inside the window.
     pub candidate_pairs: usize,
     /// Candidates whose cosine reached the threshold.
