@@ -28,7 +28,7 @@ pub fn run(args: PairsArgs) -> Result<Outcome, Failure> {
 }
 
 fn copies(args: RunArgs) -> Result<(), Failure> {
-    let engine = Engine::new(args.config()?);
+    let engine = Engine::new(args.config()?).all_pairs();
     let read = args.read_options();
     let out = engine.run_inputs(&args.inputs, &read)?;
     let pairs = out.all_pairs();
