@@ -84,3 +84,66 @@ fn linking_large_buckets_gives_the_clusters_of_all_pairs() {
         "pairs stays exhaustive"
     );
 }
+
+/// A gzip file (small on disk) of one line of `mib` MiB without a newline, then `tail`:
+/// concatenated gzip members of one compressed MiB each.
+fn gzip_bomb(path: &Path, mib: usize, tail: &str) {
+    use std::io::Write;
+    let member = |bytes: &[u8]| {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(bytes).unwrap();
+        gz.finish().unwrap()
+    };
+    let one = member(&vec![b'a'; 1 << 20]);
+    let mut out = Vec::new();
+    for _ in 0..mib {
+        out.extend_from_slice(&one);
+    }
+    out.extend(member(tail.as_bytes()));
+    std::fs::write(path, out).unwrap();
+}
+
+#[test]
+fn a_newline_free_gzip_bomb_is_a_bad_line_not_an_abort() {
+    // Before: the whole 160 MiB line was buffered (then doubled), past a 384 MiB limit.
+    let dir = scratch("bomb");
+    let bomb = dir.join("bomb.jsonl.gz");
+    gzip_bomb(&bomb, 160, "\n{\"id\":\"x\",\"text\":\"نص قصير\"}\n");
+    let bomb = bomb.to_str().unwrap();
+    let args = ["cluster", "--skip-bad", "--format", "json", bomb];
+    let (out, err, code) = naql_limited(384 << 20, &args);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        v["stats"]["documents"], 1,
+        "the record after the long line is read"
+    );
+    assert_eq!(v["skipped_records"][0]["line"], 1);
+    let reason = v["skipped_records"][0]["reason"].as_str().unwrap();
+    assert!(
+        reason.starts_with("line too long (over 67108864 bytes"),
+        "{reason}"
+    );
+}
+
+#[test]
+fn a_line_over_max_record_bytes_is_an_error_naming_file_and_line() {
+    let dir = scratch("long");
+    let file = dir.join("long.jsonl");
+    let long = "ن".repeat(1 << 20);
+    let text =
+        format!("{{\"id\":\"a\",\"text\":\"قصير\"}}\n{{\"id\":\"b\",\"text\":\"{long}\"}}\n");
+    std::fs::write(&file, text).unwrap();
+    let file = file.to_str().unwrap();
+    let (_, err, code) = common::naql(&["cluster", "--max-record-bytes", "1048576", file]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("long.jsonl:2: line too long (over 1048576 bytes"),
+        "{err}"
+    );
+    let (_, err, code) = common::naql(&["cluster", file]);
+    assert_eq!(
+        code, 0,
+        "the default cap is far above a 2 MiB article: {err}"
+    );
+}

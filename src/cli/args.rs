@@ -115,6 +115,10 @@ pub struct FieldArgs {
     /// Field holding the title (default: detect title, headline).
     #[arg(long)]
     title_field: Option<String>,
+    /// Longest JSON line read as a record, in bytes (default 67108864 = 64 MiB); a longer
+    /// line is a bad record ("line too long"), an error unless --skip-bad.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    max_record_bytes: Option<u64>,
 }
 
 /// copy or story level (`cluster`, `pairs`, `report`).
@@ -238,6 +242,9 @@ impl FieldArgs {
             },
             skip_bad,
             progress: None,
+            max_record_bytes: self
+                .max_record_bytes
+                .map(|n| usize::try_from(n).unwrap_or(usize::MAX)),
         }
     }
 }

@@ -31,6 +31,20 @@ pub struct ReadOptions {
     pub skip_bad: bool,
     /// Told of the bytes read.
     pub progress: Option<std::sync::Arc<dyn Progress>>,
+    /// The longest line of JSON read as a record, in bytes; `None` for
+    /// [`DEFAULT_MAX_RECORD_BYTES`]. A longer line is a bad record ("line too long").
+    pub max_record_bytes: Option<usize>,
+}
+
+/// The default cap on a JSON line: far above any real article (the longest news texts are a
+/// few hundred kilobytes), low enough that a file without newlines cannot exhaust memory.
+pub const DEFAULT_MAX_RECORD_BYTES: usize = 64 << 20;
+
+impl ReadOptions {
+    /// The cap on a JSON line in bytes ([`ReadOptions::max_record_bytes`] or the default).
+    pub fn max_record_bytes(&self) -> usize {
+        self.max_record_bytes.unwrap_or(DEFAULT_MAX_RECORD_BYTES)
+    }
 }
 
 impl fmt::Debug for ReadOptions {
@@ -39,6 +53,7 @@ impl fmt::Debug for ReadOptions {
             .field("fields", &self.fields)
             .field("skip_bad", &self.skip_bad)
             .field("progress", &self.progress.is_some())
+            .field("max_record_bytes", &self.max_record_bytes)
             .finish()
     }
 }
