@@ -147,3 +147,50 @@ fn a_line_over_max_record_bytes_is_an_error_naming_file_and_line() {
         "the default cap is far above a 2 MiB article: {err}"
     );
 }
+
+/// Runs the binary with a time limit (`timeout`), so that a hang fails instead of blocking.
+fn naql_timed(secs: u32, args: &[&str]) -> (String, String, i32) {
+    let out = Command::new("timeout")
+        .arg(secs.to_string())
+        .arg(env!("CARGO_BIN_EXE_naql"))
+        .args(args)
+        .output()
+        .expect("run timeout (coreutils)");
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
+#[test]
+fn fifos_are_not_read_and_dangling_symlinks_are_bad_records() {
+    // Before: the FIFO blocked the run forever; the dangling link aborted it even with
+    // --skip-bad.
+    let dir = scratch("special");
+    std::fs::write(dir.join("a.txt"), "خبر عن الطقس في الرياض اليوم").unwrap();
+    let fifo = dir.join("pipe.txt");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let input = dir.to_str().unwrap();
+    let (out, err, code) = naql_timed(60, &["cluster", "--format", "json", input]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["stats"]["documents"], 1);
+    assert_eq!(
+        v["stats"]["ignored_files"], 1,
+        "the FIFO is counted as not read"
+    );
+
+    std::os::unix::fs::symlink(dir.join("gone.txt"), dir.join("link.txt")).unwrap();
+    let (_, err, code) = naql_timed(60, &["cluster", input]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("link.txt:1: dangling symbolic link"), "{err}");
+    let (out, err, code) = naql_timed(60, &["cluster", "--skip-bad", "--format", "json", input]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["stats"]["documents"], 1);
+    assert_eq!(v["stats"]["skipped"]["unreadable file"], 1);
+    let file = v["skipped_records"][0]["file"].as_str().unwrap();
+    assert!(file.ends_with("link.txt"), "{file}");
+}

@@ -220,9 +220,34 @@ fn read_dir<U: Send>(
         error,
     })?;
     files.sort();
-    let (txt, other): (Vec<_>, Vec<_>) = files
+    let (txt, mut other): (Vec<_>, Vec<_>) = files
         .into_iter()
         .partition(|f| f.extension().is_some_and(|e| e == "txt"));
+    // A FIFO, socket or device named `.txt` is not read (a FIFO would block forever): it is
+    // counted with the ignored files. A dangling symbolic link is a bad record.
+    let mut dangling = Vec::new();
+    let txt: Vec<PathBuf> = txt
+        .into_iter()
+        .filter(|f| match std::fs::metadata(f) {
+            Ok(m) if m.is_file() => true,
+            Ok(_) => {
+                other.push(f.clone());
+                false
+            }
+            Err(e) => {
+                dangling.push(BadRecord {
+                    file: f.display().to_string(),
+                    line: 1,
+                    reason: format!("dangling symbolic link or unreadable file: {e}"),
+                });
+                false
+            }
+        })
+        .collect();
+    other.sort();
+    if !dangling.is_empty() {
+        chunks.push(dangling.into_iter().map(Err).collect());
+    }
     report
         .ignored_files
         .extend(other.iter().map(|f| f.display().to_string()));
