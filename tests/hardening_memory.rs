@@ -194,3 +194,31 @@ fn fifos_are_not_read_and_dangling_symlinks_are_bad_records() {
     let file = v["skipped_records"][0]["file"].as_str().unwrap();
     assert!(file.ends_with("link.txt"), "{file}");
 }
+
+#[test]
+fn empty_inputs_warn_and_fail_on_empty_exits_1() {
+    // Before: "0 documents", exit 0, and nothing else said.
+    let dir = scratch("empty");
+    std::fs::write(dir.join("a.png"), [0u8, 1, 2]).unwrap();
+    std::fs::write(dir.join("b.bin"), [3u8]).unwrap();
+    let input = dir.to_str().unwrap();
+    let warning = format!("naql: warning: no documents in {input}; 2 files ignored (not .txt)");
+    for level in ["copy", "story"] {
+        let (_, err, code) = common::naql(&["cluster", "--level", level, input]);
+        assert_eq!(code, 0, "{err}");
+        assert!(err.contains(&warning), "{level}: {err}");
+        let (_, err, code) = common::naql(&["cluster", "--level", level, "--fail-on-empty", input]);
+        assert_eq!(code, 1, "{err}");
+        assert!(
+            err.contains("no documents in") && err.contains("2 files ignored"),
+            "{err}"
+        );
+    }
+    let (_, err, code) = common::naql(&["pairs", "--fail-on-empty", input]);
+    assert_eq!(code, 1, "{err}");
+    let full = dir.join("x.txt");
+    std::fs::write(&full, "خبر عن الطقس").unwrap();
+    let (_, err, code) = common::naql(&["cluster", "--fail-on-empty", input]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("warning"), "{err}");
+}

@@ -44,6 +44,10 @@ pub struct RunArgs {
     /// Print the wall time of each stage on stderr (cluster and pairs).
     #[arg(long)]
     pub timings: bool,
+    /// Exit 1 when the inputs hold no document at all (an empty directory, only non-.txt
+    /// files), instead of only warning: for cron jobs that must notice a feed gone dry.
+    #[arg(long)]
+    pub fail_on_empty: bool,
 }
 
 /// The flags that decide signatures and copy matching (defaults: the library's), defined once for every command that

@@ -9,7 +9,7 @@ use naql::render::stories;
 use super::args::{Level, RunArgs, StoryArgs};
 use super::exit::{Failure, Outcome};
 use super::output::with_output;
-use super::progress::{print_timings, report_skipped};
+use super::progress::{check_empty, print_timings, report_skipped};
 
 #[derive(Args)]
 pub struct PairsArgs {
@@ -36,6 +36,7 @@ fn copies(args: RunArgs) -> Result<(), Failure> {
         report::write_pairs(w, &out, &pairs)
     })?;
     report_skipped(&args, &out.skipped_records);
+    check_empty(&args, &out.stats)?;
     print_timings(&args, &out.timings);
     if !args.quiet {
         eprintln!(
@@ -53,6 +54,7 @@ fn stories(args: RunArgs, story: StoryArgs) -> Result<(), Failure> {
     let out = engine.run_inputs(&args.inputs, &read)?;
     with_output(args.output.as_deref(), |w| stories::write_pairs(w, &out))?;
     report_skipped(&args, &out.copy.skipped_records);
+    check_empty(&args, &out.copy.stats)?;
     print_timings(&args, &out.timings);
     if !args.quiet {
         eprintln!(
