@@ -216,6 +216,10 @@ fn empty_inputs_warn_and_fail_on_empty_exits_1() {
     }
     let (_, err, code) = common::naql(&["pairs", "--fail-on-empty", input]);
     assert_eq!(code, 1, "{err}");
+    let page = dir.join("r.html");
+    let page = page.to_str().unwrap();
+    let (_, err, code) = common::naql(&["report", "--fail-on-empty", input, "-o", page]);
+    assert_eq!(code, 1, "{err}");
     let full = dir.join("x.txt");
     std::fs::write(&full, "خبر عن الطقس").unwrap();
     let (_, err, code) = common::naql(&["cluster", "--fail-on-empty", input]);

@@ -19,7 +19,7 @@ use naql::story::{StoryEngine, StoryOutcome};
 use super::args::{AlignArgs, Level, RunArgs, StoryGrouping};
 use super::exit::{Failure, Outcome};
 use super::output::with_output;
-use super::progress::report_skipped;
+use super::progress::{check_empty, report_skipped};
 
 #[derive(Args)]
 pub struct ReportArgs {
@@ -102,6 +102,7 @@ fn copies(args: ReportArgs) -> Result<(), Failure> {
         eprintln!("naql: {title}; {}", summary::summary_line(&out));
     }
     report_skipped(&args.run, &out.skipped_records);
+    check_empty(&args.run, &out.stats)?;
     Ok(())
 }
 
@@ -214,6 +215,7 @@ fn stories(args: ReportArgs) -> Result<Outcome, Failure> {
         );
     }
     report_skipped(&args.run, &out.copy.skipped_records);
+    check_empty(&args.run, &out.copy.stats)?;
     std::mem::forget(out);
     Ok(Outcome::Done)
 }
