@@ -167,6 +167,7 @@ fn main() {
             fields: FieldMap::default(),
             skip_bad: true,
             progress: None,
+            max_record_bytes: None,
         },
     )
     .expect("read corpus");

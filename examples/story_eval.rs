@@ -40,6 +40,7 @@ fn main() {
                     fields: FieldMap::default(),
                     skip_bad: true,
                     progress: None,
+                    max_record_bytes: None,
                 },
             )
             .expect("read corpus");
@@ -59,6 +60,7 @@ fn null(corpus: &str, table: Option<&String>) {
             fields: FieldMap::default(),
             skip_bad: true,
             progress: None,
+            max_record_bytes: None,
         },
     )
     .expect("read corpus");

@@ -44,6 +44,10 @@ pub struct RunArgs {
     /// Print the wall time of each stage on stderr (cluster and pairs).
     #[arg(long)]
     pub timings: bool,
+    /// Exit 1 when the inputs hold no document at all (an empty directory, only non-.txt
+    /// files), instead of only warning: for cron jobs that must notice a feed gone dry.
+    #[arg(long)]
+    pub fail_on_empty: bool,
 }
 
 /// The flags that decide signatures and copy matching (defaults: the library's), defined once for every command that
@@ -115,6 +119,10 @@ pub struct FieldArgs {
     /// Field holding the title (default: detect title, headline).
     #[arg(long)]
     title_field: Option<String>,
+    /// Longest JSON line read as a record, in bytes (default 67108864 = 64 MiB); a longer
+    /// line is a bad record ("line too long"), an error unless --skip-bad.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    max_record_bytes: Option<u64>,
 }
 
 /// copy or story level (`cluster`, `pairs`, `report`).
@@ -238,6 +246,9 @@ impl FieldArgs {
             },
             skip_bad,
             progress: None,
+            max_record_bytes: self
+                .max_record_bytes
+                .map(|n| usize::try_from(n).unwrap_or(usize::MAX)),
         }
     }
 }

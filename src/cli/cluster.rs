@@ -9,7 +9,7 @@ use naql::render::stories;
 use super::args::{Level, RunArgs, StoryArgs};
 use super::exit::{Failure, Outcome};
 use super::output::with_output;
-use super::progress::{print_timings, report_skipped, report_unread_dates};
+use super::progress::{check_empty, print_timings, report_skipped, report_unread_dates};
 
 #[derive(Args)]
 pub struct ClusterArgs {
@@ -60,6 +60,7 @@ fn copies(args: ClusterArgs) -> Result<(), Failure> {
     })?;
     report_skipped(&args.run, &out.skipped_records);
     report_unread_dates(args.run.quiet, &out.unread_dates);
+    check_empty(&args.run, &out.stats)?;
     print_timings(&args.run, &out.timings);
     if summary_on_stderr(&args) {
         eprintln!("naql: {}", report::summary_line(&out));
@@ -89,6 +90,7 @@ fn stories(args: ClusterArgs) -> Result<(), Failure> {
     })?;
     report_skipped(&args.run, &out.copy.skipped_records);
     report_unread_dates(args.run.quiet, &out.copy.unread_dates);
+    check_empty(&args.run, &out.copy.stats)?;
     print_timings(&args.run, &out.timings);
     if summary_on_stderr(&args) {
         eprintln!("naql: {}", stories::summary_line(&out));

@@ -9,7 +9,7 @@ use naql::render::stories;
 use super::args::{Level, RunArgs, StoryArgs};
 use super::exit::{Failure, Outcome};
 use super::output::with_output;
-use super::progress::{print_timings, report_skipped, report_unread_dates};
+use super::progress::{check_empty, print_timings, report_skipped, report_unread_dates};
 
 #[derive(Args)]
 pub struct PairsArgs {
@@ -28,7 +28,7 @@ pub fn run(args: PairsArgs) -> Result<Outcome, Failure> {
 }
 
 fn copies(args: RunArgs) -> Result<(), Failure> {
-    let engine = Engine::new(args.config()?);
+    let engine = Engine::new(args.config()?).all_pairs();
     let read = args.read_options();
     let out = engine.run_inputs(&args.inputs, &read)?;
     let pairs = out.all_pairs();
@@ -37,6 +37,7 @@ fn copies(args: RunArgs) -> Result<(), Failure> {
     })?;
     report_skipped(&args, &out.skipped_records);
     report_unread_dates(args.quiet, &out.unread_dates);
+    check_empty(&args, &out.stats)?;
     print_timings(&args, &out.timings);
     if !args.quiet {
         eprintln!(
@@ -55,6 +56,7 @@ fn stories(args: RunArgs, story: StoryArgs) -> Result<(), Failure> {
     with_output(args.output.as_deref(), |w| stories::write_pairs(w, &out))?;
     report_skipped(&args, &out.copy.skipped_records);
     report_unread_dates(args.quiet, &out.copy.unread_dates);
+    check_empty(&args, &out.copy.stats)?;
     print_timings(&args, &out.timings);
     if !args.quiet {
         eprintln!(

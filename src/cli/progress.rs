@@ -7,6 +7,7 @@ use std::sync::Arc;
 use naql::corpus::{BadRecord, Progress, UnreadDates};
 
 use super::args::RunArgs;
+use super::exit::Failure;
 
 /// The progress bar on stderr while inputs are read (only on a terminal, without `--quiet`).
 struct Bar(indicatif::ProgressBar);
@@ -83,4 +84,24 @@ pub fn report_unread_dates(quiet: bool, unread: &UnreadDates) {
         "naql: warning: {n} {what} could not be read (first: {origin}: {date:?}); \
          those articles count as undated"
     );
+}
+
+/// No document was read: a warning on stderr (unless `--quiet`) naming the inputs and the files
+/// left unread, or with `--fail-on-empty` the same words as an error (exit 1), for cron jobs.
+pub fn check_empty(args: &RunArgs, stats: &naql::copy::Stats) -> Result<(), Failure> {
+    if stats.documents > 0 {
+        return Ok(());
+    }
+    let message = format!(
+        "no documents in {}; {} files ignored (not .txt)",
+        args.inputs.join(", "),
+        stats.ignored_files
+    );
+    if args.fail_on_empty {
+        return Err(Failure::error(message));
+    }
+    if !args.quiet {
+        eprintln!("naql: warning: {message}");
+    }
+    Ok(())
 }

@@ -19,7 +19,7 @@ use naql::story::{StoryEngine, StoryOutcome};
 use super::args::{AlignArgs, Level, RunArgs, StoryGrouping};
 use super::exit::{Failure, Outcome};
 use super::output::with_output;
-use super::progress::{report_skipped, report_unread_dates};
+use super::progress::{check_empty, report_skipped, report_unread_dates};
 
 #[derive(Args)]
 pub struct ReportArgs {
@@ -103,6 +103,7 @@ fn copies(args: ReportArgs) -> Result<(), Failure> {
     }
     report_skipped(&args.run, &out.skipped_records);
     report_unread_dates(args.run.quiet, &out.unread_dates);
+    check_empty(&args.run, &out.stats)?;
     Ok(())
 }
 
@@ -216,6 +217,7 @@ fn stories(args: ReportArgs) -> Result<Outcome, Failure> {
     }
     report_skipped(&args.run, &out.copy.skipped_records);
     report_unread_dates(args.run.quiet, &out.copy.unread_dates);
+    check_empty(&args.run, &out.copy.stats)?;
     std::mem::forget(out);
     Ok(Outcome::Done)
 }

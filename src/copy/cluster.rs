@@ -10,17 +10,17 @@ use super::prepared::Signed;
 use super::verify::{Overlap, ShingleSets};
 
 /// Union-find with path halving; unions keep the smaller index as root (determinism).
-struct UnionFind(Vec<usize>);
+pub(crate) struct UnionFind(pub(crate) Vec<usize>);
 
 impl UnionFind {
-    fn find(&mut self, mut x: usize) -> usize {
+    pub(crate) fn find(&mut self, mut x: usize) -> usize {
         while self.0[x] != x {
             self.0[x] = self.0[self.0[x]];
             x = self.0[x];
         }
         x
     }
-    fn union(&mut self, a: usize, b: usize) {
+    pub(crate) fn union(&mut self, a: usize, b: usize) {
         let (ra, rb) = (self.find(a), self.find(b));
         if ra != rb {
             let (lo, hi) = if ra < rb { (ra, rb) } else { (rb, ra) };

@@ -9,19 +9,25 @@ use crate::corpus::{self, BadRecord, Document, Item, ReadError, ReadOptions, Unr
 use crate::text::Normalizer;
 
 use super::config::{Config, Verify};
-use super::lsh::{LshParams, candidate_pairs};
+use super::lsh::{LshParams, bucketed_candidates};
 use super::minhash::Signature;
 use super::outcome::{Outcome, Stats, skip_reason};
 use super::prepared::{Prepared, Signed, fold_all, kept_units};
 use super::verify::{Overlap, ShingleSets, verified_pairs};
-use super::{boilerplate, cluster};
+use super::{boilerplate, buckets, cluster};
 
 /// Runs the stages with one configuration.
 pub struct Engine {
     /// The configuration every stage reads.
     pub config: Config,
     normalizer: Normalizer,
+    /// LSH buckets larger than this are linked (see `buckets.rs`) instead of listing all pairs.
+    max_bucket: usize,
 }
+
+/// LSH buckets of more members than this are linked, not verified pair by pair; smaller
+/// buckets give every pair as before, so ordinary corpora see the same pair counts.
+pub const MAX_BUCKET_PAIRS: usize = 64;
 
 /// One run's bookkeeping: the counts every stage adds to, and the wall time of each stage.
 struct Ledger {
@@ -80,7 +86,19 @@ impl Engine {
     /// An engine for `config` (call [`Config::validate`] first: the engine assumes valid values).
     pub fn new(config: Config) -> Self {
         let normalizer = Normalizer::new(config.normalize);
-        Engine { config, normalizer }
+        Engine {
+            config,
+            normalizer,
+            max_bucket: MAX_BUCKET_PAIRS,
+        }
+    }
+
+    /// The same engine, verifying every candidate pair even in large LSH buckets, for when
+    /// every verified pair is wanted (`naql pairs`) and not only the clusters; memory then
+    /// grows with the square of the largest group of near-copies.
+    pub fn all_pairs(mut self) -> Self {
+        self.max_bucket = usize::MAX;
+        self
     }
 
     /// The normalizer built from [`Config::normalize`].
@@ -214,14 +232,31 @@ impl Engine {
         ledger.lap("lsh params");
 
         let exact_of = exact_duplicates(&docs, &mut ledger.stats);
-        let candidates = candidates(&docs, &exact_of, &lsh);
+        let (candidates, large) = candidates(&docs, &exact_of, &lsh, self.max_bucket);
         ledger.stats.candidate_pairs = candidates.len();
         ledger.lap("candidates");
 
         let exact = self.config.verify == Verify::Exact;
         let signer = self.config.signer;
         let mut sets = ShingleSets::of_candidates(signer, &docs, &candidates, exact);
-        let pairs = verified_pairs(&docs, &candidates, &sets, self.config.threshold);
+        let mut pairs = verified_pairs(&docs, &candidates, &sets, self.config.threshold);
+        if !large.is_empty() {
+            if exact {
+                sets.add_docs(signer, &docs, &large.concat());
+            }
+            let linked = buckets::link(
+                &docs,
+                &exact_of,
+                &pairs,
+                &large,
+                &sets,
+                self.config.threshold,
+            );
+            ledger.stats.candidate_pairs += linked.tried;
+            pairs.extend(linked.pairs);
+            pairs.sort_by_key(|p| (p.a, p.b));
+            pairs.dedup_by_key(|p| (p.a, p.b));
+        }
         ledger.stats.verified_pairs = pairs.len();
         ledger.lap("verify");
 
@@ -263,16 +298,24 @@ fn exact_duplicates(docs: &[Signed], stats: &mut Stats) -> Vec<usize> {
 }
 
 /// LSH candidates among the heads of the exact-duplicate groups, so each distinct text is
-/// seen once; pairs as document indices.
-fn candidates(docs: &[Signed], exact_of: &[usize], lsh: &LshParams) -> Vec<(usize, usize)> {
+/// seen once; pairs as document indices, and the buckets larger than `max_bucket` whole.
+fn candidates(
+    docs: &[Signed],
+    exact_of: &[usize],
+    lsh: &LshParams,
+    max_bucket: usize,
+) -> (Vec<(usize, usize)>, Vec<Vec<usize>>) {
     let reps: Vec<usize> = (0..docs.len())
         .filter(|&i| exact_of[i] == i && docs[i].kept_len > 0)
         .collect();
     let rep_sigs: Vec<&Signature> = reps.iter().map(|&i| &docs[i].signature).collect();
-    candidate_pairs(&rep_sigs, lsh)
+    let (pairs, large) = bucketed_candidates(&rep_sigs, lsh, max_bucket);
+    let pairs = pairs.into_iter().map(|(a, b)| (reps[a], reps[b])).collect();
+    let large = large
         .into_iter()
-        .map(|(a, b)| (reps[a], reps[b]))
-        .collect()
+        .map(|b| b.into_iter().map(|i| reps[i]).collect())
+        .collect();
+    (pairs, large)
 }
 
 #[cfg(test)]
@@ -341,5 +384,55 @@ mod tests {
         cfg.boilerplate_min_docs = 0;
         let out = Engine::new(cfg).run_documents(docs);
         assert_eq!(out.stats.boilerplate_removed, 0);
+    }
+
+    #[test]
+    fn linking_buckets_gives_the_clusters_of_every_pair() {
+        // Groups of variants that differ by up to 7 of 60 words: many pairs near the
+        // threshold fail verification, so linking must fall back to other members.
+        let mut seed = 11u64;
+        let mut next = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        let mut docs = Vec::new();
+        for g in 0..6 {
+            let base: Vec<u64> = (0..60).map(|_| next(500)).collect();
+            for m in 0..40 {
+                let mut words = base.clone();
+                for _ in 0..next(8) {
+                    words[next(60) as usize] = 1000 + next(100_000);
+                }
+                let text: Vec<String> = words.iter().map(|w| format!("ك{w}")).collect();
+                docs.push(doc(&format!("{g}-{m}"), "s", &text.join(" ")));
+            }
+        }
+        for verify in [Verify::Exact, Verify::Estimate] {
+            let config = Config {
+                verify,
+                ..Config::default()
+            };
+            let all = Engine::new(config.clone())
+                .all_pairs()
+                .run_documents(docs.clone());
+            let mut linked = Engine::new(config);
+            linked.max_bucket = 0;
+            let linked = linked.run_documents(docs.clone());
+            let members = |o: &Outcome| -> Vec<Vec<usize>> {
+                o.clusters
+                    .iter()
+                    .map(|c| c.members.iter().map(|m| m.doc).collect())
+                    .collect()
+            };
+            let s = &all.stats;
+            assert!(
+                s.candidate_pairs > s.verified_pairs && s.singletons > 0,
+                "{s:?}"
+            );
+            assert_eq!(members(&all), members(&linked));
+            assert!(linked.stats.verified_pairs < all.stats.verified_pairs);
+        }
     }
 }

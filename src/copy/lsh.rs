@@ -89,37 +89,56 @@ impl LshParams {
 
 /// LSH candidates: every pair of `signatures` (as indices, `a < b`) that shares at least one
 /// band key, sorted and distinct. Each band sorts its keys instead of hashing them, so the
-/// result does not depend on the thread count.
+/// result does not depend on the thread count. The number of pairs grows with the square of
+/// the largest bucket: [`bucketed_candidates`] bounds it.
 pub fn candidate_pairs(signatures: &[&Signature], lsh: &LshParams) -> Vec<(usize, usize)> {
-    let mut pairs: Vec<(usize, usize)> = (0..lsh.bands)
+    bucketed_candidates(signatures, lsh, usize::MAX).0
+}
+
+/// Candidate pairs, and the buckets too large to list as pairs.
+pub type Bucketed = (Vec<(usize, usize)>, Vec<Vec<usize>>);
+
+/// LSH candidates as [`candidate_pairs`] gives them, but only from buckets of at most
+/// `max_bucket` members; the larger buckets come back whole (members in index order, buckets
+/// in band then key order), for the caller to link without listing all their pairs.
+pub fn bucketed_candidates(
+    signatures: &[&Signature],
+    lsh: &LshParams,
+    max_bucket: usize,
+) -> Bucketed {
+    let per_band: Vec<Bucketed> = (0..lsh.bands)
         .into_par_iter()
-        .flat_map_iter(|band| {
+        .map(|band| {
             let mut keys: Vec<(u64, usize)> = signatures
                 .iter()
                 .enumerate()
                 .map(|(i, sig)| (lsh.band_key(sig, band), i))
                 .collect();
             keys.sort_unstable();
-            let mut out = Vec::new();
-            let mut s = 0;
-            while s < keys.len() {
-                let mut e = s + 1;
-                while e < keys.len() && keys[e].0 == keys[s].0 {
-                    e += 1;
+            let (mut out, mut large) = (Vec::new(), Vec::new());
+            for bucket in keys.chunk_by(|x, y| x.0 == y.0) {
+                if bucket.len() > max_bucket {
+                    large.push(bucket.iter().map(|k| k.1).collect());
+                    continue;
                 }
-                for x in s..e {
-                    for y in x + 1..e {
-                        out.push((keys[x].1, keys[y].1));
+                for (x, kx) in bucket.iter().enumerate() {
+                    for ky in &bucket[x + 1..] {
+                        out.push((kx.1, ky.1));
                     }
                 }
-                s = e;
             }
-            out
+            (out, large)
         })
         .collect();
+    let mut pairs = Vec::new();
+    let mut large = Vec::new();
+    for (p, l) in per_band {
+        pairs.extend(p);
+        large.extend(l);
+    }
     pairs.par_sort_unstable();
     pairs.dedup();
-    pairs
+    (pairs, large)
 }
 
 #[cfg(test)]

@@ -13,7 +13,9 @@
 //! 3. **sign** (`minhash.rs`, the specified `naql-oph-v1` scheme): MinHash signature of what is
 //!    kept, plus a hash of the kept units that groups exact duplicates (same normalized words),
 //!    so LSH sees each distinct text once ([`Signed`]).
-//! 4. **candidates** (`lsh.rs`): LSH bands over the signatures; every pair sharing a band key.
+//! 4. **candidates** (`lsh.rs`): LSH bands over the signatures; every pair sharing a band key,
+//!    except in buckets of more than [`MAX_BUCKET_PAIRS`] members, which `buckets.rs` links
+//!    with about one verification per member (same clusters, near-linear in the group size).
 //! 5. **verify** (`verify.rs`): exact Jaccard of the shingle sets (or the signature estimate),
 //!    containment both ways; a pair is kept when its Jaccard reaches the threshold.
 //! 6. **cluster** (`cluster.rs`): union-find over verified pairs; a representative per cluster.
@@ -35,6 +37,7 @@
 //! ```
 
 mod boilerplate;
+mod buckets;
 mod cluster;
 mod config;
 mod engine;
@@ -45,8 +48,8 @@ mod prepared;
 mod verify;
 
 pub use self::config::{Config, MAX_NGRAM, MAX_NUM_PERM, Verify};
-pub use self::engine::Engine;
-pub use self::lsh::{LshParams, candidate_pairs, candidate_probability};
+pub use self::engine::{Engine, MAX_BUCKET_PAIRS};
+pub use self::lsh::{LshParams, bucketed_candidates, candidate_pairs, candidate_probability};
 pub use self::minhash::{ALGORITHM, EMPTY_BIN, Shingling, Signature, Signer, Sketcher, fmix64};
 pub use self::outcome::{Cluster, Member, Outcome, Pair, Stats};
 pub use self::prepared::{Prepared, Signed};

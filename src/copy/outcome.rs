@@ -115,6 +115,8 @@ pub(crate) fn skip_reason(reason: &str) -> String {
         ("binary data", "binary data"),
         ("input ends", "truncated input"),
         ("cannot read", "truncated input"),
+        ("line too long", "line too long"),
+        ("dangling symbolic link", "unreadable file"),
     ] {
         if reason.starts_with(prefix) {
             return name.to_string();

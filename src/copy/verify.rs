@@ -78,6 +78,24 @@ impl ShingleSets {
         )
     }
 
+    /// Adds the sets of `extra` documents still missing one (the members of large LSH buckets).
+    pub(crate) fn add_docs(&mut self, signer: Signer, docs: &[Signed], extra: &[usize]) {
+        let missing: Vec<usize> = extra
+            .iter()
+            .copied()
+            .filter(|&i| self.0[i].is_none())
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
+        let computed: Vec<(usize, Vec<u64>)> = missing
+            .into_par_iter()
+            .map(|i| (i, set_of(signer, docs, i)))
+            .collect();
+        for (i, s) in computed {
+            self.0[i] = Some(s);
+        }
+    }
+
     /// Adds the sets of the exact-duplicate heads of every clustered document still missing one.
     pub(crate) fn add_members(
         &mut self,
@@ -117,24 +135,34 @@ pub(crate) fn verified_pairs(
     sets: &ShingleSets,
     threshold: f64,
 ) -> Vec<Pair> {
-    let sets = &sets.0;
     candidates
         .par_iter()
-        .filter_map(|&(a, b)| {
-            let jaccard_est = docs[a].signature.jaccard(&docs[b].signature);
-            let overlap = match (&sets[a], &sets[b]) {
-                (Some(sa), Some(sb)) => Some(Overlap::of(sa, sb)),
-                _ => None,
-            };
-            let j = overlap.map_or(jaccard_est, |o| o.jaccard);
-            (j >= threshold).then_some(Pair {
-                a,
-                b,
-                jaccard_est,
-                overlap,
-            })
-        })
+        .filter_map(|&(a, b)| verify_pair(docs, sets, a, b, threshold))
         .collect()
+}
+
+/// The pair `(a, b)` when its Jaccard (exact when both sets are known, else the estimate)
+/// reaches `threshold`.
+pub(crate) fn verify_pair(
+    docs: &[Signed],
+    sets: &ShingleSets,
+    a: usize,
+    b: usize,
+    threshold: f64,
+) -> Option<Pair> {
+    let sets = &sets.0;
+    let jaccard_est = docs[a].signature.jaccard(&docs[b].signature);
+    let overlap = match (&sets[a], &sets[b]) {
+        (Some(sa), Some(sb)) => Some(Overlap::of(sa, sb)),
+        _ => None,
+    };
+    let j = overlap.map_or(jaccard_est, |o| o.jaccard);
+    (j >= threshold).then_some(Pair {
+        a,
+        b,
+        jaccard_est,
+        overlap,
+    })
 }
 
 /// Every pair of shingle sets (each sorted and distinct) whose exact Jaccard reaches

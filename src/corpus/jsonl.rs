@@ -36,6 +36,8 @@ struct Chunk {
     bytes: Vec<u8>,
     /// The read error that ended the input after this chunk, if any.
     error: Option<io::Error>,
+    /// The chunk is one line longer than the cap, dropped unread (`bytes` is empty).
+    too_long: bool,
 }
 
 /// Cuts `reader` into chunks of whole lines on a separate thread and processes them on the pool.
@@ -52,7 +54,8 @@ where
 {
     let (tx, rx) = sync_channel::<Chunk>(4);
     std::thread::scope(|scope| {
-        scope.spawn(move || cut_chunks(reader, tx));
+        let max = options.max_record_bytes();
+        scope.spawn(move || cut_chunks(reader, tx, max));
         let parsed: Vec<(usize, Result<T, ReadError>)> = rx
             .into_iter()
             .enumerate()
@@ -67,7 +70,9 @@ where
 
 /// Reads `reader` to its end (or its first error) and sends it in chunks of whole lines of
 /// about [`CHUNK_BYTES`], numbered by their first line; stops early if the receiver is gone.
-fn cut_chunks<R: Read>(mut reader: R, tx: SyncSender<Chunk>) {
+/// A line longer than `max` bytes is not kept: it is read through to its end and sent as a
+/// chunk of its own marked `too_long`, so memory stays bounded whatever the input.
+fn cut_chunks<R: Read>(mut reader: R, tx: SyncSender<Chunk>, max: usize) {
     let mut carry: Vec<u8> = Vec::new();
     let mut line = 1u64;
     loop {
@@ -96,8 +101,23 @@ fn cut_chunks<R: Read>(mut reader: R, tx: SyncSender<Chunk>) {
             // read bytes are searched (rescanning it made long lines quadratic).
             match buf[start..].iter().rposition(|&b| b == b'\n') {
                 Some(nl) => carry = buf.split_off(start + nl + 1),
-                None => {
+                None if buf.len() <= max => {
                     carry = buf;
+                    continue;
+                }
+                None => {
+                    let (rest, error, at_end) = skip_line(&mut reader, buf);
+                    carry = rest;
+                    let chunk = Chunk {
+                        first_line: line,
+                        bytes: Vec::new(),
+                        error,
+                        too_long: true,
+                    };
+                    line += 1;
+                    if tx.send(chunk).is_err() || at_end {
+                        break;
+                    }
                     continue;
                 }
             }
@@ -107,6 +127,7 @@ fn cut_chunks<R: Read>(mut reader: R, tx: SyncSender<Chunk>) {
             first_line: line,
             bytes: buf,
             error,
+            too_long: false,
         };
         line += lines;
         if tx.send(chunk).is_err() || at_end {
@@ -115,8 +136,40 @@ fn cut_chunks<R: Read>(mut reader: R, tx: SyncSender<Chunk>) {
     }
 }
 
+/// Reads through the rest of an over-long line whose start is in `buf` (reused as the read
+/// buffer): the bytes after its newline, the read error that ended the input, if any, and
+/// whether the input ended.
+fn skip_line<R: Read>(reader: &mut R, mut buf: Vec<u8>) -> (Vec<u8>, Option<io::Error>, bool) {
+    buf.resize(CHUNK_BYTES, 0);
+    loop {
+        match reader.read(&mut buf) {
+            Ok(0) => return (Vec::new(), None, true),
+            Ok(n) => {
+                if let Some(nl) = buf[..n].iter().position(|&b| b == b'\n') {
+                    return (buf[nl + 1..n].to_vec(), None, false);
+                }
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return (Vec::new(), Some(e), true),
+        }
+    }
+}
+
 /// The records of one chunk; a bad one is an error unless `skip_bad`.
 fn parse_chunk(chunk: Chunk, file: &str, options: &ReadOptions) -> Result<Vec<Record>, ReadError> {
+    let max = options.max_record_bytes();
+    let too_long = || format!("line too long (over {max} bytes; see --max-record-bytes)");
+    if chunk.too_long {
+        let bad = BadRecord {
+            file: file.to_owned(),
+            line: chunk.first_line,
+            reason: too_long(),
+        };
+        if !options.skip_bad {
+            return Err(ReadError::Bad(bad));
+        }
+        return Ok(vec![Err(bad)]);
+    }
     let mut records = Vec::new();
     let lookup = FieldLookup::new(&options.fields);
     let mut line_no = chunk.first_line;
@@ -131,6 +184,8 @@ fn parse_chunk(chunk: Chunk, file: &str, options: &ReadOptions) -> Result<Vec<Re
             Some(e) if i + 1 == last && !ends_cleanly => Err(format!(
                 "input ends in the middle of this line (truncated file: {e})"
             )),
+            // A line that ended within the read that passed the cap is cut here.
+            _ if line.len() > max => Err(too_long()),
             _ => parse_record(line, file, line_no, &lookup),
         };
         match result {

@@ -37,5 +37,6 @@ pub use self::fields::{
     DATE_FIELDS, FieldMap, ID_FIELDS, SOURCE_FIELDS, TEXT_FIELDS, TITLE_FIELDS,
 };
 pub use self::read::{
-    Item, Progress, ReadOptions, ReadReport, Record, items_in_memory, read_all, read_with,
+    DEFAULT_MAX_RECORD_BYTES, Item, Progress, ReadOptions, ReadReport, Record, items_in_memory,
+    read_all, read_with,
 };

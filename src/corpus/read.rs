@@ -31,6 +31,20 @@ pub struct ReadOptions {
     pub skip_bad: bool,
     /// Told of the bytes read.
     pub progress: Option<std::sync::Arc<dyn Progress>>,
+    /// The longest line of JSON read as a record, in bytes; `None` for
+    /// [`DEFAULT_MAX_RECORD_BYTES`]. A longer line is a bad record ("line too long").
+    pub max_record_bytes: Option<usize>,
+}
+
+/// The default cap on a JSON line: far above any real article (the longest news texts are a
+/// few hundred kilobytes), low enough that a file without newlines cannot exhaust memory.
+pub const DEFAULT_MAX_RECORD_BYTES: usize = 64 << 20;
+
+impl ReadOptions {
+    /// The cap on a JSON line in bytes ([`ReadOptions::max_record_bytes`] or the default).
+    pub fn max_record_bytes(&self) -> usize {
+        self.max_record_bytes.unwrap_or(DEFAULT_MAX_RECORD_BYTES)
+    }
 }
 
 impl fmt::Debug for ReadOptions {
@@ -39,6 +53,7 @@ impl fmt::Debug for ReadOptions {
             .field("fields", &self.fields)
             .field("skip_bad", &self.skip_bad)
             .field("progress", &self.progress.is_some())
+            .field("max_record_bytes", &self.max_record_bytes)
             .finish()
     }
 }
@@ -205,9 +220,34 @@ fn read_dir<U: Send>(
         error,
     })?;
     files.sort();
-    let (txt, other): (Vec<_>, Vec<_>) = files
+    let (txt, mut other): (Vec<_>, Vec<_>) = files
         .into_iter()
         .partition(|f| f.extension().is_some_and(|e| e == "txt"));
+    // A FIFO, socket or device named `.txt` is not read (a FIFO would block forever): it is
+    // counted with the ignored files. A dangling symbolic link is a bad record.
+    let mut dangling = Vec::new();
+    let txt: Vec<PathBuf> = txt
+        .into_iter()
+        .filter(|f| match std::fs::metadata(f) {
+            Ok(m) if m.is_file() => true,
+            Ok(_) => {
+                other.push(f.clone());
+                false
+            }
+            Err(e) => {
+                dangling.push(BadRecord {
+                    file: f.display().to_string(),
+                    line: 1,
+                    reason: format!("dangling symbolic link or unreadable file: {e}"),
+                });
+                false
+            }
+        })
+        .collect();
+    other.sort();
+    if !dangling.is_empty() {
+        chunks.push(dangling.into_iter().map(Err).collect());
+    }
     report
         .ignored_files
         .extend(other.iter().map(|f| f.display().to_string()));
