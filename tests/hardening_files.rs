@@ -74,7 +74,14 @@ fn interrupt_report(dir: &Path, corpus: &Path, signal: &str) -> Option<i32> {
     let killed = Command::new("kill").args(["-s", signal, &pid]).status();
     assert!(killed.unwrap().success());
     let status = child.wait().unwrap();
-    Some(status.code().unwrap_or(-1))
+    // Killed by the signal (re-raised after the cleanup) or, failing that, 128 + signal: a
+    // shell's `$?` is 130 or 143 either way.
+    use std::os::unix::process::ExitStatusExt;
+    Some(
+        status
+            .code()
+            .unwrap_or_else(|| 128 + status.signal().unwrap_or(0)),
+    )
 }
 
 fn assert_signal_cleans_up(signal: &str, code: i32) {

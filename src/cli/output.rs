@@ -3,7 +3,7 @@
 //!
 //! A reader that closes early (`naql index export i.naql | head`) ends the output quietly:
 //! a broken pipe is not an error, as in ripgrep. A temporary file beside an `-o` target is
-//! removed on Ctrl-C or SIGTERM (then the exit code is 130 or 143), one left by a killed run
+//! removed on Ctrl-C or SIGTERM (the process then dies of the signal: 130 or 143 in a shell), one left by a killed run
 //! is swept the next time that target is written, and the target keeps its permissions.
 
 use std::fs::File;
@@ -178,7 +178,7 @@ fn lock_temps() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
 }
 
 /// A thread that waits for SIGINT, SIGTERM or SIGHUP, removes the registered temporary
-/// files and exits with 128 + the signal (130, 143, 129), as a shell reports a killed job.
+/// files and ends the process by that signal (a shell reports 130, 143, 129).
 /// Installed with the first temporary file, so commands that write none keep the default.
 fn install_handler() {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
@@ -190,6 +190,9 @@ fn install_handler() {
             for tmp in lock_temps().iter() {
                 let _ = std::fs::remove_file(tmp);
             }
+            // Die of the signal itself, so that a shell loop sees Ctrl-C (`$?` is 130 or
+            // 143 either way); exiting with the code is the fallback.
+            let _ = signal_hook::low_level::emulate_default_handler(signal);
             std::process::exit(128 + signal);
         }
     });
