@@ -97,11 +97,36 @@ pub fn check_html(html: &str) {
         );
         let end = rest.find('>').expect("unclosed tag");
         let tag = rest[..end].to_ascii_lowercase();
-        for attr in tag.split_whitespace().skip(1) {
-            let key = attr.split('=').next().unwrap_or("");
+        for key in attribute_names(&tag) {
             assert!(!key.starts_with("on"), "event attribute in <{tag}>");
             assert!(key != "src" && key != "srcset", "src attribute in <{tag}>");
         }
         assert!(!tag.contains("javascript:"), "script URL in <{tag}>");
     }
+}
+
+/// The attribute names of a tag's inside (`span class="a b" title='c'`), quoted values skipped.
+fn attribute_names(tag: &str) -> Vec<&str> {
+    let mut names = Vec::new();
+    let mut quote = None;
+    let mut start = None;
+    for (i, c) in tag.char_indices() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == '"' || c == '\'' => quote = Some(c),
+            None if c.is_whitespace() || c == '=' || c == '/' => {
+                if let Some(s) = start.take() {
+                    names.push(&tag[s..i]);
+                }
+            }
+            None if start.is_none() => start = Some(i),
+            None => {}
+        }
+    }
+    if let Some(s) = start {
+        names.push(&tag[s..]);
+    }
+    // The first word is the tag's name.
+    names.into_iter().skip(1).collect()
 }
