@@ -8,6 +8,10 @@
 //! | 2 | usage: unknown flag, missing argument (clap), a `--story` number that names no story |
 //! | 3 | `dedup --fail-on-duplicate` and the batch held a duplicate (the batch is still added) |
 //! | 4 | another job held the index longer than `--wait` |
+//! | 129, 130, 143 | as a shell reports them: SIGHUP, SIGINT (Ctrl-C) or SIGTERM while writing an `-o` file; its temporary file was removed, then the process died of the signal (see `output`) |
+//!
+//! A reader that goes away early (`naql index export i.naql | head`) is no failure: the
+//! output stops quietly and the code is what it would have been.
 
 use std::fmt::Display;
 use std::process::ExitCode;

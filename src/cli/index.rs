@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use clap::{Args, Subcommand};
 
-use naql::index::{Access, History, Index, IndexStats};
+use naql::index::{Access, History, Index, IndexError, IndexStats};
 
 use super::args::SignArgs;
 use super::exit::{Failure, Outcome};
@@ -236,10 +236,15 @@ fn export(a: ExportArgs) -> Result<Outcome, Failure> {
             serde_json::to_writer(&mut *w, &d)?;
             writeln!(w)
         });
-        if let Err(e) = r {
-            failure = Some(e);
+        match r {
+            // A write error goes back to `with_output`, which is quiet on a closed pipe.
+            Err(IndexError::Io(_, e)) => Err(e),
+            Err(e) => {
+                failure = Some(e);
+                Ok(())
+            }
+            Ok(()) => Ok(()),
         }
-        Ok(())
     })?;
     if let Some(e) = failure {
         return Err(e.into());
@@ -261,6 +266,8 @@ fn check(a: FileArg) -> Result<Outcome, Failure> {
         )));
     }
     let s = idx.stats()?;
-    println!("ok: {} documents, consistent", s.documents);
+    with_output(None, |w| {
+        writeln!(w, "ok: {} documents, consistent", s.documents)
+    })?;
     Ok(Outcome::Done)
 }

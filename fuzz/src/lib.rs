@@ -1,0 +1,132 @@
+//! What the fuzz targets share: option sets from bytes, a scratch folder, and the checks.
+
+use std::ops::Range;
+use std::path::PathBuf;
+
+use naql::NormalizeOptions;
+
+/// A set of normalization rules from the bits of `bits` (11 rules, each on or off).
+pub fn options(bits: u16) -> NormalizeOptions {
+    let mut o = NormalizeOptions::none();
+    let rules = [
+        "diacritics",
+        "tatweel",
+        "alef",
+        "alef_maqsura",
+        "teh_marbuta",
+        "hamza_carriers",
+        "digits",
+        "presentation_forms",
+        "persian_letters",
+        "invisible",
+        "case",
+    ];
+    for (i, rule) in rules.iter().enumerate() {
+        assert!(o.set(rule, bits & (1 << i) != 0), "unknown rule {rule}");
+    }
+    o
+}
+
+/// The first two bytes as an option set, the rest as UTF-8 text (None: not UTF-8).
+pub fn options_and_text(data: &[u8]) -> Option<(NormalizeOptions, &str)> {
+    if data.len() < 2 {
+        return None;
+    }
+    let bits = u16::from_le_bytes([data[0], data[1]]);
+    Some((options(bits), std::str::from_utf8(&data[2..]).ok()?))
+}
+
+/// A file path of this process's own in a scratch folder (made on first use).
+pub fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("naql-fuzz-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("scratch folder");
+    dir.join(name)
+}
+
+/// Spans on char boundaries, inside `text`, each in order (start ≤ end, starts ascending).
+/// Non-overlap is issue #12 item 1's (another change): not asserted here yet.
+pub fn check_spans(text: &str, spans: &[Range<usize>]) {
+    let mut last_start = 0;
+    for s in spans {
+        assert!(s.start <= s.end, "backwards span {s:?} in {text:?}");
+        assert!(s.end <= text.len(), "span {s:?} past the end of {text:?}");
+        assert!(
+            text.is_char_boundary(s.start) && text.is_char_boundary(s.end),
+            "span {s:?} not on char boundaries in {text:?}"
+        );
+        assert!(s.start >= last_start, "span {s:?} out of order in {text:?}");
+        last_start = s.start;
+    }
+}
+
+/// Terminal text holds no C0 control but newline and tab, no DEL and no C1 control.
+pub fn check_terminal(out: &str) {
+    for (i, c) in out.char_indices() {
+        let bad = (c.is_control() && c != '\n' && c != '\t') || c == '\u{7f}';
+        assert!(!bad, "raw control {c:?} at byte {i} of terminal output");
+    }
+}
+
+/// The tags and attributes the HTML pages may hold; anything else means text got through
+/// unescaped. `<!DOCTYPE html>` and comments are allowed too.
+const TAGS: &[&str] = &[
+    "html", "head", "meta", "title", "style", "body", "main", "header", "footer", "section",
+    "article", "div", "span", "p", "h1", "h2", "h3", "h4", "table", "thead", "tbody", "tr", "td",
+    "th", "a", "del", "ins", "mark", "small", "b", "i", "em", "strong", "code", "pre", "ul", "ol",
+    "li", "nav", "details", "summary", "bdi", "br", "hr", "sup", "sub", "abbr", "dl", "dt", "dd",
+    "col", "colgroup", "caption", "label", "time", "aside", "figure", "q",
+];
+
+/// Every `<` in `html` opens an allowed tag, and no tag carries a script attribute or URL.
+pub fn check_html(html: &str) {
+    let mut rest = html;
+    while let Some(at) = rest.find('<') {
+        rest = &rest[at + 1..];
+        if rest.starts_with("!DOCTYPE") || rest.starts_with("!--") {
+            continue;
+        }
+        let body = rest.strip_prefix('/').unwrap_or(rest);
+        let name: String = body
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
+        assert!(
+            TAGS.contains(&name.to_ascii_lowercase().as_str()),
+            "tag <{name}> is not on the allow-list: {:?}",
+            &rest[..rest.len().min(80)]
+        );
+        let end = rest.find('>').expect("unclosed tag");
+        let tag = rest[..end].to_ascii_lowercase();
+        for key in attribute_names(&tag) {
+            assert!(!key.starts_with("on"), "event attribute in <{tag}>");
+            assert!(key != "src" && key != "srcset", "src attribute in <{tag}>");
+        }
+        assert!(!tag.contains("javascript:"), "script URL in <{tag}>");
+    }
+}
+
+/// The attribute names of a tag's inside (`span class="a b" title='c'`), quoted values skipped.
+fn attribute_names(tag: &str) -> Vec<&str> {
+    let mut names = Vec::new();
+    let mut quote = None;
+    let mut start = None;
+    for (i, c) in tag.char_indices() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == '"' || c == '\'' => quote = Some(c),
+            None if c.is_whitespace() || c == '=' || c == '/' => {
+                if let Some(s) = start.take() {
+                    names.push(&tag[s..i]);
+                }
+            }
+            None if start.is_none() => start = Some(i),
+            None => {}
+        }
+    }
+    if let Some(s) = start {
+        names.push(&tag[s..]);
+    }
+    // The first word is the tag's name.
+    names.into_iter().skip(1).collect()
+}
