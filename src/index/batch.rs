@@ -23,7 +23,7 @@ use std::time::Duration;
 use rayon::prelude::*;
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 
-use super::format::{from_blob_u32, sig16, to_blob_u32};
+use super::format::{VERDICTS_TABLE, from_blob_u32, sig16, to_blob_u32};
 use super::overlap::{containment_from, estimate16, overlap32};
 use super::{
     BatchOutcome, DedupOptions, History, Index, IndexError, Match, PreparedBatch, Status, Verdict,
@@ -53,7 +53,7 @@ impl Index {
         let batch_key = run.batch_candidates();
         let found = run.verify(&history, &batch_key);
         let clusters = run.clusters(&history.old, &found)?;
-        let verdicts = run.verdicts(&history.old, &found, &clusters);
+        let (verdicts, replayed) = run.verdicts(&history.old, &found, &clusters)?;
         let boilerplate_removed = run.fresh.iter().map(|f| f.removed).sum();
         if run.dry_run {
             let sql = run.sql();
@@ -61,14 +61,16 @@ impl Index {
             return Ok(BatchOutcome {
                 verdicts,
                 added: 0,
+                replayed,
                 boilerplate_removed,
             });
         }
         let added = run.fresh.len();
-        run.write(&clusters)?;
+        run.write(&clusters, &verdicts)?;
         Ok(BatchOutcome {
             verdicts,
             added,
+            replayed,
             boilerplate_removed,
         })
     }
@@ -160,9 +162,13 @@ struct Run<'c> {
     history: History,
     window: Option<i64>,
     dry_run: bool,
+    max_matches: usize,
+    /// Whether the file has the `verdicts` table (files made before it do not).
+    has_verdicts: bool,
     items: Vec<Item<Prepared>>,
-    /// Per item: its cluster when its id is in the index already (left alone).
-    existing: Vec<Option<u64>>,
+    /// Per item: its cluster and stored verdict (JSON, if any) when its id is in the index
+    /// already (left alone).
+    existing: Vec<Option<(u64, Option<String>)>>,
     /// Source name → `sources.id`; grows while the batch is written.
     sources: HashMap<String, i64>,
     /// The documents to add, in input order.
@@ -195,6 +201,14 @@ impl<'c> Run<'c> {
         let tx = conn
             .transaction_with_behavior(behavior)
             .map_err(|e| IndexError::from_sqlite(path, e, *wait))?;
+        let has_verdicts = tx
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'verdicts'",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+            .map_err(|e| IndexError::from_sqlite(path, e, *wait))?
+            > 0;
         Ok(Run {
             tx,
             path,
@@ -204,6 +218,8 @@ impl<'c> Run<'c> {
             history: *history,
             window: options.window,
             dry_run: options.dry_run,
+            max_matches: options.max_matches,
+            has_verdicts,
             items,
             existing: Vec::new(),
             sources: HashMap::new(),
@@ -218,20 +234,25 @@ impl<'c> Run<'c> {
         move |e| IndexError::from_sqlite(path, e, wait)
     }
 
-    /// Ids already indexed are reported and left alone: their clusters.
-    fn indexed_clusters(&self) -> Result<Vec<Option<u64>>, IndexError> {
+    /// Ids already indexed are reported and left alone: their clusters and stored verdicts.
+    fn indexed_clusters(&self) -> Result<Vec<Option<(u64, Option<String>)>>, IndexError> {
         let sql = self.sql();
-        let mut existing: Vec<Option<u64>> = Vec::with_capacity(self.items.len());
+        let mut existing = Vec::with_capacity(self.items.len());
         let mut q = self
             .tx
-            .prepare_cached("SELECT cluster FROM docs WHERE id = ?1")
+            .prepare_cached(if self.has_verdicts {
+                "SELECT d.cluster, v.verdict FROM docs d \
+                 LEFT JOIN verdicts v ON v.seq = d.seq WHERE d.id = ?1"
+            } else {
+                "SELECT cluster, NULL FROM docs WHERE id = ?1"
+            })
             .map_err(sql)?;
         for it in &self.items {
-            let c: Option<i64> = q
-                .query_row([&it.id], |r| r.get(0))
+            let c: Option<(i64, Option<String>)> = q
+                .query_row([&it.id], |r| Ok((r.get(0)?, r.get(1)?)))
                 .optional()
                 .map_err(sql)?;
-            existing.push(c.map(|c| c as u64));
+            existing.push(c.map(|(c, v)| (c as u64, v)));
         }
         Ok(existing)
     }
@@ -478,13 +499,14 @@ impl<'c> Run<'c> {
         })
     }
 
-    /// Verdicts in input order.
+    /// Verdicts in input order, and how many of them were stored ones given again.
     fn verdicts(
         &self,
         old: &HashMap<i64, Old>,
         found: &[Vec<Found>],
         clusters: &Clusters,
-    ) -> Vec<Verdict> {
+    ) -> Result<(Vec<Verdict>, usize), IndexError> {
+        let mut replayed = 0;
         let source_names: HashMap<i64, String> =
             self.sources.iter().map(|(n, &i)| (i, n.clone())).collect();
         let mut verdicts: Vec<Verdict> = Vec::with_capacity(self.items.len());
@@ -493,15 +515,26 @@ impl<'c> Run<'c> {
             fresh_at.insert(f.item, n);
         }
         for (i, it) in self.items.iter().enumerate() {
-            if let Some(c) = self.existing[i] {
-                verdicts.push(Verdict {
-                    id: it.id.clone(),
-                    status: Status::AlreadyIndexed,
-                    cluster: Some(clusters.aliases.find(c)),
-                    merged: Vec::new(),
-                    matches: Vec::new(),
-                    reason: None,
-                });
+            if let Some((c, stored)) = &self.existing[i] {
+                let cluster = Some(clusters.aliases.find(*c));
+                match stored {
+                    Some(json) => {
+                        replayed += 1;
+                        verdicts.push(Verdict {
+                            cluster,
+                            ..self.stored_verdict(&it.id, json)?
+                        });
+                    }
+                    None => verdicts.push(Verdict {
+                        id: it.id.clone(),
+                        status: Status::AlreadyIndexed,
+                        cluster,
+                        merged: Vec::new(),
+                        matches: Vec::new(),
+                        match_count: 0,
+                        reason: None,
+                    }),
+                }
                 continue;
             }
             if self.skipped_empty.contains(&i) {
@@ -511,6 +544,7 @@ impl<'c> Run<'c> {
                     cluster: None,
                     merged: Vec::new(),
                     matches: Vec::new(),
+                    match_count: 0,
                     reason: Some("empty text".into()),
                 });
                 continue;
@@ -522,11 +556,28 @@ impl<'c> Run<'c> {
                 status,
                 cluster: Some(clusters.aliases.find(clusters.of[n])),
                 merged: clusters.merged_by[n].clone(),
+                match_count: found[n].len(),
                 matches,
                 reason: None,
             });
         }
-        verdicts
+        Ok((verdicts, replayed))
+    }
+
+    /// The verdict stored for `id` when it was added; a damaged one is an error, never
+    /// silently replaced.
+    fn stored_verdict(&self, id: &str, json: &str) -> Result<Verdict, IndexError> {
+        match serde_json::from_str::<Verdict>(json) {
+            Ok(v) if v.id == id => Ok(v),
+            Ok(v) => Err(IndexError::Mismatch(
+                self.path.to_path_buf(),
+                format!("the verdict stored for {id:?} is {:?}'s", v.id),
+            )),
+            Err(e) => Err(IndexError::Mismatch(
+                self.path.to_path_buf(),
+                format!("the verdict stored for {id:?} is unreadable: {e}"),
+            )),
+        }
     }
 
     /// A fresh document's matches as reported, best first (Jaccard, then earlier date, undated
@@ -570,6 +621,7 @@ impl<'c> Run<'c> {
                 .then_with(|| (ea.is_none(), ea).cmp(&(eb.is_none(), eb)))
                 .then_with(|| a.id.cmp(&b.id))
         });
+        matches.truncate(self.max_matches);
         let status = if any_exact {
             Status::ExactDuplicate
         } else if matches.is_empty() {
@@ -583,11 +635,11 @@ impl<'c> Run<'c> {
     /// Writes the batch (batch row, new sources, documents, band rows, paragraph counts,
     /// cluster merges, the next cluster id) and commits. Until the commit nothing of it is
     /// visible, and a kill leaves the index as it was.
-    fn write(mut self, clusters: &Clusters) -> Result<(), IndexError> {
+    fn write(mut self, clusters: &Clusters, verdicts: &[Verdict]) -> Result<(), IndexError> {
         let sql = self.sql();
         let batch_id = self.insert_batch()?;
         self.insert_sources()?;
-        let band_rows = self.insert_docs(batch_id, clusters)?;
+        let band_rows = self.insert_docs(batch_id, clusters, verdicts)?;
         self.insert_bands(band_rows)?;
         if self.config.boilerplate_min_docs > 0 {
             self.count_paragraphs()?;
@@ -640,8 +692,17 @@ impl<'c> Run<'c> {
         &self,
         batch_id: i64,
         clusters: &Clusters,
+        verdicts: &[Verdict],
     ) -> Result<Vec<(i32, i64)>, IndexError> {
         let sql = self.sql();
+        if !self.has_verdicts {
+            // A file made before verdicts were stored gets the table with its next batch.
+            self.tx.execute_batch(VERDICTS_TABLE).map_err(sql)?;
+        }
+        let mut put_verdict = self
+            .tx
+            .prepare_cached("INSERT INTO verdicts(seq, verdict) VALUES (?1, ?2)")
+            .map_err(sql)?;
         let mut band_rows: Vec<(i32, i64)> = Vec::with_capacity(self.fresh.len() * self.lsh.bands);
         let mut ins = self
             .tx
@@ -669,6 +730,8 @@ impl<'c> Run<'c> {
             ])
             .map_err(sql)?;
             let seq = self.tx.last_insert_rowid();
+            let json = serde_json::to_string(&verdicts[f.item]).expect("a verdict serializes");
+            put_verdict.execute(params![seq, json]).map_err(sql)?;
             let mut ks = f.bands.clone();
             ks.sort_unstable();
             ks.dedup();
