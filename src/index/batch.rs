@@ -531,7 +531,7 @@ impl<'c> Run<'c> {
                         cluster,
                         merged: Vec::new(),
                         matches: Vec::new(),
-                        match_count: 0,
+                        match_count: None,
                         reason: None,
                     }),
                 }
@@ -544,7 +544,7 @@ impl<'c> Run<'c> {
                     cluster: None,
                     merged: Vec::new(),
                     matches: Vec::new(),
-                    match_count: 0,
+                    match_count: None,
                     reason: Some("empty text".into()),
                 });
                 continue;
@@ -556,7 +556,7 @@ impl<'c> Run<'c> {
                 status,
                 cluster: Some(clusters.aliases.find(clusters.of[n])),
                 merged: clusters.merged_by[n].clone(),
-                match_count: found[n].len(),
+                match_count: (found[n].len() > matches.len()).then_some(found[n].len()),
                 matches,
                 reason: None,
             });

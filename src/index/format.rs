@@ -319,7 +319,15 @@ mod tests {
         };
         assert_eq!(
             names("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"),
-            ["bands", "batches", "docs", "meta", "paragraphs", "sources", "verdicts"]
+            [
+                "bands",
+                "batches",
+                "docs",
+                "meta",
+                "paragraphs",
+                "sources",
+                "verdicts"
+            ]
         );
         assert_eq!(
             names("SELECT key FROM meta ORDER BY key"),

@@ -171,8 +171,10 @@ pub struct Verdict {
     /// Best first (Jaccard, then earlier date, then id); at most
     /// [`DedupOptions::max_matches`] of them.
     pub matches: Vec<Match>,
-    /// How many documents it matched in all (`matches` lists the best of them).
-    pub match_count: usize,
+    /// How many documents it matched in all, when that is more than `matches` lists (only the
+    /// best [`DedupOptions::max_matches`] are listed); absent when every match is listed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub match_count: Option<usize>,
     /// Why a skipped document was skipped.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
@@ -320,6 +322,79 @@ pub fn parse_window(s: &str) -> Result<i64, ConfigError> {
     Ok(n * unit)
 }
 
+/// Opens the file and reads its `application_id` (the first read, which is when SQLite needs
+/// `FILE-shm`).
+///
+/// Readers open read-write too when the file allows it (SQLite falls back to read-only by
+/// itself): the last connection to close, reader or not, then folds the write-ahead log into
+/// the file and removes it, so the index stays one file at rest. Reading never writes anything
+/// else. Where `FILE-shm` cannot be created (a read-only directory or file system), a reader
+/// opens the file immutable instead — safe when no write-ahead log is waiting to be folded in
+/// (no writer can be at work there either: it would need the same files); when one is, the
+/// error says so ([`IndexError::SharedMemory`]).
+fn connect(path: &Path, access: Access, wait: Duration) -> rusqlite::Result<(Connection, i64)> {
+    let probe = |conn: Connection| -> rusqlite::Result<(Connection, i64)> {
+        conn.busy_timeout(wait)?;
+        let app = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+        Ok((conn, app))
+    };
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let first = Connection::open_with_flags(path, flags).and_then(probe);
+    let cannot_open = |e: &rusqlite::Error| {
+        matches!(
+            e.sqlite_error_code(),
+            Some(rusqlite::ErrorCode::CannotOpen | rusqlite::ErrorCode::ReadOnly)
+        )
+    };
+    match first {
+        Err(e) if access == Access::ReadOnly && cannot_open(&e) => {
+            let mut wal = path.as_os_str().to_owned();
+            wal.push("-wal");
+            if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
+                return Err(read_only());
+            }
+            let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+                | OpenFlags::SQLITE_OPEN_URI
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+            Connection::open_with_flags(immutable_uri(path), flags).and_then(probe)
+        }
+        Err(e) if cannot_open(&e) => {
+            // A writer: if the file reads immutable, what failed is writing beside it.
+            let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+                | OpenFlags::SQLITE_OPEN_URI
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+            match Connection::open_with_flags(immutable_uri(path), flags).and_then(probe) {
+                Ok(_) => Err(read_only()),
+                Err(_) => Err(e),
+            }
+        }
+        other => other,
+    }
+}
+
+/// SQLite's "read-only" error, which [`IndexError::from_sqlite`] maps onto
+/// [`IndexError::ReadOnly`] (and `Index::open` onto [`IndexError::SharedMemory`] for readers).
+fn read_only() -> rusqlite::Error {
+    rusqlite::Error::SqliteFailure(
+        rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_READONLY),
+        None,
+    )
+}
+
+/// `file:PATH?immutable=1`, the path percent-encoded where a URI needs it.
+fn immutable_uri(path: &Path) -> String {
+    let mut uri = String::from("file:");
+    for &b in path.as_os_str().as_encoded_bytes() {
+        if b.is_ascii_alphanumeric() || b"/-_.~".contains(&b) {
+            uri.push(b as char);
+        } else {
+            uri.push_str(&format!("%{b:02X}"));
+        }
+    }
+    uri.push_str("?immutable=1");
+    uri
+}
+
 impl Index {
     /// Creates a new index file (never overwrites one). The file appears complete or not at
     /// all: it is built beside `path` and linked into place.
@@ -389,16 +464,7 @@ impl Index {
             IndexError::ReadOnly(p) if access == Access::ReadOnly => IndexError::SharedMemory(p),
             other => other,
         };
-        // Readers open read-write too when the file allows it (SQLite falls back to read-only
-        // by itself): the last connection to close, reader or not, then folds the write-ahead
-        // log into the file and removes it, so the index stays one file at rest. Reading never
-        // writes anything else.
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path, flags).map_err(sql)?;
-        conn.busy_timeout(wait).map_err(sql)?;
-        let app: i64 = conn
-            .query_row("PRAGMA application_id", [], |r| r.get(0))
-            .map_err(sql)?;
+        let (conn, app) = connect(path, access, wait).map_err(sql)?;
         if app != APPLICATION_ID {
             return Err(IndexError::NotAnIndex(
                 p,
