@@ -50,10 +50,11 @@ impl Index {
         run.fresh = fresh;
         run.skipped_empty = skipped_empty;
         let history = run.history_candidates()?;
-        let batch_key = run.batch_candidates();
-        let found = run.verify(&history, &batch_key);
-        let clusters = run.clusters(&history.old, &found)?;
-        let (verdicts, replayed) = run.verdicts(&history.old, &found, &clusters)?;
+        let mut groups = Groups::new(&run.fresh);
+        let batch_key = run.batch_candidates(&groups);
+        run.verify(&history, &batch_key, &mut groups);
+        let clusters = run.clusters(&history.old, &groups)?;
+        let (verdicts, replayed) = run.verdicts(&history.old, &groups, &clusters)?;
         let boilerplate_removed = run.fresh.iter().map(|f| f.removed).sum();
         if run.dry_run {
             let sql = run.sql();
@@ -117,6 +118,8 @@ struct Found {
     other: Other,
     jaccard: f64,
     containment: f64,
+    /// |match ∩ new| / |match| (batch matches only: the other direction of the edge).
+    back: f64,
     /// Same content key: an exact duplicate.
     exact: bool,
     verified: &'static str,
@@ -414,10 +417,12 @@ impl<'c> Run<'c> {
         Ok(old)
     }
 
-    /// Batch candidates: for each band key, the fresh documents having it, in order.
-    fn batch_candidates(&self) -> HashMap<u32, Vec<usize>> {
+    /// Batch candidates: for each band key, the first fresh document of each group having it,
+    /// in order (the other members are the same document, see [`Groups`]).
+    fn batch_candidates(&self, groups: &Groups) -> HashMap<u32, Vec<usize>> {
         let mut batch_key: HashMap<u32, Vec<usize>> = HashMap::new();
-        for (n, f) in self.fresh.iter().enumerate() {
+        for &n in &groups.firsts {
+            let f = &self.fresh[n];
             for &k in &f.bands {
                 let v = batch_key.entry(k).or_default();
                 if v.last() != Some(&n) {
@@ -428,13 +433,14 @@ impl<'c> Run<'c> {
         batch_key
     }
 
-    /// Verifies every candidate of every fresh document (in parallel): its matches, history
-    /// first.
+    /// Verifies every candidate of the first document of every group (in parallel): its
+    /// history matches, and the edges to the groups it matches in the batch, both ways.
     fn verify(
         &self,
         history: &Candidates,
         batch_key: &HashMap<u32, Vec<usize>>,
-    ) -> Vec<Vec<Found>> {
+        groups: &mut Groups,
+    ) {
         let v = Verifier {
             fresh: &self.fresh,
             history,
@@ -442,23 +448,36 @@ impl<'c> Run<'c> {
             threshold: self.config.threshold,
             window: self.window,
         };
-        self.fresh
+        let found: Vec<(Vec<Found>, Vec<Found>)> = groups
+            .firsts
             .par_iter()
-            .enumerate()
-            .map(|(n, f)| {
-                let mut out = v.against_history(f);
-                v.against_batch(n, f, &mut out);
-                out
+            .map(|&n| {
+                let f = &v.fresh[n];
+                let mut batch = Vec::new();
+                v.against_batch(n, f, &mut batch);
+                (v.against_history(f), batch)
             })
-            .collect()
+            .collect();
+        groups.edges = vec![Vec::new(); groups.firsts.len()];
+        for (g, (hist, batch)) in found.into_iter().enumerate() {
+            for m in batch {
+                let Other::Batch(b) = m.other else { continue };
+                let h = groups.of[b];
+                let edge = |group, containment| Edge {
+                    group,
+                    jaccard: m.jaccard,
+                    containment,
+                    exact: m.exact,
+                };
+                groups.edges[g].push(edge(h, m.containment));
+                groups.edges[h].push(edge(g, m.back));
+            }
+            groups.hist.push(hist);
+        }
     }
 
     /// Clusters, in input order: join the smallest cluster matched, merge the others.
-    fn clusters(
-        &self,
-        old: &HashMap<i64, Old>,
-        found: &[Vec<Found>],
-    ) -> Result<Clusters, IndexError> {
+    fn clusters(&self, old: &HashMap<i64, Old>, groups: &Groups) -> Result<Clusters, IndexError> {
         let mut next: i64 = self
             .tx
             .query_row(
@@ -470,14 +489,24 @@ impl<'c> Run<'c> {
         let mut aliases = Aliases::default();
         let mut of: Vec<u64> = vec![0; self.fresh.len()];
         let mut merged_by: Vec<Vec<u64>> = vec![Vec::new(); self.fresh.len()];
+        let mut seen: Vec<usize> = vec![0; groups.firsts.len()];
         for n in 0..self.fresh.len() {
-            let mut cs: BTreeSet<u64> = found[n]
+            // What n matches: its group's history matches, and every earlier member of the
+            // groups it has an edge to (its own included); all members of a group are in the
+            // cluster of its first.
+            let g = groups.of[n];
+            let hist = groups.hist[g].iter().map(|m| match m.other {
+                Other::Old(seq) => aliases.find(old[&seq].cluster),
+                Other::Batch(m) => aliases.find(of[m]),
+            });
+            let batch = groups.edges[g]
                 .iter()
-                .map(|m| match m.other {
-                    Other::Old(seq) => aliases.find(old[&seq].cluster),
-                    Other::Batch(m) => aliases.find(of[m]),
-                })
-                .collect();
+                .map(|e| e.group)
+                .chain([g])
+                .filter(|&h| seen[h] > 0)
+                .map(|h| aliases.find(of[groups.firsts[h]]));
+            let mut cs: BTreeSet<u64> = hist.chain(batch).collect();
+            seen[g] += 1;
             let target = match cs.pop_first() {
                 Some(t) => t,
                 None => {
@@ -503,10 +532,11 @@ impl<'c> Run<'c> {
     fn verdicts(
         &self,
         old: &HashMap<i64, Old>,
-        found: &[Vec<Found>],
+        groups: &Groups,
         clusters: &Clusters,
     ) -> Result<(Vec<Verdict>, usize), IndexError> {
         let mut replayed = 0;
+        let mut prefix = Prefix::new(groups, self.max_matches);
         let source_names: HashMap<i64, String> =
             self.sources.iter().map(|(n, &i)| (i, n.clone())).collect();
         let mut verdicts: Vec<Verdict> = Vec::with_capacity(self.items.len());
@@ -550,13 +580,15 @@ impl<'c> Run<'c> {
                 continue;
             }
             let n = fresh_at[&i];
-            let (status, matches) = self.matches(&found[n], old, &source_names);
+            let (found, count) = listable(n, groups, &prefix);
+            prefix.add(groups.of[n], n, &self.fresh);
+            let (status, matches) = self.matches(&found, old, &source_names);
             verdicts.push(Verdict {
                 id: it.id.clone(),
                 status,
                 cluster: Some(clusters.aliases.find(clusters.of[n])),
                 merged: clusters.merged_by[n].clone(),
-                match_count: (found[n].len() > matches.len()).then_some(found[n].len()),
+                match_count: (count > matches.len()).then_some(count),
                 matches,
                 reason: None,
             });
@@ -802,6 +834,40 @@ impl<'c> Run<'c> {
     }
 }
 
+/// The matches of fresh document `n` that can be listed (its group's history matches and the
+/// best earlier members of each group it matches, its own included), and how many it has in
+/// all. `prefix` holds the documents before `n`.
+fn listable(n: usize, groups: &Groups, prefix: &Prefix) -> (Vec<Found>, usize) {
+    let g = groups.of[n];
+    let hist = &groups.hist[g];
+    let mut out: Vec<Found> = hist
+        .iter()
+        .map(|m| Found {
+            other: match m.other {
+                Other::Old(seq) => Other::Old(seq),
+                Other::Batch(b) => Other::Batch(b),
+            },
+            ..*m
+        })
+        .collect();
+    let mut count = hist.len();
+    let own = Edge {
+        group: g,
+        jaccard: 1.0,
+        containment: 1.0,
+        exact: true,
+    };
+    for e in groups.edges[g].iter().chain([&own]) {
+        count += prefix.seen[e.group];
+        out.extend(
+            prefix.best[e.group]
+                .iter()
+                .map(|&m| found(Other::Batch(m), e.jaccard, e.containment, e.exact, "exact")),
+        );
+    }
+    (out, count)
+}
+
 /// The 32 bits of a paragraph hash the index keeps.
 fn para32(h: u64) -> u32 {
     (h >> 32) as u32
@@ -929,14 +995,16 @@ impl Verifier<'_> {
             if !self.in_window(f.epoch, g.epoch) {
                 continue;
             }
-            let (j, c, exact) = if g.content == f.content {
-                (1.0, 1.0, true)
+            let (j, c, back, exact) = if g.content == f.content {
+                (1.0, 1.0, 1.0, true)
             } else {
                 let ov = overlap32(&f.set, &g.set);
-                (ov.jaccard, ov.containment_ab, false)
+                (ov.jaccard, ov.containment_ab, ov.containment_ba, false)
             };
             if j >= self.threshold {
-                out.push(found(Other::Batch(m), j, c, exact, "exact"));
+                let mut m = found(Other::Batch(m), j, c, exact, "exact");
+                m.back = back;
+                out.push(m);
             }
         }
     }
@@ -953,7 +1021,85 @@ fn found(
         other,
         jaccard,
         containment,
+        back: 0.0,
         exact,
         verified,
+    }
+}
+
+/// Fresh documents grouped by content key and date: the members of a group are the same
+/// document to every comparison (same kept words, so same shingles, bands and signature; same
+/// date, so the same window), and an exact duplicate of each other. Only the first member of
+/// each group is verified; the others inherit its matches, so a wire story syndicated N times
+/// costs N, not N², in candidates, verification and memory, with the same clusters.
+struct Groups {
+    /// Per fresh document, its group.
+    of: Vec<usize>,
+    /// Per group, its first member (groups are numbered in the order of their firsts).
+    firsts: Vec<usize>,
+    /// Per group, the history matches of its first member.
+    hist: Vec<Vec<Found>>,
+    /// Per group, the other groups it matches (both directions).
+    edges: Vec<Vec<Edge>>,
+}
+
+/// A verified match between two groups, from the side of the group holding it.
+#[derive(Clone)]
+struct Edge {
+    group: usize,
+    jaccard: f64,
+    /// How much of this group's document the other group's has.
+    containment: f64,
+    exact: bool,
+}
+
+impl Groups {
+    fn new(fresh: &[Fresh]) -> Groups {
+        let mut first: HashMap<((u64, usize), Option<i64>), usize> = HashMap::new();
+        let mut of = Vec::with_capacity(fresh.len());
+        let mut firsts = Vec::new();
+        for (n, f) in fresh.iter().enumerate() {
+            let g = *first.entry((f.content, f.epoch)).or_insert_with(|| {
+                firsts.push(n);
+                firsts.len() - 1
+            });
+            of.push(g);
+        }
+        Groups {
+            of,
+            firsts,
+            hist: Vec::new(),
+            edges: Vec::new(),
+        }
+    }
+}
+
+/// While going through the fresh documents in order: per group, how many members came so far
+/// and the first `k` of them by id (the best listed: members of a group tie on everything
+/// else).
+struct Prefix {
+    seen: Vec<usize>,
+    best: Vec<Vec<usize>>,
+    k: usize,
+}
+
+impl Prefix {
+    fn new(groups: &Groups, k: usize) -> Prefix {
+        let n = groups.firsts.len();
+        Prefix {
+            seen: vec![0; n],
+            best: vec![Vec::new(); n],
+            k,
+        }
+    }
+
+    fn add(&mut self, g: usize, n: usize, fresh: &[Fresh]) {
+        self.seen[g] += 1;
+        let best = &mut self.best[g];
+        let at = best.partition_point(|&m| fresh[m].id <= fresh[n].id);
+        if at < self.k {
+            best.insert(at, n);
+            best.truncate(self.k);
+        }
     }
 }
