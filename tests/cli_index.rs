@@ -266,7 +266,10 @@ fn verdicts_name_matches_and_clusters_stay_stable_across_runs() {
     let (v3, err, code) = dedup(&index, &[&first, &rest], &[]);
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("; 0 added to"), "{err}");
-    assert!(err.contains("313 indexed before, their stored verdicts given again"), "{err}");
+    assert!(
+        err.contains("313 indexed before, their stored verdicts given again"),
+        "{err}"
+    );
     assert_eq!(v3.len(), 316);
     for (again, was) in v3.iter().zip(v1.iter().chain(&v2)) {
         let mut was = was.clone();

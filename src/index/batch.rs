@@ -459,7 +459,20 @@ impl<'c> Run<'c> {
             })
             .collect();
         groups.edges = vec![Vec::new(); groups.firsts.len()];
-        for (g, (hist, batch)) in found.into_iter().enumerate() {
+        for (g, (mut hist, batch)) in found.into_iter().enumerate() {
+            // Best first, as verdicts list them, so that a verdict needs only the first few.
+            let key = |m: &Found| match m.other {
+                Other::Old(seq) => {
+                    let o = &history.old[&seq];
+                    (o.epoch.is_none(), o.epoch, o.id.as_str())
+                }
+                Other::Batch(_) => (true, None, ""),
+            };
+            hist.sort_by(|a, b| {
+                round4(b.jaccard)
+                    .total_cmp(&round4(a.jaccard))
+                    .then_with(|| key(a).cmp(&key(b)))
+            });
             for m in batch {
                 let Other::Batch(b) = m.other else { continue };
                 let h = groups.of[b];
@@ -654,6 +667,7 @@ impl<'c> Run<'c> {
                 .then_with(|| a.id.cmp(&b.id))
         });
         matches.truncate(self.max_matches);
+        matches.shrink_to_fit();
         let status = if any_exact {
             Status::ExactDuplicate
         } else if matches.is_empty() {
@@ -840,8 +854,12 @@ impl<'c> Run<'c> {
 fn listable(n: usize, groups: &Groups, prefix: &Prefix) -> (Vec<Found>, usize) {
     let g = groups.of[n];
     let hist = &groups.hist[g];
+    // The best (they are sorted), and an exact one should it lie further (it decides the status).
+    let exact = hist.iter().skip(prefix.k).find(|m| m.exact);
     let mut out: Vec<Found> = hist
         .iter()
+        .take(prefix.k)
+        .chain(exact)
         .map(|m| Found {
             other: match m.other {
                 Other::Old(seq) => Other::Old(seq),
