@@ -99,7 +99,8 @@ fn verdicts_survive_sigkill_at_any_moment() {
     let dir = tempfile::tempdir().unwrap();
     let expected = reference(dir.path(), SAMPLE);
     let t = Instant::now();
-    let _ = reference(&tempfile::tempdir().unwrap().into_path(), SAMPLE);
+    let timing = tempfile::tempdir().unwrap();
+    let _ = reference(timing.path(), SAMPLE);
     let span = t.elapsed();
     let mut kinds = [0usize; 2]; // killed with nothing indexed, killed after the commit
     for trial in 0..20 {
@@ -214,7 +215,8 @@ fn with_params(dir: &Path, edit: impl FnOnce(&mut Value)) -> PathBuf {
 #[test]
 fn hostile_stored_parameters_are_refused_on_open() {
     let probe = format!("{ROOT}/fixtures/compat/probe.jsonl");
-    let cases: [(&str, fn(&mut Value), &str); 4] = [
+    type Edit = fn(&mut Value);
+    let cases: [(&str, Edit, &str); 4] = [
         (
             "num_perm 10^12",
             |v| v["num_perm"] = 1_000_000_000_000u64.into(),

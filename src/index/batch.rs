@@ -77,6 +77,9 @@ impl Index {
     }
 }
 
+/// An input document already in the index: its cluster and stored verdict (JSON), if any.
+type Indexed = (u64, Option<String>);
+
 /// A new document after boilerplate removal and signing.
 struct Fresh {
     item: usize,
@@ -171,7 +174,7 @@ struct Run<'c> {
     items: Vec<Item<Prepared>>,
     /// Per item: its cluster and stored verdict (JSON, if any) when its id is in the index
     /// already (left alone).
-    existing: Vec<Option<(u64, Option<String>)>>,
+    existing: Vec<Option<Indexed>>,
     /// Source name → `sources.id`; grows while the batch is written.
     sources: HashMap<String, i64>,
     /// The documents to add, in input order.
@@ -238,7 +241,7 @@ impl<'c> Run<'c> {
     }
 
     /// Ids already indexed are reported and left alone: their clusters and stored verdicts.
-    fn indexed_clusters(&self) -> Result<Vec<Option<(u64, Option<String>)>>, IndexError> {
+    fn indexed_clusters(&self) -> Result<Vec<Option<Indexed>>, IndexError> {
         let sql = self.sql();
         let mut existing = Vec::with_capacity(self.items.len());
         let mut q = self
