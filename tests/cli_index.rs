@@ -261,14 +261,23 @@ fn verdicts_name_matches_and_clusters_stay_stable_across_runs() {
             assert_eq!(exported[v["id"].as_str().unwrap()], c);
         }
     }
-    // A re-run indexes nothing twice.
+    // A re-run indexes nothing twice, and gives the verdicts of the first time again (their
+    // clusters as they are now: the second run merged some).
     let (v3, err, code) = dedup(&index, &[&first, &rest], &[]);
     assert_eq!(code, 0, "{err}");
-    assert_eq!(v3.len(), 316);
+    assert!(err.contains("; 0 added to"), "{err}");
     assert!(
-        v3.iter()
-            .all(|v| v["status"] == "already_indexed" || v["status"] == "skipped")
+        err.contains("313 indexed before, their stored verdicts given again"),
+        "{err}"
     );
+    assert_eq!(v3.len(), 316);
+    for (again, was) in v3.iter().zip(v1.iter().chain(&v2)) {
+        let mut was = was.clone();
+        if let Some(id) = was["id"].as_str().filter(|_| was["cluster"].is_u64()) {
+            was["cluster"] = exported[id].into();
+        }
+        assert_eq!(again, &was);
+    }
     assert_eq!(export(&index).len(), 313);
 }
 
@@ -530,13 +539,14 @@ fn a_read_only_index_is_refused_and_left_alone() {
         err.contains("read-only") && err.contains("news.naql"),
         "{err}"
     );
-    // Reading a WAL database needs its -shm file: without a writable directory, say so.
+    // Reading a WAL database needs its -shm file: without a writable directory, the index is
+    // read immutable (no write-ahead log waits to be folded in).
     if is_root() {
         let mut cmd = Command::new(BIN);
         cmd.args(["index", "stats", &index]).uid(65534).gid(65534);
-        let (_, err, code) = run(&mut cmd);
-        assert_eq!(code, 1, "{err}");
-        assert!(err.contains("news.naql-shm"), "{err}");
+        let (out, err, code) = run(&mut cmd);
+        assert_eq!(code, 0, "{err}");
+        assert!(out.contains(&format!("documents   {before} ")), "{out}");
     }
     assert_eq!(export(&index).len(), before);
 }
@@ -684,13 +694,9 @@ fn a_job_killed_at_any_moment_leaves_a_consistent_index_and_the_rerun_adds_each_
         killed += was_killed as usize;
         empty_after_kill += (was_killed && n == 0) as usize;
         killed_writing += (was_killed && writing) as usize;
-        let (v, err, code) = dedup(&index, &[&input], &[]);
+        let (_, err, code) = dedup(&index, &[&input], &[]);
         assert_eq!(code, 0, "{err}");
-        let added = v
-            .iter()
-            .filter(|v| v["status"] != "already_indexed" && v["status"] != "skipped")
-            .count();
-        assert_eq!(added, full - n);
+        assert!(err.contains(&format!("; {} added to", full - n)), "{err}");
         let ids: BTreeSet<String> = export(&index)
             .iter()
             .map(|d| d["id"].as_str().unwrap().to_string())

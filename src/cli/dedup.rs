@@ -53,7 +53,11 @@ pub struct DedupArgs {
     /// Set bad records aside (reported with file, line and reason) instead of stopping.
     #[arg(long)]
     skip_bad: bool,
+    /// List at most this many matches per verdict, the best ones (`match_count` counts all).
+    #[arg(long, default_value_t = index::DEFAULT_MAX_MATCHES)]
+    max_matches: usize,
     /// Write the verdicts here (replaced atomically) instead of stdout.
+    /// If writing them fails after the batch was added, a re-run gives the same verdicts.
     #[arg(short, long)]
     output: Option<PathBuf>,
     /// No summary on stderr.
@@ -83,8 +87,10 @@ pub fn run(args: DedupArgs) -> Result<Outcome, Failure> {
     let options = DedupOptions {
         window,
         dry_run: args.dry_run,
+        max_matches: args.max_matches,
     };
     let out = idx.dedup(items.into(), &options)?;
+    crash_point_for_tests();
     with_output(args.output.as_deref(), |w| {
         for v in &out.verdicts {
             serde_json::to_writer(&mut *w, v)?;
@@ -101,6 +107,16 @@ pub fn run(args: DedupArgs) -> Result<Outcome, Failure> {
         return Ok(Outcome::Duplicate);
     }
     Ok(Outcome::Done)
+}
+
+/// Test builds only: `NAQL_TEST_ABORT_AFTER_COMMIT=1` kills the process right after the batch
+/// was committed and before any verdict is written, as a crash at that moment would (the tests
+/// of durable verdicts use it). Release builds have no such hook.
+fn crash_point_for_tests() {
+    #[cfg(debug_assertions)]
+    if std::env::var_os("NAQL_TEST_ABORT_AFTER_COMMIT").is_some() {
+        std::process::abort();
+    }
 }
 
 /// Options that decide signatures must agree with the index, if given at all.
@@ -133,7 +149,7 @@ fn summary(args: &DedupArgs, out: &BatchOutcome, report: &ReadReport) {
     let merges: usize = out.verdicts.iter().map(|v| v.merged.len()).sum();
     eprintln!(
         "naql: {} records: {} new, {} duplicate, {} exact duplicate, {} already indexed, \
-         {} empty, {} bad; {} cluster merges; {}",
+         {} empty, {} bad; {} cluster merges; {}{}",
         out.verdicts.len() + report.skipped.len(),
         count(out, Status::New),
         count(out, Status::Duplicate),
@@ -146,6 +162,14 @@ fn summary(args: &DedupArgs, out: &BatchOutcome, report: &ReadReport) {
             "dry run, nothing added".to_string()
         } else {
             format!("{} added to {}", out.added, args.index.display())
+        },
+        if out.replayed > 0 {
+            format!(
+                "; {} indexed before, their stored verdicts given again",
+                out.replayed
+            )
+        } else {
+            String::new()
         }
     );
 }

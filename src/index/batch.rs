@@ -23,7 +23,7 @@ use std::time::Duration;
 use rayon::prelude::*;
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 
-use super::format::{from_blob_u32, sig16, to_blob_u32};
+use super::format::{VERDICTS_TABLE, from_blob_u32, sig16, to_blob_u32};
 use super::overlap::{containment_from, estimate16, overlap32};
 use super::{
     BatchOutcome, DedupOptions, History, Index, IndexError, Match, PreparedBatch, Status, Verdict,
@@ -50,10 +50,11 @@ impl Index {
         run.fresh = fresh;
         run.skipped_empty = skipped_empty;
         let history = run.history_candidates()?;
-        let batch_key = run.batch_candidates();
-        let found = run.verify(&history, &batch_key);
-        let clusters = run.clusters(&history.old, &found)?;
-        let verdicts = run.verdicts(&history.old, &found, &clusters);
+        let mut groups = Groups::new(&run.fresh);
+        let batch_key = run.batch_candidates(&groups);
+        run.verify(&history, &batch_key, &mut groups);
+        let clusters = run.clusters(&history.old, &groups)?;
+        let (verdicts, replayed) = run.verdicts(&history.old, &groups, &clusters)?;
         let boilerplate_removed = run.fresh.iter().map(|f| f.removed).sum();
         if run.dry_run {
             let sql = run.sql();
@@ -61,18 +62,23 @@ impl Index {
             return Ok(BatchOutcome {
                 verdicts,
                 added: 0,
+                replayed,
                 boilerplate_removed,
             });
         }
         let added = run.fresh.len();
-        run.write(&clusters)?;
+        run.write(&clusters, &verdicts)?;
         Ok(BatchOutcome {
             verdicts,
             added,
+            replayed,
             boilerplate_removed,
         })
     }
 }
+
+/// An input document already in the index: its cluster and stored verdict (JSON), if any.
+type Indexed = (u64, Option<String>);
 
 /// A new document after boilerplate removal and signing.
 struct Fresh {
@@ -115,6 +121,8 @@ struct Found {
     other: Other,
     jaccard: f64,
     containment: f64,
+    /// |match ∩ new| / |match| (batch matches only: the other direction of the edge).
+    back: f64,
     /// Same content key: an exact duplicate.
     exact: bool,
     verified: &'static str,
@@ -160,9 +168,13 @@ struct Run<'c> {
     history: History,
     window: Option<i64>,
     dry_run: bool,
+    max_matches: usize,
+    /// Whether the file has the `verdicts` table (files made before it do not).
+    has_verdicts: bool,
     items: Vec<Item<Prepared>>,
-    /// Per item: its cluster when its id is in the index already (left alone).
-    existing: Vec<Option<u64>>,
+    /// Per item: its cluster and stored verdict (JSON, if any) when its id is in the index
+    /// already (left alone).
+    existing: Vec<Option<Indexed>>,
     /// Source name → `sources.id`; grows while the batch is written.
     sources: HashMap<String, i64>,
     /// The documents to add, in input order.
@@ -195,6 +207,14 @@ impl<'c> Run<'c> {
         let tx = conn
             .transaction_with_behavior(behavior)
             .map_err(|e| IndexError::from_sqlite(path, e, *wait))?;
+        let has_verdicts = tx
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'verdicts'",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+            .map_err(|e| IndexError::from_sqlite(path, e, *wait))?
+            > 0;
         Ok(Run {
             tx,
             path,
@@ -204,6 +224,8 @@ impl<'c> Run<'c> {
             history: *history,
             window: options.window,
             dry_run: options.dry_run,
+            max_matches: options.max_matches,
+            has_verdicts,
             items,
             existing: Vec::new(),
             sources: HashMap::new(),
@@ -218,20 +240,25 @@ impl<'c> Run<'c> {
         move |e| IndexError::from_sqlite(path, e, wait)
     }
 
-    /// Ids already indexed are reported and left alone: their clusters.
-    fn indexed_clusters(&self) -> Result<Vec<Option<u64>>, IndexError> {
+    /// Ids already indexed are reported and left alone: their clusters and stored verdicts.
+    fn indexed_clusters(&self) -> Result<Vec<Option<Indexed>>, IndexError> {
         let sql = self.sql();
-        let mut existing: Vec<Option<u64>> = Vec::with_capacity(self.items.len());
+        let mut existing = Vec::with_capacity(self.items.len());
         let mut q = self
             .tx
-            .prepare_cached("SELECT cluster FROM docs WHERE id = ?1")
+            .prepare_cached(if self.has_verdicts {
+                "SELECT d.cluster, v.verdict FROM docs d \
+                 LEFT JOIN verdicts v ON v.seq = d.seq WHERE d.id = ?1"
+            } else {
+                "SELECT cluster, NULL FROM docs WHERE id = ?1"
+            })
             .map_err(sql)?;
         for it in &self.items {
-            let c: Option<i64> = q
-                .query_row([&it.id], |r| r.get(0))
+            let c: Option<(i64, Option<String>)> = q
+                .query_row([&it.id], |r| Ok((r.get(0)?, r.get(1)?)))
                 .optional()
                 .map_err(sql)?;
-            existing.push(c.map(|c| c as u64));
+            existing.push(c.map(|(c, v)| (c as u64, v)));
         }
         Ok(existing)
     }
@@ -393,10 +420,12 @@ impl<'c> Run<'c> {
         Ok(old)
     }
 
-    /// Batch candidates: for each band key, the fresh documents having it, in order.
-    fn batch_candidates(&self) -> HashMap<u32, Vec<usize>> {
+    /// Batch candidates: for each band key, the first fresh document of each group having it,
+    /// in order (the other members are the same document, see [`Groups`]).
+    fn batch_candidates(&self, groups: &Groups) -> HashMap<u32, Vec<usize>> {
         let mut batch_key: HashMap<u32, Vec<usize>> = HashMap::new();
-        for (n, f) in self.fresh.iter().enumerate() {
+        for &n in &groups.firsts {
+            let f = &self.fresh[n];
             for &k in &f.bands {
                 let v = batch_key.entry(k).or_default();
                 if v.last() != Some(&n) {
@@ -407,13 +436,14 @@ impl<'c> Run<'c> {
         batch_key
     }
 
-    /// Verifies every candidate of every fresh document (in parallel): its matches, history
-    /// first.
+    /// Verifies every candidate of the first document of every group (in parallel): its
+    /// history matches, and the edges to the groups it matches in the batch, both ways.
     fn verify(
         &self,
         history: &Candidates,
         batch_key: &HashMap<u32, Vec<usize>>,
-    ) -> Vec<Vec<Found>> {
+        groups: &mut Groups,
+    ) {
         let v = Verifier {
             fresh: &self.fresh,
             history,
@@ -421,23 +451,49 @@ impl<'c> Run<'c> {
             threshold: self.config.threshold,
             window: self.window,
         };
-        self.fresh
+        let found: Vec<(Vec<Found>, Vec<Found>)> = groups
+            .firsts
             .par_iter()
-            .enumerate()
-            .map(|(n, f)| {
-                let mut out = v.against_history(f);
-                v.against_batch(n, f, &mut out);
-                out
+            .map(|&n| {
+                let f = &v.fresh[n];
+                let mut batch = Vec::new();
+                v.against_batch(n, f, &mut batch);
+                (v.against_history(f), batch)
             })
-            .collect()
+            .collect();
+        groups.edges = vec![Vec::new(); groups.firsts.len()];
+        for (g, (mut hist, batch)) in found.into_iter().enumerate() {
+            // Best first, as verdicts list them, so that a verdict needs only the first few.
+            let key = |m: &Found| match m.other {
+                Other::Old(seq) => {
+                    let o = &history.old[&seq];
+                    (o.epoch.is_none(), o.epoch, o.id.as_str())
+                }
+                Other::Batch(_) => (true, None, ""),
+            };
+            hist.sort_by(|a, b| {
+                round4(b.jaccard)
+                    .total_cmp(&round4(a.jaccard))
+                    .then_with(|| key(a).cmp(&key(b)))
+            });
+            for m in batch {
+                let Other::Batch(b) = m.other else { continue };
+                let h = groups.of[b];
+                let edge = |group, containment| Edge {
+                    group,
+                    jaccard: m.jaccard,
+                    containment,
+                    exact: m.exact,
+                };
+                groups.edges[g].push(edge(h, m.containment));
+                groups.edges[h].push(edge(g, m.back));
+            }
+            groups.hist.push(hist);
+        }
     }
 
     /// Clusters, in input order: join the smallest cluster matched, merge the others.
-    fn clusters(
-        &self,
-        old: &HashMap<i64, Old>,
-        found: &[Vec<Found>],
-    ) -> Result<Clusters, IndexError> {
+    fn clusters(&self, old: &HashMap<i64, Old>, groups: &Groups) -> Result<Clusters, IndexError> {
         let mut next: i64 = self
             .tx
             .query_row(
@@ -449,14 +505,24 @@ impl<'c> Run<'c> {
         let mut aliases = Aliases::default();
         let mut of: Vec<u64> = vec![0; self.fresh.len()];
         let mut merged_by: Vec<Vec<u64>> = vec![Vec::new(); self.fresh.len()];
+        let mut seen: Vec<usize> = vec![0; groups.firsts.len()];
         for n in 0..self.fresh.len() {
-            let mut cs: BTreeSet<u64> = found[n]
+            // What n matches: its group's history matches, and every earlier member of the
+            // groups it has an edge to (its own included); all members of a group are in the
+            // cluster of its first.
+            let g = groups.of[n];
+            let hist = groups.hist[g].iter().map(|m| match m.other {
+                Other::Old(seq) => aliases.find(old[&seq].cluster),
+                Other::Batch(m) => aliases.find(of[m]),
+            });
+            let batch = groups.edges[g]
                 .iter()
-                .map(|m| match m.other {
-                    Other::Old(seq) => aliases.find(old[&seq].cluster),
-                    Other::Batch(m) => aliases.find(of[m]),
-                })
-                .collect();
+                .map(|e| e.group)
+                .chain([g])
+                .filter(|&h| seen[h] > 0)
+                .map(|h| aliases.find(of[groups.firsts[h]]));
+            let mut cs: BTreeSet<u64> = hist.chain(batch).collect();
+            seen[g] += 1;
             let target = match cs.pop_first() {
                 Some(t) => t,
                 None => {
@@ -478,13 +544,15 @@ impl<'c> Run<'c> {
         })
     }
 
-    /// Verdicts in input order.
+    /// Verdicts in input order, and how many of them were stored ones given again.
     fn verdicts(
         &self,
         old: &HashMap<i64, Old>,
-        found: &[Vec<Found>],
+        groups: &Groups,
         clusters: &Clusters,
-    ) -> Vec<Verdict> {
+    ) -> Result<(Vec<Verdict>, usize), IndexError> {
+        let mut replayed = 0;
+        let mut prefix = Prefix::new(groups, self.max_matches);
         let source_names: HashMap<i64, String> =
             self.sources.iter().map(|(n, &i)| (i, n.clone())).collect();
         let mut verdicts: Vec<Verdict> = Vec::with_capacity(self.items.len());
@@ -493,15 +561,26 @@ impl<'c> Run<'c> {
             fresh_at.insert(f.item, n);
         }
         for (i, it) in self.items.iter().enumerate() {
-            if let Some(c) = self.existing[i] {
-                verdicts.push(Verdict {
-                    id: it.id.clone(),
-                    status: Status::AlreadyIndexed,
-                    cluster: Some(clusters.aliases.find(c)),
-                    merged: Vec::new(),
-                    matches: Vec::new(),
-                    reason: None,
-                });
+            if let Some((c, stored)) = &self.existing[i] {
+                let cluster = Some(clusters.aliases.find(*c));
+                match stored {
+                    Some(json) => {
+                        replayed += 1;
+                        verdicts.push(Verdict {
+                            cluster,
+                            ..self.stored_verdict(&it.id, json)?
+                        });
+                    }
+                    None => verdicts.push(Verdict {
+                        id: it.id.clone(),
+                        status: Status::AlreadyIndexed,
+                        cluster,
+                        merged: Vec::new(),
+                        matches: Vec::new(),
+                        match_count: None,
+                        reason: None,
+                    }),
+                }
                 continue;
             }
             if self.skipped_empty.contains(&i) {
@@ -511,22 +590,42 @@ impl<'c> Run<'c> {
                     cluster: None,
                     merged: Vec::new(),
                     matches: Vec::new(),
+                    match_count: None,
                     reason: Some("empty text".into()),
                 });
                 continue;
             }
             let n = fresh_at[&i];
-            let (status, matches) = self.matches(&found[n], old, &source_names);
+            let (found, count) = listable(n, groups, &prefix);
+            prefix.add(groups.of[n], n, &self.fresh);
+            let (status, matches) = self.matches(&found, old, &source_names);
             verdicts.push(Verdict {
                 id: it.id.clone(),
                 status,
                 cluster: Some(clusters.aliases.find(clusters.of[n])),
                 merged: clusters.merged_by[n].clone(),
+                match_count: (count > matches.len()).then_some(count),
                 matches,
                 reason: None,
             });
         }
-        verdicts
+        Ok((verdicts, replayed))
+    }
+
+    /// The verdict stored for `id` when it was added; a damaged one is an error, never
+    /// silently replaced.
+    fn stored_verdict(&self, id: &str, json: &str) -> Result<Verdict, IndexError> {
+        match serde_json::from_str::<Verdict>(json) {
+            Ok(v) if v.id == id => Ok(v),
+            Ok(v) => Err(IndexError::Mismatch(
+                self.path.to_path_buf(),
+                format!("the verdict stored for {id:?} is {:?}'s", v.id),
+            )),
+            Err(e) => Err(IndexError::Mismatch(
+                self.path.to_path_buf(),
+                format!("the verdict stored for {id:?} is unreadable: {e}"),
+            )),
+        }
     }
 
     /// A fresh document's matches as reported, best first (Jaccard, then earlier date, undated
@@ -570,6 +669,8 @@ impl<'c> Run<'c> {
                 .then_with(|| (ea.is_none(), ea).cmp(&(eb.is_none(), eb)))
                 .then_with(|| a.id.cmp(&b.id))
         });
+        matches.truncate(self.max_matches);
+        matches.shrink_to_fit();
         let status = if any_exact {
             Status::ExactDuplicate
         } else if matches.is_empty() {
@@ -583,11 +684,11 @@ impl<'c> Run<'c> {
     /// Writes the batch (batch row, new sources, documents, band rows, paragraph counts,
     /// cluster merges, the next cluster id) and commits. Until the commit nothing of it is
     /// visible, and a kill leaves the index as it was.
-    fn write(mut self, clusters: &Clusters) -> Result<(), IndexError> {
+    fn write(mut self, clusters: &Clusters, verdicts: &[Verdict]) -> Result<(), IndexError> {
         let sql = self.sql();
         let batch_id = self.insert_batch()?;
         self.insert_sources()?;
-        let band_rows = self.insert_docs(batch_id, clusters)?;
+        let band_rows = self.insert_docs(batch_id, clusters, verdicts)?;
         self.insert_bands(band_rows)?;
         if self.config.boilerplate_min_docs > 0 {
             self.count_paragraphs()?;
@@ -640,8 +741,17 @@ impl<'c> Run<'c> {
         &self,
         batch_id: i64,
         clusters: &Clusters,
+        verdicts: &[Verdict],
     ) -> Result<Vec<(i32, i64)>, IndexError> {
         let sql = self.sql();
+        if !self.has_verdicts {
+            // A file made before verdicts were stored gets the table with its next batch.
+            self.tx.execute_batch(VERDICTS_TABLE).map_err(sql)?;
+        }
+        let mut put_verdict = self
+            .tx
+            .prepare_cached("INSERT INTO verdicts(seq, verdict) VALUES (?1, ?2)")
+            .map_err(sql)?;
         let mut band_rows: Vec<(i32, i64)> = Vec::with_capacity(self.fresh.len() * self.lsh.bands);
         let mut ins = self
             .tx
@@ -669,6 +779,8 @@ impl<'c> Run<'c> {
             ])
             .map_err(sql)?;
             let seq = self.tx.last_insert_rowid();
+            let json = serde_json::to_string(&verdicts[f.item]).expect("a verdict serializes");
+            put_verdict.execute(params![seq, json]).map_err(sql)?;
             let mut ks = f.bands.clone();
             ks.sort_unstable();
             ks.dedup();
@@ -737,6 +849,44 @@ impl<'c> Run<'c> {
         }
         Ok(())
     }
+}
+
+/// The matches of fresh document `n` that can be listed (its group's history matches and the
+/// best earlier members of each group it matches, its own included), and how many it has in
+/// all. `prefix` holds the documents before `n`.
+fn listable(n: usize, groups: &Groups, prefix: &Prefix) -> (Vec<Found>, usize) {
+    let g = groups.of[n];
+    let hist = &groups.hist[g];
+    // The best (they are sorted), and an exact one should it lie further (it decides the status).
+    let exact = hist.iter().skip(prefix.k).find(|m| m.exact);
+    let mut out: Vec<Found> = hist
+        .iter()
+        .take(prefix.k)
+        .chain(exact)
+        .map(|m| Found {
+            other: match m.other {
+                Other::Old(seq) => Other::Old(seq),
+                Other::Batch(b) => Other::Batch(b),
+            },
+            ..*m
+        })
+        .collect();
+    let mut count = hist.len();
+    let own = Edge {
+        group: g,
+        jaccard: 1.0,
+        containment: 1.0,
+        exact: true,
+    };
+    for e in groups.edges[g].iter().chain([&own]) {
+        count += prefix.seen[e.group];
+        out.extend(
+            prefix.best[e.group]
+                .iter()
+                .map(|&m| found(Other::Batch(m), e.jaccard, e.containment, e.exact, "exact")),
+        );
+    }
+    (out, count)
 }
 
 /// The 32 bits of a paragraph hash the index keeps.
@@ -866,14 +1016,16 @@ impl Verifier<'_> {
             if !self.in_window(f.epoch, g.epoch) {
                 continue;
             }
-            let (j, c, exact) = if g.content == f.content {
-                (1.0, 1.0, true)
+            let (j, c, back, exact) = if g.content == f.content {
+                (1.0, 1.0, 1.0, true)
             } else {
                 let ov = overlap32(&f.set, &g.set);
-                (ov.jaccard, ov.containment_ab, false)
+                (ov.jaccard, ov.containment_ab, ov.containment_ba, false)
             };
             if j >= self.threshold {
-                out.push(found(Other::Batch(m), j, c, exact, "exact"));
+                let mut m = found(Other::Batch(m), j, c, exact, "exact");
+                m.back = back;
+                out.push(m);
             }
         }
     }
@@ -890,7 +1042,85 @@ fn found(
         other,
         jaccard,
         containment,
+        back: 0.0,
         exact,
         verified,
+    }
+}
+
+/// Fresh documents grouped by content key and date: the members of a group are the same
+/// document to every comparison (same kept words, so same shingles, bands and signature; same
+/// date, so the same window), and an exact duplicate of each other. Only the first member of
+/// each group is verified; the others inherit its matches, so a wire story syndicated N times
+/// costs N, not N², in candidates, verification and memory, with the same clusters.
+struct Groups {
+    /// Per fresh document, its group.
+    of: Vec<usize>,
+    /// Per group, its first member (groups are numbered in the order of their firsts).
+    firsts: Vec<usize>,
+    /// Per group, the history matches of its first member.
+    hist: Vec<Vec<Found>>,
+    /// Per group, the other groups it matches (both directions).
+    edges: Vec<Vec<Edge>>,
+}
+
+/// A verified match between two groups, from the side of the group holding it.
+#[derive(Clone)]
+struct Edge {
+    group: usize,
+    jaccard: f64,
+    /// How much of this group's document the other group's has.
+    containment: f64,
+    exact: bool,
+}
+
+impl Groups {
+    fn new(fresh: &[Fresh]) -> Groups {
+        let mut first: HashMap<((u64, usize), Option<i64>), usize> = HashMap::new();
+        let mut of = Vec::with_capacity(fresh.len());
+        let mut firsts = Vec::new();
+        for (n, f) in fresh.iter().enumerate() {
+            let g = *first.entry((f.content, f.epoch)).or_insert_with(|| {
+                firsts.push(n);
+                firsts.len() - 1
+            });
+            of.push(g);
+        }
+        Groups {
+            of,
+            firsts,
+            hist: Vec::new(),
+            edges: Vec::new(),
+        }
+    }
+}
+
+/// While going through the fresh documents in order: per group, how many members came so far
+/// and the first `k` of them by id (the best listed: members of a group tie on everything
+/// else).
+struct Prefix {
+    seen: Vec<usize>,
+    best: Vec<Vec<usize>>,
+    k: usize,
+}
+
+impl Prefix {
+    fn new(groups: &Groups, k: usize) -> Prefix {
+        let n = groups.firsts.len();
+        Prefix {
+            seen: vec![0; n],
+            best: vec![Vec::new(); n],
+            k,
+        }
+    }
+
+    fn add(&mut self, g: usize, n: usize, fresh: &[Fresh]) {
+        self.seen[g] += 1;
+        let best = &mut self.best[g];
+        let at = best.partition_point(|&m| fresh[m].id <= fresh[n].id);
+        if at < self.k {
+            best.insert(at, n);
+            best.truncate(self.k);
+        }
     }
 }

@@ -51,11 +51,14 @@ pub enum IndexError {
         .0.display()
     )]
     ReadOnly(PathBuf),
-    /// Reading needs `FILE-shm` beside the index (SQLite's WAL index), which cannot be created.
+    /// Reading needs `FILE-shm` beside the index (SQLite's WAL index), which cannot be created,
+    /// because `FILE-wal` holds changes not yet folded into the file.
     #[error(
-        "{}: cannot read the index without write access to its directory: SQLite \
-         keeps a shared-memory file ({}-shm) beside it while it is open; copy the index \
-         elsewhere or ask for access",
+        "{}: cannot read the index without write access to its directory: its write-ahead \
+         log ({}-wal) holds changes not yet folded into the file, and reading them needs a \
+         shared-memory file ({}-shm) that cannot be created there; open the index once where \
+         it can be written, or copy it with its -wal elsewhere",
+        .0.display(),
         .0.display(),
         .0.display()
     )]

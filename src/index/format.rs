@@ -18,6 +18,7 @@
 //! | `docs` | see below | one row per indexed document |
 //! | `bands` | `key INTEGER, seq INTEGER, PRIMARY KEY(key, seq)`, WITHOUT ROWID | the LSH lookup path: band key → `docs.seq`, one row per distinct key of a document |
 //! | `paragraphs` | `source, hash, docs, PRIMARY KEY(source, hash)`, WITHOUT ROWID | per source, in how many distinct documents (by content key) each paragraph hash appeared: the boilerplate counts |
+//! | `verdicts` | `seq INTEGER PRIMARY KEY, verdict TEXT` | the verdict of each document as `naql dedup` gave it when adding it (one JSON object, the JSONL line without its newline), written in the batch's transaction: a re-run of the document gives it again. Files made before this table get it with their next batch; until then their documents re-run as `already_indexed` |
 //!
 //! `docs` columns: `seq` (rowid, insertion order), `id` (unique), `source` (→ `sources.id`,
 //! NULL without one), `date` (as given), `epoch` (Unix seconds of `date`, NULL when undated),
@@ -49,7 +50,8 @@
 //! naql reads version 1 only": an old or newer file is never read or upgraded in place), and
 //! stored parameters this naql cannot rebuild exactly ([`config_from`]: another signature
 //! algorithm, other key widths or hash, another set of normalization rules), each a
-//! [`IndexError::Mismatch`] telling the user to build a new index.
+//! [`IndexError::Mismatch`] telling the user to build a new index, and stored parameters out of
+//! the command line's bounds ([`Config::validate`]: `num_perm`, shingle size, threshold).
 
 use std::path::Path;
 
@@ -88,7 +90,12 @@ CREATE INDEX docs_cluster ON docs(cluster);
 CREATE TABLE bands(key INTEGER NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY(key, seq)) WITHOUT ROWID;
 CREATE TABLE paragraphs(source INTEGER NOT NULL, hash INTEGER NOT NULL, docs INTEGER NOT NULL,
                         PRIMARY KEY(source, hash)) WITHOUT ROWID;
+CREATE TABLE verdicts(seq INTEGER PRIMARY KEY, verdict TEXT NOT NULL);
 ";
+
+/// The `verdicts` table alone: files made before it existed get it with their next batch.
+pub(super) const VERDICTS_TABLE: &str =
+    "CREATE TABLE IF NOT EXISTS verdicts(seq INTEGER PRIMARY KEY, verdict TEXT NOT NULL);";
 
 /// Params as stored: everything that decides signatures, bands and verification.
 pub(super) fn params_json(config: &Config, lsh: &LshParams, history: History) -> Value {
@@ -312,7 +319,15 @@ mod tests {
         };
         assert_eq!(
             names("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"),
-            ["bands", "batches", "docs", "meta", "paragraphs", "sources"]
+            [
+                "bands",
+                "batches",
+                "docs",
+                "meta",
+                "paragraphs",
+                "sources",
+                "verdicts"
+            ]
         );
         assert_eq!(
             names("SELECT key FROM meta ORDER BY key"),

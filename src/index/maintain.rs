@@ -262,11 +262,25 @@ impl Index {
 fn delete_docs(tx: &rusqlite::Transaction, doomed: &[(i64, Vec<u8>)]) -> rusqlite::Result<()> {
     let mut del_band = tx.prepare_cached("DELETE FROM bands WHERE key = ?1 AND seq = ?2")?;
     let mut del_doc = tx.prepare_cached("DELETE FROM docs WHERE seq = ?1")?;
+    // Files made before verdicts were stored have no such table (see format.rs).
+    let has_verdicts: bool = tx.query_row(
+        "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'verdicts'",
+        [],
+        |r| r.get(0),
+    )?;
+    let mut del_verdict = match has_verdicts {
+        true => Some(tx.prepare_cached("DELETE FROM verdicts WHERE seq = ?1")?),
+        false => None,
+    };
     for (seq, bands) in doomed {
         for k in from_blob_u32(bands) {
             del_band.execute(params![k as i32, seq])?;
         }
         del_doc.execute([seq])?;
+        if let Some(d) = &mut del_verdict {
+            // seq values can be handed out again: a stale verdict must not outlive its row.
+            d.execute([seq])?;
+        }
     }
     Ok(())
 }

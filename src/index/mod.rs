@@ -69,7 +69,7 @@ use std::time::Duration;
 
 use rayon::prelude::*;
 use rusqlite::{Connection, OpenFlags, params};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::copy::{Config, Engine, LshParams, Prepared};
@@ -91,7 +91,7 @@ pub enum History {
 }
 
 /// What one new document is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Matches nothing indexed (nor anything earlier in the batch): starts a cluster.
@@ -100,7 +100,9 @@ pub enum Status {
     Duplicate,
     /// Has the same kept words as a document already seen.
     ExactDuplicate,
-    /// Its id is in the index already: nothing is done (re-runs are safe).
+    /// Its id is in the index already and no verdict is stored for it (it was added by a naql
+    /// that did not store verdicts): nothing is done (re-runs are safe). Documents whose verdict
+    /// is stored get that verdict again instead.
     AlreadyIndexed,
     /// Not indexed: no words after normalization.
     Skipped,
@@ -123,8 +125,39 @@ pub struct Match {
     pub verified: &'static str,
 }
 
-/// The answer for one input document.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+/// [`Match`] as read back from the index, before `verified` becomes a static string.
+#[derive(Deserialize)]
+struct StoredMatch {
+    id: String,
+    source: Option<String>,
+    date: Option<String>,
+    jaccard: f64,
+    containment: f64,
+    verified: String,
+}
+
+impl<'de> Deserialize<'de> for Match {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Match, D::Error> {
+        let m = StoredMatch::deserialize(d)?;
+        let verified = match m.verified.as_str() {
+            "exact" => "exact",
+            "estimate" => "estimate",
+            other => return Err(serde::de::Error::custom(format!("verified {other:?}"))),
+        };
+        Ok(Match {
+            id: m.id,
+            source: m.source,
+            date: m.date,
+            jaccard: m.jaccard,
+            containment: m.containment,
+            verified,
+        })
+    }
+}
+
+/// The answer for one input document. It is stored in the index with the document (same
+/// transaction), so a re-run of an indexed document gives it again: see [`Index::dedup`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Verdict {
     /// The input document's id.
     pub id: String,
@@ -133,24 +166,44 @@ pub struct Verdict {
     /// The cluster the document is in after this batch (`None` when skipped).
     pub cluster: Option<u64>,
     /// Clusters this document bridged, now part of `cluster`.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub merged: Vec<u64>,
-    /// Best first (Jaccard, then earlier date, then id).
+    /// Best first (Jaccard, then earlier date, then id); at most
+    /// [`DedupOptions::max_matches`] of them.
     pub matches: Vec<Match>,
+    /// How many documents it matched in all, when that is more than `matches` lists (only the
+    /// best [`DedupOptions::max_matches`] are listed); absent when every match is listed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub match_count: Option<usize>,
     /// Why a skipped document was skipped.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
 
 /// Options of one dedup run.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct DedupOptions {
     /// Only match documents whose dates lie within this many seconds of the new one's; a
     /// document without a usable date matches nothing when a window is set.
     pub window: Option<i64>,
     /// Query only; add nothing.
     pub dry_run: bool,
+    /// List at most this many matches per verdict (the best; `match_count` counts all).
+    pub max_matches: usize,
 }
+
+impl Default for DedupOptions {
+    fn default() -> Self {
+        DedupOptions {
+            window: None,
+            dry_run: false,
+            max_matches: DEFAULT_MAX_MATCHES,
+        }
+    }
+}
+
+/// How many matches a verdict lists by default ([`DedupOptions::max_matches`]).
+pub const DEFAULT_MAX_MATCHES: usize = 10;
 
 /// The result of one dedup run.
 #[derive(Clone, Debug, Default)]
@@ -159,6 +212,8 @@ pub struct BatchOutcome {
     pub verdicts: Vec<Verdict>,
     /// Documents added to the index (0 on a dry run).
     pub added: usize,
+    /// Documents indexed before whose stored verdict was given again.
+    pub replayed: usize,
     /// Boilerplate paragraphs left out of the new documents' signatures, in all.
     pub boilerplate_removed: usize,
 }
@@ -267,6 +322,79 @@ pub fn parse_window(s: &str) -> Result<i64, ConfigError> {
     Ok(n * unit)
 }
 
+/// Opens the file and reads its `application_id` (the first read, which is when SQLite needs
+/// `FILE-shm`).
+///
+/// Readers open read-write too when the file allows it (SQLite falls back to read-only by
+/// itself): the last connection to close, reader or not, then folds the write-ahead log into
+/// the file and removes it, so the index stays one file at rest. Reading never writes anything
+/// else. Where `FILE-shm` cannot be created (a read-only directory or file system), a reader
+/// opens the file immutable instead — safe when no write-ahead log is waiting to be folded in
+/// (no writer can be at work there either: it would need the same files); when one is, the
+/// error says so ([`IndexError::SharedMemory`]).
+fn connect(path: &Path, access: Access, wait: Duration) -> rusqlite::Result<(Connection, i64)> {
+    let probe = |conn: Connection| -> rusqlite::Result<(Connection, i64)> {
+        conn.busy_timeout(wait)?;
+        let app = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+        Ok((conn, app))
+    };
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let first = Connection::open_with_flags(path, flags).and_then(probe);
+    let cannot_open = |e: &rusqlite::Error| {
+        matches!(
+            e.sqlite_error_code(),
+            Some(rusqlite::ErrorCode::CannotOpen | rusqlite::ErrorCode::ReadOnly)
+        )
+    };
+    match first {
+        Err(e) if access == Access::ReadOnly && cannot_open(&e) => {
+            let mut wal = path.as_os_str().to_owned();
+            wal.push("-wal");
+            if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
+                return Err(read_only());
+            }
+            let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+                | OpenFlags::SQLITE_OPEN_URI
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+            Connection::open_with_flags(immutable_uri(path), flags).and_then(probe)
+        }
+        Err(e) if cannot_open(&e) => {
+            // A writer: if the file reads immutable, what failed is writing beside it.
+            let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+                | OpenFlags::SQLITE_OPEN_URI
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+            match Connection::open_with_flags(immutable_uri(path), flags).and_then(probe) {
+                Ok(_) => Err(read_only()),
+                Err(_) => Err(e),
+            }
+        }
+        other => other,
+    }
+}
+
+/// SQLite's "read-only" error, which [`IndexError::from_sqlite`] maps onto
+/// [`IndexError::ReadOnly`] (and `Index::open` onto [`IndexError::SharedMemory`] for readers).
+fn read_only() -> rusqlite::Error {
+    rusqlite::Error::SqliteFailure(
+        rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_READONLY),
+        None,
+    )
+}
+
+/// `file:PATH?immutable=1`, the path percent-encoded where a URI needs it.
+fn immutable_uri(path: &Path) -> String {
+    let mut uri = String::from("file:");
+    for &b in path.as_os_str().as_encoded_bytes() {
+        if b.is_ascii_alphanumeric() || b"/-_.~".contains(&b) {
+            uri.push(b as char);
+        } else {
+            uri.push_str(&format!("%{b:02X}"));
+        }
+    }
+    uri.push_str("?immutable=1");
+    uri
+}
+
 impl Index {
     /// Creates a new index file (never overwrites one). The file appears complete or not at
     /// all: it is built beside `path` and linked into place.
@@ -336,16 +464,7 @@ impl Index {
             IndexError::ReadOnly(p) if access == Access::ReadOnly => IndexError::SharedMemory(p),
             other => other,
         };
-        // Readers open read-write too when the file allows it (SQLite falls back to read-only
-        // by itself): the last connection to close, reader or not, then folds the write-ahead
-        // log into the file and removes it, so the index stays one file at rest. Reading never
-        // writes anything else.
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path, flags).map_err(sql)?;
-        conn.busy_timeout(wait).map_err(sql)?;
-        let app: i64 = conn
-            .query_row("PRAGMA application_id", [], |r| r.get(0))
-            .map_err(sql)?;
+        let (conn, app) = connect(path, access, wait).map_err(sql)?;
         if app != APPLICATION_ID {
             return Err(IndexError::NotAnIndex(
                 p,
@@ -371,6 +490,14 @@ impl Index {
         let stored: Value = serde_json::from_str(&raw)
             .map_err(|e| IndexError::NotAnIndex(p.clone(), format!("stored params: {e}")))?;
         let (config, lsh, history) = config_from(&p, &stored)?;
+        // The same bounds as the command line: a hand-edited or hostile file (num_perm 10^12,
+        // shingles of 0 words) is refused here rather than spinning or misbehaving later.
+        config.validate().map_err(|e| {
+            IndexError::Mismatch(
+                p.clone(),
+                format!("stored parameters out of bounds: {e}; rebuild the index"),
+            )
+        })?;
         Ok(Index {
             conn,
             path: p,
