@@ -226,3 +226,48 @@ fn empty_inputs_warn_and_fail_on_empty_exits_1() {
     assert_eq!(code, 0, "{err}");
     assert!(!err.contains("warning"), "{err}");
 }
+
+/// One good record followed by `bad` lines that are not JSON.
+fn mostly_bad(path: &Path, bad: usize) {
+    let mut out = String::from("{\"id\":\"good\",\"text\":\"نص صالح للقراءة في هذا الملف\"}\n");
+    out.push_str(&"x\n".repeat(bad));
+    std::fs::write(path, out).unwrap();
+}
+
+#[test]
+fn millions_of_bad_records_are_counted_and_only_the_first_thousand_kept() {
+    // Before: every bad record was kept with its file, line and reason, and all were written
+    // to the JSON (2 M bad lines of 2 bytes: ~1 GB of memory, a 200 MB report).
+    let dir = scratch("bad");
+    let input = dir.join("bad.jsonl");
+    mostly_bad(&input, 2_000_000);
+    let input = input.to_str().unwrap();
+    for level in ["copy", "story"] {
+        let (out, err, code) = naql_limited(
+            GIB,
+            &[
+                "cluster",
+                "--level",
+                level,
+                "--skip-bad",
+                "--format",
+                "json",
+                input,
+            ],
+        );
+        assert_eq!(code, 0, "{level}: {err}");
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let listed = v["skipped_records"].as_array().unwrap();
+        assert_eq!(listed.len(), 1000, "{level}");
+        assert_eq!(listed[0]["line"], 2);
+        assert_eq!(listed[999]["line"], 1001);
+        assert_eq!(v["skipped_records_left_out"], 1_999_000, "{level}");
+        assert_eq!(
+            v["stats"]["skipped"]["malformed JSON"], 2_000_000,
+            "{level}"
+        );
+        assert_eq!(v["stats"]["input_records"], 2_000_001, "{level}");
+        assert!(err.contains("naql: skipped 2000000 bad records:"), "{err}");
+        assert!(err.contains("the first 1000 are listed"), "{err}");
+    }
+}

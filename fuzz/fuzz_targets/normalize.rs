@@ -1,5 +1,5 @@
 //! The normalizer under any rule combination: tokens' spans stay on char boundaries, inside
-//! the text, in order; normalizing never panics.
+//! the text, in order and not overlapping; normalizing never panics.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;

@@ -1,10 +1,22 @@
 //! The diff renderers on a comparison of two fuzzed texts (split at the first NUL): the
 //! terminal formats hold no raw controls, the HTML page only allowed tags, the JSON parses.
-//! The names are fixed: controls in ids and titles are issue #12 item 8 (another change).
+//! The names, sources and dates are the texts' first characters, so hostile metadata is
+//! rendered too.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use naql::render::diff::{self as view, Colors, Section, Side};
+
+/// A side named by its text's first characters (name, source and date, ten characters each).
+fn side(text: &str) -> Side<'_> {
+    let head = |skip| text.chars().skip(skip).take(10).collect::<String>();
+    Side {
+        name: head(0),
+        source: Some(head(10)),
+        date: Some(head(20)),
+        text,
+    }
+}
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
@@ -12,13 +24,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let (a, b) = text.split_once('\0').unwrap_or((text, ""));
     let cmp = naql::Comparer::default().compare(a, b);
-    let side = |name: &str, text| Side {
-        name: name.into(),
-        source: Some("outlet".into()),
-        date: Some("2024-01-01".into()),
-        text,
-    };
-    let (sa, sb) = (side("a.txt", a), side("b.txt", b));
+    let (sa, sb) = (side(a), side(b));
     let render = |f: &dyn Fn(&mut Vec<u8>) -> std::io::Result<()>| {
         let mut out = Vec::new();
         f(&mut out).expect("writing to memory");

@@ -43,10 +43,10 @@ pub fn scratch(name: &str) -> PathBuf {
     dir.join(name)
 }
 
-/// Spans on char boundaries, inside `text`, each in order (start ≤ end, starts ascending).
-/// Non-overlap is issue #12 item 1's (another change): not asserted here yet.
+/// Spans on char boundaries, inside `text`, in order and not overlapping (each starts at or
+/// after the previous one's end; the extra tokens of a ligature have empty spans at its end).
 pub fn check_spans(text: &str, spans: &[Range<usize>]) {
-    let mut last_start = 0;
+    let mut last_end = 0;
     for s in spans {
         assert!(s.start <= s.end, "backwards span {s:?} in {text:?}");
         assert!(s.end <= text.len(), "span {s:?} past the end of {text:?}");
@@ -54,8 +54,11 @@ pub fn check_spans(text: &str, spans: &[Range<usize>]) {
             text.is_char_boundary(s.start) && text.is_char_boundary(s.end),
             "span {s:?} not on char boundaries in {text:?}"
         );
-        assert!(s.start >= last_start, "span {s:?} out of order in {text:?}");
-        last_start = s.start;
+        assert!(
+            s.start >= last_end,
+            "span {s:?} overlaps the one before (ends at {last_end}) in {text:?}"
+        );
+        last_end = s.end;
     }
 }
 
@@ -65,6 +68,33 @@ pub fn check_terminal(out: &str) {
         let bad = (c.is_control() && c != '\n' && c != '\t') || c == '\u{7f}';
         assert!(!bad, "raw control {c:?} at byte {i} of terminal output");
     }
+}
+
+/// Every cell of RFC 4180 `csv` (quoted cells unquoted) that starts like a spreadsheet formula
+/// (`=` `+` `-` `@`, tab, carriage return) is a number; no cell holds NUL.
+pub fn check_csv(csv: &str) {
+    let (mut cell, mut quoted, mut chars) = (String::new(), false, csv.chars().peekable());
+    let mut check = |cell: &mut String| {
+        let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+        assert!(
+            !risky || cell.parse::<f64>().is_ok(),
+            "CSV cell starts a formula: {cell:?}"
+        );
+        assert!(!cell.contains('\0'), "NUL in CSV cell {cell:?}");
+        cell.clear();
+    };
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                chars.next();
+                cell.push('"');
+            }
+            '"' => quoted = !quoted,
+            ',' | '\n' if !quoted => check(&mut cell),
+            _ => cell.push(c),
+        }
+    }
+    check(&mut cell);
 }
 
 /// The tags and attributes the HTML pages may hold; anything else means text got through

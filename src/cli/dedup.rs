@@ -143,20 +143,20 @@ fn count(out: &BatchOutcome, s: Status) -> usize {
 
 /// The first skipped records and one line of counts, on stderr.
 fn summary(args: &DedupArgs, out: &BatchOutcome, report: &ReadReport) {
-    for b in report.skipped.iter().take(20) {
+    for b in report.skipped.listed().iter().take(20) {
         eprintln!("naql: skipped {b}");
     }
     let merges: usize = out.verdicts.iter().map(|v| v.merged.len()).sum();
     eprintln!(
         "naql: {} records: {} new, {} duplicate, {} exact duplicate, {} already indexed, \
          {} empty, {} bad; {} cluster merges; {}{}",
-        out.verdicts.len() + report.skipped.len(),
+        out.verdicts.len() + report.skipped.total(),
         count(out, Status::New),
         count(out, Status::Duplicate),
         count(out, Status::ExactDuplicate),
         count(out, Status::AlreadyIndexed),
         count(out, Status::Skipped),
-        report.skipped.len(),
+        report.skipped.total(),
         merges,
         if args.dry_run {
             "dry run, nothing added".to_string()

@@ -54,7 +54,7 @@ pub fn run(args: IdfArgs) -> Result<Outcome, Failure> {
         serde_json::to_writer(&mut *w, &table)?;
         writeln!(w)
     })?;
-    summary(&table, texts.len(), report.skipped.len());
+    summary(&table, texts.len(), report.skipped.total());
     Ok(Outcome::Done)
 }
 

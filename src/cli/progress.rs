@@ -4,7 +4,7 @@
 use std::io::{self, IsTerminal};
 use std::sync::Arc;
 
-use naql::corpus::{BadRecord, Progress, UnreadDates};
+use naql::corpus::{Progress, Skipped, UnreadDates};
 
 use super::args::RunArgs;
 use super::exit::Failure;
@@ -55,18 +55,23 @@ pub fn print_timings(args: &RunArgs, timings: &[(&'static str, f64)]) {
 }
 
 /// The records `--skip-bad` set aside: the first 20 with file, line and reason.
-pub fn report_skipped(args: &RunArgs, skipped: &[BadRecord]) {
+pub fn report_skipped(args: &RunArgs, skipped: &Skipped) {
     if args.quiet || skipped.is_empty() {
         return;
     }
-    eprintln!("naql: skipped {} bad records:", skipped.len());
-    for b in skipped.iter().take(20) {
+    eprintln!("naql: skipped {} bad records:", skipped.total());
+    for b in skipped.listed().iter().take(20) {
         eprintln!("  {b}");
     }
-    if skipped.len() > 20 {
+    if skipped.total() > 20 {
+        let listed = if skipped.left_out() == 0 {
+            "all are listed".to_string()
+        } else {
+            format!("the first {} are listed", skipped.listed().len())
+        };
         eprintln!(
-            "  … and {} more (all are listed in --format json)",
-            skipped.len() - 20
+            "  … and {} more ({listed} in --format json)",
+            skipped.total() - 20
         );
     }
 }

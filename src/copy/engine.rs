@@ -5,13 +5,13 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use crate::corpus::{self, BadRecord, Document, Item, ReadError, ReadOptions, UnreadDates};
+use crate::corpus::{self, Document, Item, ReadError, ReadOptions, Skipped, UnreadDates};
 use crate::text::Normalizer;
 
 use super::config::{Config, Verify};
 use super::lsh::{LshParams, bucketed_candidates};
 use super::minhash::Signature;
-use super::outcome::{Outcome, Stats, skip_reason};
+use super::outcome::{Outcome, Stats};
 use super::prepared::{Prepared, Signed, fold_all, kept_units};
 use super::verify::{Overlap, ShingleSets, verified_pairs};
 use super::{boilerplate, buckets, cluster};
@@ -61,14 +61,14 @@ impl Stopwatch {
 
 impl Ledger {
     /// Counts the records read, and bad records by reason.
-    fn new(documents: usize, skipped_records: &[BadRecord]) -> Ledger {
+    fn new(documents: usize, skipped_records: &Skipped) -> Ledger {
         let mut stats = Stats {
             documents,
-            input_records: documents + skipped_records.len(),
+            input_records: documents + skipped_records.total(),
             ..Stats::default()
         };
-        for b in skipped_records {
-            *stats.skipped.entry(skip_reason(&b.reason)).or_default() += 1;
+        for (kind, n) in skipped_records.by_kind() {
+            *stats.skipped.entry(kind.to_string()).or_default() += n;
         }
         Ledger {
             stats,
@@ -166,7 +166,7 @@ impl Engine {
         &self,
         inputs: &[String],
         read: &ReadOptions,
-    ) -> Result<(Vec<Signed>, Vec<BadRecord>), ReadError> {
+    ) -> Result<(Vec<Signed>, Skipped), ReadError> {
         let (items, report) = corpus::read_with(inputs, read, |doc| self.prepare(doc))?;
         let mut stats = Stats::default();
         Ok((self.sign_all(items, &mut stats), report.skipped))
@@ -175,7 +175,7 @@ impl Engine {
     /// Runs every stage on documents already in memory.
     pub fn run_documents(&self, docs: Vec<Document>) -> Outcome {
         let items = corpus::items_in_memory(docs, |d| self.prepare(d));
-        self.run(items, Vec::new())
+        self.run(items, Skipped::default())
     }
 
     /// Stages 2 and 3: boilerplate and signatures, with the stats they produce.
@@ -221,7 +221,7 @@ impl Engine {
     }
 
     /// All stages after reading: sign, candidates, verify, cluster.
-    pub fn run(&self, items: Vec<Item<Prepared>>, skipped_records: Vec<BadRecord>) -> Outcome {
+    pub fn run(&self, items: Vec<Item<Prepared>>, skipped_records: Skipped) -> Outcome {
         let mut ledger = Ledger::new(items.len(), &skipped_records);
         let docs = self.sign_all(items, &mut ledger.stats);
         let unread_dates =

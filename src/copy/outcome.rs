@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::corpus::{BadRecord, UnreadDates};
+use crate::corpus::{Skipped, UnreadDates};
 
 use super::lsh::LshParams;
 use super::prepared::Signed;
@@ -91,8 +91,8 @@ pub struct Outcome {
     pub clusters: Vec<Cluster>,
     /// Counts of every stage.
     pub stats: Stats,
-    /// Bad records set aside, with file and line.
-    pub skipped_records: Vec<BadRecord>,
+    /// Bad records set aside: all counted, the first thousand with file and line.
+    pub skipped_records: Skipped,
     /// Dates present but unreadable: how many, and the first (`stats.unparsed_dates` is the
     /// count).
     pub unread_dates: UnreadDates,
@@ -102,27 +102,6 @@ pub struct Outcome {
     pub exact_of: Vec<usize>,
     /// Wall time of each stage in seconds (not part of any output: it varies run to run).
     pub timings: Vec<(&'static str, f64)>,
-}
-
-/// A short, countable form of a bad record's reason.
-pub(crate) fn skip_reason(reason: &str) -> String {
-    for (prefix, name) in [
-        ("malformed JSON", "malformed JSON"),
-        ("no text field", "missing text"),
-        ("no field", "missing field"),
-        ("duplicate id", "duplicate id"),
-        ("invalid UTF-8", "invalid UTF-8"),
-        ("binary data", "binary data"),
-        ("input ends", "truncated input"),
-        ("cannot read", "truncated input"),
-        ("line too long", "line too long"),
-        ("dangling symbolic link", "unreadable file"),
-    ] {
-        if reason.starts_with(prefix) {
-            return name.to_string();
-        }
-    }
-    "bad record".to_string()
 }
 
 impl Outcome {

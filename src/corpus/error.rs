@@ -15,6 +15,28 @@ pub struct BadRecord {
     pub reason: String,
 }
 
+impl BadRecord {
+    /// The kind of problem, from the stable phrase the reason starts with; skip counts group by it.
+    pub fn kind(&self) -> &'static str {
+        const KINDS: &[(&str, &str)] = &[
+            ("malformed JSON", "malformed JSON"),
+            ("no text field", "missing text"),
+            ("no field", "missing field"),
+            ("duplicate id", "duplicate id"),
+            ("invalid UTF-8", "invalid UTF-8"),
+            ("binary data", "binary data"),
+            ("input ends", "truncated input"),
+            ("cannot read", "truncated input"),
+            ("line too long", "line too long"),
+            ("dangling symbolic link", "unreadable file"),
+        ];
+        KINDS
+            .iter()
+            .find(|(prefix, _)| self.reason.starts_with(prefix))
+            .map_or("bad record", |(_, kind)| kind)
+    }
+}
+
 impl fmt::Display for BadRecord {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}:{}: {}", self.file, self.line, self.reason)

@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use super::document::Origin;
 use super::error::{BadRecord, ReadError};
 use super::fields::FieldLookup;
-use super::read::{Progress, ReadOptions, Record};
+use super::read::{Parsed, Progress, ReadOptions};
 use super::record::parse_record;
 
 const CHUNK_BYTES: usize = 1 << 20;
@@ -50,7 +50,7 @@ pub(super) fn read_jsonl<R, T, F>(
 where
     R: Read + Send,
     T: Send,
-    F: Fn(Vec<Record>) -> T + Sync,
+    F: Fn(Parsed) -> T + Sync,
 {
     let (tx, rx) = sync_channel::<Chunk>(4);
     std::thread::scope(|scope| {
@@ -156,7 +156,7 @@ fn skip_line<R: Read>(reader: &mut R, mut buf: Vec<u8>) -> (Vec<u8>, Option<io::
 }
 
 /// The records of one chunk; a bad one is an error unless `skip_bad`.
-fn parse_chunk(chunk: Chunk, file: &str, options: &ReadOptions) -> Result<Vec<Record>, ReadError> {
+fn parse_chunk(chunk: Chunk, file: &str, options: &ReadOptions) -> Result<Parsed, ReadError> {
     let max = options.max_record_bytes();
     let too_long = || format!("line too long (over {max} bytes; see --max-record-bytes)");
     if chunk.too_long {
@@ -168,9 +168,9 @@ fn parse_chunk(chunk: Chunk, file: &str, options: &ReadOptions) -> Result<Vec<Re
         if !options.skip_bad {
             return Err(ReadError::Bad(bad));
         }
-        return Ok(vec![Err(bad)]);
+        return Ok(Parsed::from(Err(bad)));
     }
-    let mut records = Vec::new();
+    let mut records = Parsed::default();
     let lookup = FieldLookup::new(&options.fields);
     let mut line_no = chunk.first_line;
     let ends_cleanly = chunk.bytes.last().is_none_or(|&b| b == b'\n');
@@ -189,13 +189,13 @@ fn parse_chunk(chunk: Chunk, file: &str, options: &ReadOptions) -> Result<Vec<Re
             _ => parse_record(line, file, line_no, &lookup),
         };
         match result {
-            Ok(Some(doc)) => records.push(Ok((
+            Ok(Some(doc)) => records.docs.push((
                 doc,
                 Origin {
                     file: file.to_owned(),
                     line: line_no,
                 },
-            ))),
+            )),
             Ok(None) => {}
             Err(reason) => {
                 let bad = BadRecord {
@@ -206,7 +206,7 @@ fn parse_chunk(chunk: Chunk, file: &str, options: &ReadOptions) -> Result<Vec<Re
                 if !options.skip_bad {
                     return Err(ReadError::Bad(bad));
                 }
-                records.push(Err(bad));
+                records.bad.push(bad);
             }
         }
         line_no += 1;
@@ -221,7 +221,7 @@ fn parse_chunk(chunk: Chunk, file: &str, options: &ReadOptions) -> Result<Vec<Re
         if !options.skip_bad {
             return Err(ReadError::Bad(bad));
         }
-        records.push(Err(bad));
+        records.bad.push(bad);
     }
     Ok(records)
 }

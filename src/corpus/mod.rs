@@ -11,7 +11,8 @@
 //! Where things are: `document.rs` ([`Document`], [`Origin`]), `fields.rs` ([`FieldMap`] and
 //! the lists of field names detected), `record.rs` (one JSON line → a document), `jsonl.rs`
 //! (chunked reading of JSON lines), `read.rs` ([`read_with`], [`read_all`], `.txt` files and
-//! directories), `error.rs` ([`ReadError`], [`BadRecord`]).
+//! directories), `error.rs` ([`ReadError`], [`BadRecord`]), `skipped.rs` ([`Skipped`]: bad records counted,
+//! the first thousand kept).
 //!
 //! ```
 //! use naql::corpus::{ReadOptions, read_all};
@@ -30,6 +31,7 @@ mod fields;
 mod jsonl;
 mod read;
 mod record;
+mod skipped;
 
 pub use self::document::{Document, Origin, UnreadDates};
 pub use self::error::{BadRecord, ReadError};
@@ -40,3 +42,4 @@ pub use self::read::{
     DEFAULT_MAX_RECORD_BYTES, Item, Progress, ReadOptions, ReadReport, Record, items_in_memory,
     read_all, read_with,
 };
+pub use self::skipped::Skipped;

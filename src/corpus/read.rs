@@ -13,6 +13,7 @@ use super::document::{Document, Origin};
 use super::error::{BadRecord, ReadError};
 use super::fields::FieldMap;
 use super::jsonl::{Counted, read_jsonl};
+use super::skipped::Skipped;
 
 /// Told how reading goes, so that a front door can show progress (the library shows nothing).
 pub trait Progress: Send + Sync {
@@ -61,8 +62,8 @@ impl fmt::Debug for ReadOptions {
 /// What reading accounted for besides the documents.
 #[derive(Clone, Debug, Default, serde::Serialize)]
 pub struct ReadReport {
-    /// Records set aside (only with `skip_bad`).
-    pub skipped: Vec<BadRecord>,
+    /// Records set aside (only with `skip_bad`): all counted, the first thousand listed.
+    pub skipped: Skipped,
     /// Files in input directories that are not `.txt` and were not read.
     pub ignored_files: Vec<String>,
 }
@@ -80,8 +81,48 @@ pub struct Item<U> {
     pub value: U,
 }
 
-/// The records of one chunk (or one `.txt` file), processed.
-type Processed<U> = Vec<Result<Item<U>, BadRecord>>;
+/// The records of one chunk (or one `.txt` file) as parsed: its documents, and its bad records
+/// counted (only the first ones kept, so a file of bad lines costs little memory).
+#[derive(Default)]
+pub(super) struct Parsed {
+    pub(super) docs: Vec<(Document, Origin)>,
+    pub(super) bad: Skipped,
+}
+
+impl From<Record> for Parsed {
+    fn from(record: Record) -> Parsed {
+        let mut parsed = Parsed::default();
+        match record {
+            Ok(doc) => parsed.docs.push(doc),
+            Err(bad) => parsed.bad.push(bad),
+        }
+        parsed
+    }
+}
+
+/// A chunk's documents after the caller's `process`, and its bad records.
+struct Processed<U> {
+    items: Vec<Item<U>>,
+    bad: Skipped,
+}
+
+impl<U> Processed<U> {
+    fn new(parsed: Parsed, process: impl Fn(Document) -> U) -> Processed<U> {
+        let items = parsed
+            .docs
+            .into_iter()
+            .map(|(doc, origin)| Item {
+                id: doc.id.clone(),
+                origin,
+                value: process(doc),
+            })
+            .collect();
+        Processed {
+            items,
+            bad: parsed.bad,
+        }
+    }
+}
 
 /// Kinds of input, decided from the path.
 enum Input {
@@ -142,18 +183,7 @@ where
 {
     let mut chunks: Vec<Processed<U>> = Vec::new();
     let mut report = ReadReport::default();
-    let run = |records: Vec<Record>| -> Processed<U> {
-        records
-            .into_iter()
-            .map(|r| {
-                r.map(|(doc, origin)| Item {
-                    id: doc.id.clone(),
-                    origin,
-                    value: process(doc),
-                })
-            })
-            .collect()
-    };
+    let run = |parsed: Parsed| Processed::new(parsed, &process);
     for path in inputs {
         read_input(path, options, &run, &mut chunks, &mut report)?;
     }
@@ -168,7 +198,7 @@ where
 fn read_input<U: Send>(
     path: &str,
     options: &ReadOptions,
-    run: &(impl Fn(Vec<Record>) -> Processed<U> + Sync),
+    run: &(impl Fn(Parsed) -> Processed<U> + Sync),
     chunks: &mut Vec<Processed<U>>,
     report: &mut ReadReport,
 ) -> Result<(), ReadError> {
@@ -179,7 +209,7 @@ fn read_input<U: Send>(
             let id = f
                 .file_name()
                 .map_or(name.clone(), |n| n.to_string_lossy().into_owned());
-            chunks.push(run(vec![read_txt(&f, &id)?]));
+            chunks.push(run(Parsed::from(read_txt(&f, &id)?)));
         }
         Input::Stdin => {
             chunks.extend(read_jsonl(io::stdin(), "-", options, run)?);
@@ -210,7 +240,7 @@ fn read_input<U: Send>(
 /// in the report as ignored.
 fn read_dir<U: Send>(
     dir: &Path,
-    run: &(impl Fn(Vec<Record>) -> Processed<U> + Sync),
+    run: &(impl Fn(Parsed) -> Processed<U> + Sync),
     chunks: &mut Vec<Processed<U>>,
     report: &mut ReadReport,
 ) -> Result<(), ReadError> {
@@ -246,7 +276,10 @@ fn read_dir<U: Send>(
         .collect();
     other.sort();
     if !dangling.is_empty() {
-        chunks.push(dangling.into_iter().map(Err).collect());
+        chunks.push(Processed {
+            items: Vec::new(),
+            bad: dangling.into_iter().collect(),
+        });
     }
     report
         .ignored_files
@@ -256,7 +289,7 @@ fn read_dir<U: Send>(
             .par_iter()
             .map(|f| {
                 let id = f.strip_prefix(dir).unwrap_or(f);
-                read_txt(f, &id.to_string_lossy()).map(|r| run(vec![r]))
+                read_txt(f, &id.to_string_lossy()).map(|r| run(Parsed::from(r)))
             })
             .collect::<Result<Vec<_>, _>>()?;
         chunks.extend(records);
@@ -265,7 +298,8 @@ fn read_dir<U: Send>(
 }
 
 /// The items in input order. Duplicate ids: the first occurrence wins; a later one is an error
-/// (or set aside). Bad records are an error unless `skip_bad`.
+/// (or set aside). Bad records are an error unless `skip_bad`: the first in input order is
+/// returned, whether a bad record or a repeated id.
 fn first_of_each_id<U>(
     chunks: Vec<Processed<U>>,
     skip_bad: bool,
@@ -273,28 +307,32 @@ fn first_of_each_id<U>(
 ) -> Result<Vec<Item<U>>, ReadError> {
     let mut items = Vec::new();
     let mut first_seen: HashMap<String, Origin> = HashMap::new();
-    for r in chunks.into_iter().flatten() {
-        match r {
-            Ok(item) => {
-                if let Some(first) = first_seen.get(&item.id) {
-                    let bad = BadRecord {
-                        file: item.origin.file.clone(),
-                        line: item.origin.line,
-                        reason: format!("duplicate id {:?} (first at {first})", item.id),
-                    };
-                    if !skip_bad {
-                        return Err(ReadError::Bad(bad));
-                    }
-                    report.skipped.push(bad);
-                } else {
-                    first_seen.insert(item.id.clone(), item.origin.clone());
-                    items.push(item);
-                }
+    for chunk in chunks {
+        // A chunk is one file's lines in order, so lines compare within it.
+        let first_bad = chunk.bad.listed().first().cloned();
+        for item in chunk.items {
+            let Some(first) = first_seen.get(&item.id) else {
+                first_seen.insert(item.id.clone(), item.origin.clone());
+                items.push(item);
+                continue;
+            };
+            let bad = BadRecord {
+                file: item.origin.file.clone(),
+                line: item.origin.line,
+                reason: format!("duplicate id {:?} (first at {first})", item.id),
+            };
+            if !skip_bad {
+                return Err(ReadError::Bad(match first_bad {
+                    Some(b) if b.line < bad.line => b,
+                    _ => bad,
+                }));
             }
-            // Bad `.txt` files come here whether or not bad records are skipped.
-            Err(b) if !skip_bad => return Err(ReadError::Bad(b)),
-            Err(b) => report.skipped.push(b),
+            report.skipped.push(bad);
         }
+        if let Some(b) = first_bad.filter(|_| !skip_bad) {
+            return Err(ReadError::Bad(b));
+        }
+        report.skipped.append(chunk.bad);
     }
     Ok(items)
 }

@@ -141,6 +141,8 @@ struct Whole<'a> {
     params: &'a Params,
     stats: &'a crate::copy::Stats,
     skipped_records: &'a [crate::corpus::BadRecord],
+    #[serde(skip_serializing_if = "super::is_zero")]
+    skipped_records_left_out: usize,
     clusters: Vec<ClusterOut<'a>>,
 }
 
@@ -156,7 +158,8 @@ pub fn write_clusters(
             let whole = Whole {
                 params,
                 stats: &out.stats,
-                skipped_records: &out.skipped_records,
+                skipped_records: out.skipped_records.listed(),
+                skipped_records_left_out: out.skipped_records.left_out(),
                 clusters: clusters_out(out),
             };
             serde_json::to_writer_pretty(&mut *w, &whole)?;

@@ -70,3 +70,8 @@ pub(crate) fn outlets_label<S: AsRef<str>>(sources: &[S]) -> String {
         format!("{} outlets: {}", names.len(), names.join(", "))
     }
 }
+
+/// For `skip_serializing_if`: a count that is zero is left out of the JSON.
+pub(crate) fn is_zero(n: &usize) -> bool {
+    *n == 0
+}

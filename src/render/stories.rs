@@ -113,6 +113,8 @@ struct Whole<'a> {
     idf: &'a str,
     stats: &'a StoryStats,
     skipped_records: &'a [BadRecord],
+    #[serde(skip_serializing_if = "super::is_zero")]
+    skipped_records_left_out: usize,
     stories: Vec<StoryOut<'a>>,
 }
 
@@ -131,7 +133,8 @@ pub fn write_stories(
                 stemmer: STEMMER,
                 idf,
                 stats: &out.stats,
-                skipped_records: &out.copy.skipped_records,
+                skipped_records: out.copy.skipped_records.listed(),
+                skipped_records_left_out: out.copy.skipped_records.left_out(),
                 stories: stories_out(out),
             };
             serde_json::to_writer_pretty(&mut *w, &whole)?;

@@ -7,7 +7,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use crate::copy::{self as dedup, Engine, Outcome};
-use crate::corpus::{self, BadRecord, Document, Item, ReadError, ReadOptions};
+use crate::corpus::{self, Document, Item, ReadError, ReadOptions, Skipped};
 use crate::story::candidates::{candidate_pairs, verify};
 use crate::story::config::StoryConfig;
 use crate::story::idf::Idf;
@@ -92,14 +92,14 @@ impl StoryEngine {
     /// Runs every stage on documents already in memory.
     pub fn run_documents(&mut self, docs: Vec<Document>) -> StoryOutcome {
         let items = crate::corpus::items_in_memory(docs, |d| self.prepare(d));
-        self.run(items, Vec::new())
+        self.run(items, Skipped::default())
     }
 
     /// All stages after reading.
     pub fn run(
         &mut self,
         items: Vec<Item<(dedup::Prepared, StoryDoc)>>,
-        skipped_records: Vec<BadRecord>,
+        skipped_records: Skipped,
     ) -> StoryOutcome {
         let mut clock = crate::copy::Stopwatch::start();
         let (prepared, docs) = split(items);
