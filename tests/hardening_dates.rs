@@ -217,3 +217,60 @@ fn unreadable_dates_are_counted_and_warned_about() {
     assert_eq!(code, 0, "{err}");
     assert!(err.contains(&warning), "dedup: {err}");
 }
+
+/// An index as naql before the RFC 2822 reader left it (c491b38 writes the same rows): the ANT
+/// sample's first line added, its `epoch` NULL and no `date_reader` in `meta`. Returns the
+/// index and the other four lines (an exact copy of the first among them, at the same time).
+fn index_with_old_epochs(dir: &Path) -> (String, String) {
+    let text = std::fs::read_to_string(ANT).unwrap();
+    let (first, rest) = text.split_once('\n').unwrap();
+    let (one, others) = (dir.join("one.jsonl"), dir.join("others.jsonl"));
+    std::fs::write(&one, format!("{first}\n")).unwrap();
+    std::fs::write(&others, rest).unwrap();
+    let index = dir.join("old.naql").display().to_string();
+    for args in [
+        vec!["index", "create", &index],
+        vec!["dedup", "--index", &index, "-q", one.to_str().unwrap()],
+    ] {
+        let (_, err, code) = naql(&args);
+        assert_eq!(code, 0, "{err}");
+    }
+    let conn = rusqlite::Connection::open(&index).unwrap();
+    conn.execute_batch("UPDATE docs SET epoch = NULL; DELETE FROM meta WHERE key = 'date_reader';")
+        .unwrap();
+    drop(conn);
+    (index, others.display().to_string())
+}
+
+fn stored(index: &str) -> (Option<i64>, Option<i64>) {
+    let conn = rusqlite::Connection::open(index).unwrap();
+    let epoch = conn
+        .query_row("SELECT epoch FROM docs", [], |r| r.get(0))
+        .unwrap();
+    let reader = conn
+        .query_row(
+            "SELECT value FROM meta WHERE key = 'date_reader'",
+            [],
+            |r| r.get(0),
+        )
+        .ok();
+    (epoch, reader)
+}
+
+#[test]
+fn an_index_whose_rfc_2822_dates_were_left_undated_reads_them_now() {
+    // Before: the stored document stayed undated, so under --window its exact copy published
+    // at the same minute matched nothing ("new"), in every later batch, and `index prune`
+    // never removed it.
+    let dir = tempfile::tempdir().unwrap();
+    let (index, others) = index_with_old_epochs(dir.path());
+    let dry = verdicts(&index, &others, &["--window", "3h"]);
+    assert_eq!(dry[1].0, "FR-middleEast-564-20180602");
+    assert_eq!(dry[1].1, "exact_duplicate", "{dry:?}");
+    assert_eq!(dry[1].2[0], "FR-internationalNews-1583-20180602");
+    assert_eq!(stored(&index), (None, None), "a dry run writes nothing");
+    let (_, err, code) = naql(&["dedup", "--index", &index, "-q", "--window", "3h", &others]);
+    assert_eq!(code, 0, "{err}");
+    // Sat, 02 Jun 2018 07:44:40 GMT.
+    assert_eq!(stored(&index), (Some(1_527_925_480), Some(2)));
+}

@@ -23,7 +23,7 @@ use std::time::Duration;
 use rayon::prelude::*;
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 
-use super::format::{VERDICTS_TABLE, from_blob_u32, sig16, to_blob_u32};
+use super::format::{DATE_READER, VERDICTS_TABLE, from_blob_u32, sig16, to_blob_u32};
 use super::overlap::{containment_from, estimate16, overlap32};
 use super::{
     BatchOutcome, DedupOptions, History, Index, IndexError, Match, PreparedBatch, Status, Verdict,
@@ -183,6 +183,37 @@ struct Run<'c> {
     skipped_empty: HashSet<usize>,
 }
 
+/// Dates an older reader could not read (RFC 2822, `2022/01/05`, …) get their epoch, once per
+/// file, in the first batch's transaction: the file then records [`DATE_READER`] in `meta`.
+/// Until then (read-only or dry runs) candidates' epochs are computed as they are loaded.
+fn refresh_epochs(tx: &Transaction) -> rusqlite::Result<()> {
+    let reader: Option<i64> = tx
+        .query_row(
+            "SELECT value FROM meta WHERE key = 'date_reader'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if reader.is_some_and(|v| v >= DATE_READER) {
+        return Ok(());
+    }
+    let undated: Vec<(i64, String)> = tx
+        .prepare("SELECT seq, date FROM docs WHERE epoch IS NULL AND date IS NOT NULL")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    let mut set = tx.prepare("UPDATE docs SET epoch = ?1 WHERE seq = ?2")?;
+    for (seq, date) in undated {
+        if let Some(epoch) = crate::date::epoch_seconds(&date) {
+            set.execute(params![epoch, seq])?;
+        }
+    }
+    tx.execute(
+        "INSERT OR REPLACE INTO meta(key, value) VALUES ('date_reader', ?1)",
+        [DATE_READER],
+    )?;
+    Ok(())
+}
+
 impl<'c> Run<'c> {
     /// Opens the transaction: immediate (the write lock, waiting up to the index's wait) unless
     /// this is a dry run.
@@ -215,6 +246,9 @@ impl<'c> Run<'c> {
             )
             .map_err(|e| IndexError::from_sqlite(path, e, *wait))?
             > 0;
+        if !options.dry_run {
+            refresh_epochs(&tx).map_err(|e| IndexError::from_sqlite(path, e, *wait))?;
+        }
         Ok(Run {
             tx,
             path,
@@ -399,11 +433,16 @@ impl<'c> Run<'c> {
         for &seq in wanted {
             let o = q
                 .query_row([seq], |r| {
+                    let date: Option<String> = r.get(2)?;
+                    // A file whose epochs an older date reader wrote (see `refresh_epochs`).
+                    let epoch = r
+                        .get::<_, Option<i64>>(3)?
+                        .or_else(|| date.as_deref().and_then(crate::date::epoch_seconds));
                     Ok(Old {
                         id: r.get(0)?,
                         source: r.get(1)?,
-                        date: r.get(2)?,
-                        epoch: r.get(3)?,
+                        date,
+                        epoch,
                         cluster: r.get::<_, i64>(4)? as u64,
                         content: (r.get::<_, i64>(5)? as u64, r.get::<_, i64>(6)? as usize),
                         shingles_n: r.get::<_, i64>(7)? as usize,

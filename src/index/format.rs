@@ -12,7 +12,7 @@
 //!
 //! | table | columns | holds |
 //! |---|---|---|
-//! | `meta` | `key TEXT PRIMARY KEY, value` | `params` (JSON, below), `next_cluster` (the next cluster id to hand out; ids start at 1), `naql_version` (the crate version that created the file; informative only) |
+//! | `meta` | `key TEXT PRIMARY KEY, value` | `params` (JSON, below), `next_cluster` (the next cluster id to hand out; ids start at 1), `naql_version` (the crate version that created the file; informative only), `date_reader` ([`DATE_READER`]: the date reader whose epochs `docs.epoch` holds; absent in files made before it, whose undated rows are re-read by the next batch) |
 //! | `sources` | `id INTEGER PRIMARY KEY, name TEXT UNIQUE` | source names, numbered as first seen |
 //! | `batches` | `id INTEGER PRIMARY KEY, at, docs` | one row per committed dedup run: Unix seconds, documents added |
 //! | `docs` | see below | one row per indexed document |
@@ -92,6 +92,10 @@ CREATE TABLE paragraphs(source INTEGER NOT NULL, hash INTEGER NOT NULL, docs INT
                         PRIMARY KEY(source, hash)) WITHOUT ROWID;
 CREATE TABLE verdicts(seq INTEGER PRIMARY KEY, verdict TEXT NOT NULL);
 ";
+
+/// The version of the date reader (`crate::date`) that wrote `docs.epoch`: 2 reads RFC 2822 and
+/// the other forms version 1 left undated.
+pub(super) const DATE_READER: i64 = 2;
 
 /// The `verdicts` table alone: files made before it existed get it with their next batch.
 pub(super) const VERDICTS_TABLE: &str =

@@ -432,6 +432,7 @@ impl Index {
             put("params", &params_json(config, &lsh, history).to_string()).map_err(sql)?;
             put("next_cluster", &1i64).map_err(sql)?;
             put("naql_version", &env!("CARGO_PKG_VERSION")).map_err(sql)?;
+            put("date_reader", &format::DATE_READER).map_err(sql)?;
             conn.close().map_err(|(_, e)| sql(e))?;
             std::fs::hard_link(&tmp, path).map_err(|e| {
                 if e.kind() == std::io::ErrorKind::AlreadyExists {
