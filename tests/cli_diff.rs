@@ -7,7 +7,7 @@ use common::{naql_output as naql, ok};
 use std::process::{Command, Output};
 
 use serde_json::Value;
-use unicode_width::UnicodeWidthStr;
+use unicode_width::UnicodeWidthChar;
 
 const SAMPLE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -226,6 +226,12 @@ fn colors_follow_the_flag_and_no_color() {
     assert!(!ok(&out).contains('\x1b'));
 }
 
+/// Display cells of a line as terminals count them (wcwidth per character: a lam-alef pair
+/// is two cells, harakat none).
+fn cells(s: &str) -> usize {
+    s.chars().map(|c| c.width().unwrap_or(0)).sum()
+}
+
 #[test]
 fn side_by_side_fits_the_width_and_right_aligns_arabic() {
     let (pa, pb) = (seed("000"), seed("004"));
@@ -239,11 +245,14 @@ fn side_by_side_fits_the_width_and_right_aligns_arabic() {
             "--width",
             &width.to_string(),
         ]));
-        let table: Vec<&str> = out.lines().skip(3).collect();
-        assert!(table.len() > 20);
-        for line in &table {
-            assert!(line.width() <= width, "{} > {width}: {line}", line.width());
+        // Every line fits, the summary above the table included (it takes three lines
+        // when one would not fit); the table starts at the headers above its rule.
+        for line in out.lines() {
+            assert!(cells(line) <= width, "{} > {width}: {line}", cells(line));
         }
+        let rule = out.lines().position(|l| l.contains('┼')).unwrap();
+        let table: Vec<&str> = out.lines().skip(rule - 1).collect();
+        assert!(table.len() > 20);
         // A (right column) is right-aligned: where it holds Arabic, the line ends at its edge.
         let col = (width - 3) / 2;
         let mut with_a = 0;
@@ -254,12 +263,12 @@ fn side_by_side_fits_the_width_and_right_aligns_arabic() {
                     cut = i;
                     break;
                 }
-                w += c.to_string().width();
+                w += c.width().unwrap_or(0);
             }
             let first = line[cut..].chars().find(|c| c.is_alphabetic());
             if first.is_some_and(|c| ('\u{600}'..='\u{6FF}').contains(&c)) {
                 with_a += 1;
-                assert_eq!(line.width(), 2 * col + 3, "{line}");
+                assert_eq!(cells(line), 2 * col + 3, "{line}");
             }
         }
         assert!(with_a > 20);
@@ -505,5 +514,31 @@ fn a_background_idf_table_is_used_and_checked() {
     assert!(
         err.contains("idf.json") && err.contains("normalization"),
         "{err}"
+    );
+}
+
+#[test]
+fn without_colour_the_changed_words_are_marked() {
+    // Before: with --color never (or NO_COLOR) a changed row showed only its `~` marker.
+    let (pa, pb) = (seed("000"), seed("001"));
+    let view = |color: &str| {
+        ok(&naql(&[
+            "diff", &pa, &pb, "--format", "text", "--width", "120", "--color", color,
+        ]))
+    };
+    let (plain, coloured) = (view("never"), view("always"));
+    let stars = |s: &str| s.matches('*').count();
+    assert_eq!(stars(&coloured), 0, "{coloured}");
+    assert!(stars(&plain) >= 10, "{plain}");
+    assert_eq!(stars(&plain) % 2, 0, "marks come in pairs");
+    assert!(
+        plain.contains("*ومع ذلك ، من الممكن مواصلة* الحوار"),
+        "{plain}"
+    );
+    // Only A / only B rows keep their marker column and get no marks.
+    let only: Vec<&str> = plain.lines().filter(|l| l.contains(" - ")).collect();
+    assert!(
+        !only.is_empty() && only.iter().all(|l| !l.contains('*')),
+        "{only:?}"
     );
 }

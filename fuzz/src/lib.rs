@@ -74,7 +74,7 @@ pub fn check_terminal(out: &str) {
 /// (`=` `+` `-` `@`, tab, carriage return) is a number; no cell holds NUL.
 pub fn check_csv(csv: &str) {
     let (mut cell, mut quoted, mut chars) = (String::new(), false, csv.chars().peekable());
-    let mut check = |cell: &mut String| {
+    let check = |cell: &mut String| {
         let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
         assert!(
             !risky || cell.parse::<f64>().is_ok(),

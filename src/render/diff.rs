@@ -25,7 +25,7 @@ use std::io::{self, Write};
 use std::ops::Range;
 
 use serde::Serialize;
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_width::UnicodeWidthChar;
 
 use super::{clean, html_meta};
 use crate::diff::{Comparison, Edit, Kind, Op, Row, Slot};
@@ -210,6 +210,29 @@ fn pieces(text: &str, span: &Range<usize>, edits: &[Edit], a_side: bool, kind: K
     out
 }
 
+/// Without colours, the words a changed row changes are marked `*like this*` and the ones that
+/// differ only in spelling `~like this~`, so the view shows what changed without relying on
+/// colour. Whole-sentence rows (only A, only B) have their marker column instead. Asterisk and
+/// tilde are not mirrored in right-to-left text, unlike brackets.
+fn mark_edits(pieces: &mut Pieces) {
+    if pieces.iter().all(|(_, s)| *s != Style::Plain) {
+        return;
+    }
+    for (text, style) in pieces.iter_mut() {
+        let sign = match style {
+            Style::Deleted | Style::Inserted => '*',
+            Style::Spelling => '~',
+            Style::Plain | Style::Note => continue,
+        };
+        let (lead, rest) = text.split_at(text.len() - text.trim_start().len());
+        let core = rest.trim_end();
+        let trail = &rest[core.len()..];
+        if !core.is_empty() {
+            *text = format!("{lead}{sign}{core}{sign}{trail}");
+        }
+    }
+}
+
 /// Whether a text reads right to left: its first strong letter is Arabic or Hebrew.
 fn is_rtl(s: &str) -> bool {
     s.chars()
@@ -237,14 +260,21 @@ impl Colors {
     }
 }
 
+/// Display columns of `s` as terminals count them: the sum of each character's width, as
+/// wcwidth gives it (tmux, xterm, VTE and most emulators). Harakat and other combining marks
+/// are zero-width. Not `str::width`: that counts a lam-alef pair (لا) as one column, the
+/// ligature a shaping renderer draws, but terminals give each letter its own cell.
+fn cells(s: &str) -> usize {
+    s.chars().map(|c| c.width().unwrap_or(0)).sum()
+}
+
 /// Breaks pieces into lines of at most `width` display columns, at spaces where possible.
-/// Harakat and other combining marks are zero-width (unicode-width knows).
 fn wrap(pieces: &Pieces, width: usize) -> Vec<Vec<(String, Style)>> {
     let width = width.max(4);
     let mut lines: Vec<Vec<(String, Style)>> = vec![Vec::new()];
     let mut used = 0usize;
     let push = |lines: &mut Vec<Vec<(String, Style)>>, used: &mut usize, word: &str, style| {
-        let w = word.width();
+        let w = cells(word);
         if *used > 0 && *used + w > width {
             lines.push(Vec::new());
             *used = 0;
@@ -286,13 +316,9 @@ fn wrap(pieces: &Pieces, width: usize) -> Vec<Vec<(String, Style)>> {
     lines
 }
 
-/// Display columns of a line, as unicode-width measures strings (a lam-alef pair is one
-/// column: terminals that shape Arabic draw the ligature).
+/// Display columns of a line ([`cells`]).
 fn display_width(line: &[(String, Style)]) -> usize {
-    line.iter()
-        .map(|(s, _)| s.as_str())
-        .collect::<String>()
-        .width()
+    line.iter().map(|(s, _)| cells(s)).sum()
 }
 
 fn mark(kind: Kind) -> &'static str {
@@ -359,8 +385,9 @@ fn summary_items(s: &crate::diff::Summary) -> [(&'static str, String); 10] {
     ]
 }
 
-/// Summary lines shared by the terminal renderers.
-fn summary_text(a: &Side, b: &Side, cmp: &Comparison) -> String {
+/// Summary lines shared by the terminal renderers: the figures on one line, or on three when
+/// one line would pass `width` columns (a terminal would wrap it mid-phrase).
+fn summary_text(a: &Side, b: &Side, cmp: &Comparison, width: Option<usize>) -> String {
     let items = summary_items(&cmp.summary);
     let part = |r: std::ops::Range<usize>, sep: &str| {
         items[r]
@@ -369,13 +396,16 @@ fn summary_text(a: &Side, b: &Side, cmp: &Comparison) -> String {
             .collect::<Vec<_>>()
             .join(sep)
     };
+    let figures = [part(0..3, "  "), part(3..8, "  "), part(8..10, ", ")];
+    let one_line = figures.join("  |  ");
+    let figures = match width {
+        Some(w) if cells(&one_line) > w => figures.join("\n"),
+        _ => one_line,
+    };
     format!(
-        "A: {}\nB: {}\n{}  |  {}  |  {}\n",
+        "A: {}\nB: {}\n{figures}\n",
         clean(&a.label()),
         clean(&b.label()),
-        part(0..3, "  "),
-        part(3..8, "  "),
-        part(8..10, ", "),
     )
 }
 
@@ -390,7 +420,7 @@ pub fn columns(
     width: usize,
     colors: Colors,
 ) -> io::Result<()> {
-    write!(w, "{}", summary_text(a, b, cmp))?;
+    write!(w, "{}", summary_text(a, b, cmp, Some(width)))?;
     let col = (width.saturating_sub(3) / 2).max(10);
     let rule = "─".repeat(col);
     let head = |s: &Side, tag: &str| {
@@ -407,7 +437,11 @@ pub fn columns(
         "┼".to_string(),
     ));
     for &slot in &cmp.layout {
-        let (pa, pb, m) = slot_cells(a, b, cmp, slot);
+        let (mut pa, mut pb, m) = slot_cells(a, b, cmp, slot);
+        if !colors.0 {
+            mark_edits(&mut pa);
+            mark_edits(&mut pb);
+        }
         let la = wrap(&pa, col);
         let lb = wrap(&pb, col);
         let ra = pa.iter().map(|p| p.0.as_str()).collect::<String>();
@@ -454,7 +488,7 @@ pub fn unified(
     cmp: &Comparison,
     colors: Colors,
 ) -> io::Result<()> {
-    write!(w, "{}", summary_text(a, b, cmp))?;
+    write!(w, "{}", summary_text(a, b, cmp, None))?;
     let del = |s: &str| colors.paint(&format!("[-{}-]", clean(s)), Style::Deleted);
     let ins = |s: &str| colors.paint(&format!("{{+{}+}}", clean(s)), Style::Inserted);
     for &slot in &cmp.layout {
