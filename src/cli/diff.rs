@@ -2,7 +2,7 @@
 //! two ids in a corpus.
 
 use std::io::{self, IsTerminal};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 
@@ -67,11 +67,22 @@ pub fn run(args: DiffArgs) -> Result<Outcome, Failure> {
     let comparer = comparer(&args)?;
     let (a, b) = match &args.args[..] {
         [corpus, id_a, id_b] => from_corpus(&args, corpus, id_a, id_b)?,
+        [first, second] if looks_like_corpus(first) && !Path::new(second).exists() => {
+            return Err(Failure::usage(format!(
+                "{first} is a corpus and {second} is not a file: a corpus takes two ids, \
+                 `naql diff {first} {second} OTHER_ID` (or give two text files)"
+            )));
+        }
         _ => (from_file(&args.args[0])?, from_file(&args.args[1])?),
     };
     let cmp = comparer.compare(&a.text, &b.text);
     render(&args, &a, &b, &cmp)?;
     Ok(Outcome::Done)
+}
+
+/// Whether `path` is read as a corpus (JSONL, gzip, a directory) rather than one text.
+fn looks_like_corpus(path: &str) -> bool {
+    path.ends_with(".jsonl") || path.ends_with(".gz") || Path::new(path).is_dir()
 }
 
 /// The comparer: the copy config for the summary's Jaccard, the alignment options.

@@ -139,13 +139,16 @@ fn create(a: CreateArgs) -> Result<Outcome, Failure> {
     let idx = Index::create(&a.file, &config, history)?;
     let lsh = config.lsh();
     eprintln!(
-        "naql: created {} (threshold {}, k={}, LSH {} bands × {} rows, history {:?})",
+        "naql: created {} (threshold {}, k={}, LSH {} bands × {} rows, history {})",
         idx.path().display(),
         config.threshold,
         config.signer.num_perm,
         lsh.bands,
         lsh.rows,
-        history
+        match history {
+            History::Exact => "exact",
+            History::Estimate => "estimate",
+        }
     );
     Ok(Outcome::Done)
 }

@@ -59,7 +59,8 @@ pub fn report_skipped(args: &RunArgs, skipped: &Skipped) {
     if args.quiet || skipped.is_empty() {
         return;
     }
-    eprintln!("naql: skipped {} bad records:", skipped.total());
+    let n = naql::render::count(skipped.total(), "bad record", "bad records");
+    eprintln!("naql: skipped {n}:");
     for b in skipped.listed().iter().take(20) {
         eprintln!("  {b}");
     }

@@ -91,15 +91,15 @@ fn copies(args: ReportArgs) -> Result<(), Failure> {
         })
         .collect();
     let title = format!(
-        "naql report: {} clusters, {} aligned pairs",
-        clusters.len(),
-        sections.len()
+        "naql report: {}, {}",
+        naql::render::count(clusters.len(), "cluster", "clusters"),
+        naql::render::count(sections.len(), "aligned pair", "aligned pairs"),
     );
     with_output(args.run.output.as_deref(), |w| {
         view::html(w, &title, &sections)
     })?;
     if !args.run.quiet {
-        eprintln!("naql: {title}; {}", summary::summary_line(&out));
+        eprintln!("{title}; {}", summary::summary_line(&out));
     }
     report_skipped(&args.run, &out.skipped_records);
     report_unread_dates(args.run.quiet, &out.unread_dates);

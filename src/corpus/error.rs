@@ -25,6 +25,7 @@ impl BadRecord {
             ("duplicate id", "duplicate id"),
             ("invalid UTF-8", "invalid UTF-8"),
             ("binary data", "binary data"),
+            ("UTF-16", "other encoding"),
             ("input ends", "truncated input"),
             ("cannot read", "truncated input"),
             ("line too long", "line too long"),
@@ -49,6 +50,14 @@ pub enum ReadError {
     /// A bad record, when bad records are not set aside (`file:line: reason`).
     #[error("{0}")]
     Bad(BadRecord),
+    /// A file in another encoding or format than naql reads, with how to convert it.
+    #[error("{file}: {what}")]
+    Format {
+        /// The path as given.
+        file: String,
+        /// What the file is, and the command that converts it.
+        what: String,
+    },
     /// A file or directory that cannot be opened or read (`file: error`).
     #[error("{file}: {error}")]
     Io {

@@ -7,6 +7,7 @@ use std::sync::mpsc::{SyncSender, sync_channel};
 use rayon::prelude::*;
 
 use super::document::Origin;
+use super::encoding;
 use super::error::{BadRecord, ReadError};
 use super::fields::FieldLookup;
 use super::read::{Parsed, Progress, ReadOptions};
@@ -170,11 +171,19 @@ fn parse_chunk(chunk: Chunk, file: &str, options: &ReadOptions) -> Result<Parsed
         }
         return Ok(Parsed::from(Err(bad)));
     }
+    let mut bytes = &chunk.bytes[..];
+    if chunk.first_line == 1 {
+        if let Some(what) = encoding::wrong_format(bytes, file, true) {
+            let file = file.to_owned();
+            return Err(ReadError::Format { file, what });
+        }
+        bytes = bytes.strip_prefix(encoding::UTF8_BOM).unwrap_or(bytes);
+    }
     let mut records = Parsed::default();
     let lookup = FieldLookup::new(&options.fields);
     let mut line_no = chunk.first_line;
-    let ends_cleanly = chunk.bytes.last().is_none_or(|&b| b == b'\n');
-    let mut lines: Vec<&[u8]> = chunk.bytes.split(|&b| b == b'\n').collect();
+    let ends_cleanly = bytes.last().is_none_or(|&b| b == b'\n');
+    let mut lines: Vec<&[u8]> = bytes.split(|&b| b == b'\n').collect();
     if ends_cleanly {
         lines.pop(); // the empty piece after the final newline
     }

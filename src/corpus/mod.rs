@@ -26,6 +26,7 @@
 //! ```
 
 mod document;
+mod encoding;
 mod error;
 mod fields;
 mod jsonl;

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use super::document::{Document, Origin};
+use super::encoding;
 use super::error::{BadRecord, ReadError};
 use super::fields::FieldMap;
 use super::jsonl::{Counted, read_jsonl};
@@ -216,6 +217,19 @@ fn read_input<U: Send>(
         }
         Input::Jsonl(p) | Input::Gzip(p) => {
             let name = p.display().to_string();
+            if [".csv", ".tsv", ".csv.gz", ".tsv.gz"]
+                .iter()
+                .any(|e| name.ends_with(e))
+            {
+                return Err(ReadError::Format {
+                    what: format!(
+                        "CSV is not read; naql reads JSON lines, .txt files or directories of \
+                         them: convert it, e.g. with Miller, `mlr --icsv --ojsonl cat {name} > \
+                         converted.jsonl` (--itsv for TSV)"
+                    ),
+                    file: name,
+                });
+            }
             let file = File::open(&p).map_err(|error| ReadError::Io {
                 file: name.clone(),
                 error,
@@ -357,12 +371,23 @@ fn read_txt(path: &Path, id: &str) -> Result<Record, ReadError> {
         file: file.clone(),
         error,
     })?;
+    if let Some(reason) = encoding::wrong_format(&bytes, &file, false) {
+        return Ok(Err(BadRecord {
+            file,
+            line: 1,
+            reason,
+        }));
+    }
     if bytes.contains(&0) {
         return Ok(Err(BadRecord {
             file,
             line: 1,
             reason: "binary data (NUL bytes), not text".into(),
         }));
+    }
+    let mut bytes = bytes;
+    if bytes.starts_with(encoding::UTF8_BOM) {
+        bytes.drain(..encoding::UTF8_BOM.len());
     }
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
@@ -372,7 +397,10 @@ fn read_txt(path: &Path, id: &str) -> Result<Record, ReadError> {
             return Ok(Err(BadRecord {
                 file,
                 line,
-                reason: format!("invalid UTF-8 at byte {at}"),
+                reason: format!(
+                    "invalid UTF-8 at byte {at}{}",
+                    encoding::non_utf8_hint(e.as_bytes())
+                ),
             }));
         }
     };

@@ -39,7 +39,8 @@ pub(super) fn parse_record(
             return "binary data (control bytes), not JSON".to_string();
         }
         let at = std::str::from_utf8(line).map_or_else(|e| e.valid_up_to(), |_| 0);
-        format!("invalid UTF-8 at byte {at} of the line")
+        let hint = super::encoding::non_utf8_hint(line);
+        format!("invalid UTF-8 at byte {at} of the line{hint}")
     })?;
     let mut found = Found::default();
     let seed = RecordSeed {

@@ -335,7 +335,7 @@ mod tests {
         );
         assert_eq!(
             names("SELECT key FROM meta ORDER BY key"),
-            ["naql_version", "next_cluster", "params"]
+            ["date_reader", "naql_version", "next_cluster", "params"]
         );
     }
 

@@ -226,7 +226,7 @@ pub fn csv_field(s: &str) -> String {
 /// One line that accounts for every input record.
 pub fn summary_line(out: &Outcome) -> String {
     let s = &out.stats;
-    let clusters = (s.clustered, s.clusters, "clusters");
+    let clusters = (s.clustered, s.clusters, ("cluster", "clusters"));
     super::accounting_line(s.input_records, clusters, s.singletons, &s.skipped)
 }
 

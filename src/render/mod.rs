@@ -42,18 +42,26 @@ pub(crate) fn html_meta(s: &str) -> String {
     }
 }
 
+/// `n` and the noun that goes with it: `1 story`, `2 stories`, `0 outlets`.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// The one line that accounts for every input record, at either level:
 /// `N documents: X in G clusters, S singletons, K skipped (n reason, …)`.
 pub(crate) fn accounting_line(
     input_records: usize,
-    (grouped, groups, noun): (usize, usize, &str),
+    (grouped, groups, (one, many)): (usize, usize, (&str, &str)),
     singletons: usize,
     skipped: &BTreeMap<String, usize>,
 ) -> String {
     let total: usize = skipped.values().sum();
     let reasons: Vec<String> = skipped.iter().map(|(r, n)| format!("{n} {r}")).collect();
     let mut line = format!(
-        "{input_records} documents: {grouped} in {groups} {noun}, {singletons} singletons, {total} skipped"
+        "{}: {grouped} in {}, {}, {total} skipped",
+        count(input_records, "document", "documents"),
+        count(groups, one, many),
+        count(singletons, "singleton", "singletons"),
     );
     if !reasons.is_empty() {
         line += &format!(" ({})", reasons.join(", "));
@@ -64,10 +72,11 @@ pub(crate) fn accounting_line(
 /// `N outlets` and, when there are any, their names: `3 outlets: okaz, sabq, was`.
 pub(crate) fn outlets_label<S: AsRef<str>>(sources: &[S]) -> String {
     let names: Vec<&str> = sources.iter().map(|s| s.as_ref()).collect();
+    let n = count(names.len(), "outlet", "outlets");
     if names.is_empty() {
-        "0 outlets".to_string()
+        n
     } else {
-        format!("{} outlets: {}", names.len(), names.join(", "))
+        format!("{n}: {}", names.join(", "))
     }
 }
 

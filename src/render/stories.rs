@@ -102,7 +102,7 @@ fn stories_out(out: &StoryOutcome) -> Vec<StoryOut<'_>> {
 /// One line that accounts for every input record.
 pub fn summary_line(out: &StoryOutcome) -> String {
     let s = &out.stats;
-    let stories = (s.in_stories, s.stories, "stories");
+    let stories = (s.in_stories, s.stories, ("story", "stories"));
     super::accounting_line(s.input_records, stories, s.singletons, &s.skipped)
 }
 

@@ -41,12 +41,9 @@ pub fn html<T: AsRef<str>>(
     assert_eq!(aligned.len(), stories.len(), "one plan per story");
     let pairs: usize = aligned.iter().map(|a| a.plan.aligned.len()).sum();
     let title = format!(
-        "naql report: {}, {} aligned pairs",
-        match stories.len() {
-            1 => "1 story".to_string(),
-            n => format!("{n} stories"),
-        },
-        pairs
+        "naql report: {}, {}",
+        super::count(stories.len(), "story", "stories"),
+        super::count(pairs, "aligned pair", "aligned pairs"),
     );
     let mut page = String::new();
     view::page_start(&mut page, &title, STORY_CSS);
