@@ -1,0 +1,219 @@
+//! From seed hits to passages: the hits of a pair of documents are split wherever a gap opens
+//! along either document, until every group is dense on both axes.
+
+use std::ops::Range;
+
+use super::seeds::Prepared;
+
+/// A seed both documents hold: its word position in A and in B.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Hit {
+    /// Word position in A.
+    pub a: u32,
+    /// Word position in B.
+    pub b: u32,
+}
+
+/// A dense group of hits: the words it covers in A and in B (end exclusive) and how many hits.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rect {
+    /// Words of A.
+    pub a: Range<u32>,
+    /// Words of B.
+    pub b: Range<u32>,
+    /// Hits inside.
+    pub hits: usize,
+}
+
+/// Every pairing of a rare seed's positions in `a` with its positions in `b`; a seed repeated
+/// more than `max_repeats` times in either document is left out. Both must be restricted.
+pub fn hits(a: &Prepared, b: &Prepared, max_repeats: usize) -> Vec<Hit> {
+    let (sa, sb) = (&a.seeds, &b.seeds);
+    let (mut i, mut j) = (0, 0);
+    let mut out = Vec::new();
+    while i < sa.len() && j < sb.len() {
+        let (ha, hb) = (sa[i].0, sb[j].0);
+        if ha < hb {
+            i += 1;
+        } else if hb < ha {
+            j += 1;
+        } else {
+            let ei = i + sa[i..].partition_point(|s| s.0 == ha);
+            let ej = j + sb[j..].partition_point(|s| s.0 == ha);
+            if ei - i <= max_repeats && ej - j <= max_repeats {
+                for x in &sa[i..ei] {
+                    out.extend(sb[j..ej].iter().map(|y| Hit { a: x.1, b: y.1 }));
+                }
+            }
+            (i, j) = (ei, ej);
+        }
+    }
+    out
+}
+
+/// Splits `hits` into groups with no gap of more than `gap` words between neighbours along A
+/// nor along B, dropping groups of fewer than `min_hits`; each becomes a [`Rect`], in order of
+/// their start in A. Splitting alternates between the axes until neither splits a group.
+pub fn rectangles(hits: Vec<Hit>, gap: u32, min_hits: usize) -> Vec<Rect> {
+    // (group, axis to split next: true = A, axes in a row that did not split it)
+    let mut work = vec![(hits, true, 0u8)];
+    let mut out = Vec::new();
+    while let Some((mut group, by_a, unsplit)) = work.pop() {
+        if group.len() < min_hits.max(1) {
+            continue;
+        }
+        let key = |h: &Hit| if by_a { h.a } else { h.b };
+        group.sort_unstable_by_key(|h| (key(h), if by_a { h.b } else { h.a }));
+        let mut runs = Vec::new();
+        let mut start = 0;
+        for k in 1..group.len() {
+            if key(&group[k]) - key(&group[k - 1]) > gap {
+                runs.push(start..k);
+                start = k;
+            }
+        }
+        if start == 0 {
+            if unsplit == 1 {
+                if trim(&mut group, gap / 3) {
+                    work.push((group, true, 0));
+                    continue;
+                }
+                out.push(rect(&group));
+            } else {
+                work.push((group, !by_a, unsplit + 1));
+            }
+            continue;
+        }
+        runs.push(start..group.len());
+        for r in runs.into_iter().rev() {
+            work.push((group[r].to_vec(), !by_a, 0));
+        }
+    }
+    out.sort_unstable_by_key(|r| (r.a.start, r.b.start, r.a.end, r.b.end));
+    out
+}
+
+/// Drops stray hits at the edges of a group: one or two hits separated from the rest by more
+/// than `gap` words along either axis (a common word that also occurs just outside the
+/// passage in one document). True when something was dropped.
+fn trim(group: &mut Vec<Hit>, gap: u32) -> bool {
+    const STRAY: usize = 2;
+    if group.len() <= 2 * STRAY + 1 {
+        return false;
+    }
+    let before = group.len();
+    for by_a in [true, false] {
+        if group.len() <= 2 * STRAY + 1 {
+            break;
+        }
+        let key = |h: &Hit| if by_a { h.a } else { h.b };
+        group.sort_unstable_by_key(|h| (key(h), if by_a { h.b } else { h.a }));
+        let n = group.len();
+        let lead = (1..=STRAY).find(|&k| key(&group[k]) - key(&group[k - 1]) > gap);
+        let tail = (1..=STRAY).find(|&k| key(&group[n - k]) - key(&group[n - k - 1]) > gap);
+        if let Some(k) = tail {
+            group.truncate(n - k);
+        }
+        if let Some(k) = lead {
+            group.drain(..k);
+        }
+    }
+    group.len() != before
+}
+
+fn rect(group: &[Hit]) -> Rect {
+    let (mut a0, mut a1, mut b0, mut b1) = (u32::MAX, 0, u32::MAX, 0);
+    for h in group {
+        (a0, a1) = (a0.min(h.a), a1.max(h.a));
+        (b0, b1) = (b0.min(h.b), b1.max(h.b));
+    }
+    Rect {
+        a: a0..a1 + 1,
+        b: b0..b1 + 1,
+        hits: group.len(),
+    }
+}
+
+/// Grows `r` over the words just before and just after it that are the same in both documents
+/// (the stopwords and common words at a verbatim passage's edges, which seed nothing).
+pub fn extend(r: &mut Rect, a: &Prepared, b: &Prepared) {
+    let (ta, tb) = (&a.tokens, &b.tokens);
+    while r.a.start > 0 && r.b.start > 0 && ta[r.a.start as usize - 1] == tb[r.b.start as usize - 1] {
+        r.a.start -= 1;
+        r.b.start -= 1;
+    }
+    while (r.a.end as usize) < ta.len()
+        && (r.b.end as usize) < tb.len()
+        && ta[r.a.end as usize] == tb[r.b.end as usize]
+    {
+        r.a.end += 1;
+        r.b.end += 1;
+    }
+}
+
+/// The share of the informative words inside `r` (on both sides) that a hit matched: 1 for
+/// a verbatim copy, lower as words are replaced.
+pub fn score(r: &Rect, hits: &[Hit], a: &Prepared, b: &Prepared) -> f64 {
+    let inside = |h: &&Hit| r.a.contains(&h.a) && r.b.contains(&h.b);
+    let mut pa: Vec<u32> = hits.iter().filter(inside).map(|h| h.a).collect();
+    let mut pb: Vec<u32> = hits.iter().filter(inside).map(|h| h.b).collect();
+    pa.sort_unstable();
+    pa.dedup();
+    pb.sort_unstable();
+    pb.dedup();
+    let count = |p: &Prepared, w: &Range<u32>| {
+        p.informative.partition_point(|&x| x < w.end) - p.informative.partition_point(|&x| x < w.start)
+    };
+    let total = count(a, &r.a) + count(b, &r.b);
+    if total == 0 {
+        return 0.0;
+    }
+    ((pa.len() + pb.len()) as f64 / total as f64).min(1.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn h(a: u32, b: u32) -> Hit {
+        Hit { a, b }
+    }
+
+    #[test]
+    fn a_diagonal_and_a_shuffled_block_are_one_passage_each() {
+        let mut hits: Vec<Hit> = (0..20).map(|i| h(i, 100 + i)).collect();
+        // A shuffled block: the same words in another order, far from the first.
+        hits.extend((0..20).map(|i| h(500 + i, 900 + (i * 7) % 20)));
+        let rects = rectangles(hits, 10, 3);
+        assert_eq!(rects.len(), 2);
+        assert_eq!(rects[0].a, 0..20);
+        assert_eq!(rects[0].b, 100..120);
+        assert_eq!(rects[1].a, 500..520);
+        assert_eq!(rects[1].b, 900..920);
+    }
+
+    #[test]
+    fn a_gap_along_b_alone_splits_a_group() {
+        // Contiguous in A, but the second half comes from far away in B.
+        let hits: Vec<Hit> = (0..10).map(|i| h(i, i)).chain((10..20).map(|i| h(i, 1000 + i))).collect();
+        let rects = rectangles(hits, 5, 3);
+        assert_eq!(rects.len(), 2);
+        assert_eq!(rects[1].b, 1010..1020);
+    }
+
+    #[test]
+    fn a_stray_hit_at_an_edge_is_trimmed() {
+        let mut hits: Vec<Hit> = (10..40).map(|i| h(i, 100 + i)).collect();
+        // A common word of the passage's start that B also has 20 words before it.
+        hits.push(h(10, 90));
+        let rects = rectangles(hits, 30, 3);
+        assert_eq!(rects.len(), 1);
+        assert_eq!(rects[0].b, 110..140);
+    }
+
+    #[test]
+    fn scattered_hits_make_no_passage() {
+        let hits: Vec<Hit> = (0..10).map(|i| h(i * 100, i * 100)).collect();
+        assert!(rectangles(hits, 30, 3).is_empty());
+    }
+}
