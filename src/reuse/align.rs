@@ -93,29 +93,34 @@ pub fn rectangles(hits: Vec<Hit>, gap: u32, min_hits: usize) -> Vec<Rect> {
     out
 }
 
-/// Drops stray hits at the edges of a group: one or two hits separated from the rest by more
-/// than `gap` words along either axis (a common word that also occurs just outside the
-/// passage in one document). True when something was dropped.
-fn trim(group: &mut Vec<Hit>, gap: u32) -> bool {
-    const STRAY: usize = 2;
-    if group.len() <= 2 * STRAY + 1 {
-        return false;
-    }
+/// Drops sparse hits at the edges of a group: along either axis, the longest run of edge
+/// hits (at most a quarter of them) spread over more than three times the words the group's
+/// mean density gives them: repeats of the passage's common words ("المملكة العربية
+/// السعودية") just outside it in one document. True when something was dropped.
+fn trim(group: &mut Vec<Hit>, _gap: u32) -> bool {
+    const SPARSE: f64 = 3.0;
     let before = group.len();
     for by_a in [true, false] {
-        if group.len() <= 2 * STRAY + 1 {
+        let n = group.len();
+        if n < 8 {
             break;
         }
         let key = |h: &Hit| if by_a { h.a } else { h.b };
         group.sort_unstable_by_key(|h| (key(h), if by_a { h.b } else { h.a }));
-        let n = group.len();
-        let lead = (1..=STRAY).find(|&k| key(&group[k]) - key(&group[k - 1]) > gap);
-        let tail = (1..=STRAY).find(|&k| key(&group[n - k]) - key(&group[n - k - 1]) > gap);
-        if let Some(k) = tail {
-            group.truncate(n - k);
+        let words = f64::from(key(&group[n - 1]) - key(&group[0]) + 1);
+        let per_hit = words / n as f64;
+        let sparse = |j: usize, span: u32| f64::from(span) > SPARSE * per_hit * j as f64;
+        let lead = (1..=n / 4)
+            .rev()
+            .find(|&j| sparse(j, key(&group[j]) - key(&group[0])));
+        let tail = (1..=n / 4)
+            .rev()
+            .find(|&j| sparse(j, key(&group[n - 1]) - key(&group[n - 1 - j])));
+        if let Some(j) = tail {
+            group.truncate(n - j);
         }
-        if let Some(k) = lead {
-            group.drain(..k);
+        if let Some(j) = lead {
+            group.drain(..j);
         }
     }
     group.len() != before

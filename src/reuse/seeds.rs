@@ -77,8 +77,12 @@ pub struct SeedIndex {
 
 impl SeedIndex {
     /// Counts every seed's documents and keeps the posting lists of seeds in 2..=`max_df`;
-    /// hits will use seeds in up to `align_df` documents.
+    /// hits will use seeds in up to `align_df` documents (at least 2). In a corpus so small
+    /// that `align_df` is below `max_df`, candidates use `align_df` too: there, a word in
+    /// every document is not rare whatever its count.
     pub fn build(prepared: &[Prepared], max_df: usize, align_df: usize) -> SeedIndex {
+        let align_df = align_df.max(2);
+        let max_df = max_df.min(align_df);
         let mut pairs: Vec<(u64, u32)> = prepared
             .par_iter()
             .enumerate()
@@ -104,7 +108,7 @@ impl SeedIndex {
             df,
             postings,
             docs,
-            align_df: align_df.max(max_df),
+            align_df,
         }
     }
 
