@@ -25,8 +25,9 @@ pub struct Rect {
     pub hits: usize,
 }
 
-/// Every pairing of a rare seed's positions in `a` with its positions in `b`; a seed repeated
-/// more than `max_repeats` times in either document is left out. Both must be restricted.
+/// Every pairing of a seed's positions in `a` with its positions in `b`; a seed repeated
+/// more than `max_repeats` times in either document is left out (restricting did that already
+/// for seeds of the index; this holds for any two documents). Both must be restricted.
 pub fn hits(a: &Prepared, b: &Prepared, max_repeats: usize) -> Vec<Hit> {
     let (sa, sb) = (&a.seeds, &b.seeds);
     let (mut i, mut j) = (0, 0);

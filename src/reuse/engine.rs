@@ -168,7 +168,8 @@ impl Engine {
         let (docs, mut prepared): (Vec<Document>, Vec<Prepared>) = docs.into_iter().unzip();
         let align_df = (self.config.align_df_share * prepared.len() as f64) as usize;
         let index = SeedIndex::build(&prepared, self.config.max_df, align_df);
-        prepared.par_iter_mut().for_each(|p| index.restrict(p));
+        let repeats = self.config.max_repeats;
+        prepared.par_iter_mut().for_each(|p| index.restrict(p, repeats));
         let candidates = index.candidates(&prepared, self.config.min_shared);
         lap("seeds+candidates", &mut timings);
         let mut links = self.align(&candidates, &prepared);
