@@ -29,7 +29,48 @@ pub struct Rect {
 /// more than `max_repeats` times in either document is left out (restricting did that already
 /// for seeds of the index; this holds for any two documents). Both must be restricted.
 pub fn hits(a: &Prepared, b: &Prepared, max_repeats: usize) -> Vec<Hit> {
-    let (sa, sb) = (&a.seeds, &b.seeds);
+    let all = Rect {
+        a: 0..a.words,
+        b: 0..b.words,
+        hits: 0,
+    };
+    hits_within(a, b, &[all], 0, max_repeats)
+}
+
+/// [`hits`] inside `boxes`, each grown by `margin` words on every side: the seeds of a
+/// window are a slice of the position-ordered seeds, so the cost follows the windows, not the
+/// documents (a 20,000-word source is compared with many documents).
+pub fn hits_within(
+    a: &Prepared,
+    b: &Prepared,
+    boxes: &[Rect],
+    margin: u32,
+    max_repeats: usize,
+) -> Vec<Hit> {
+    let window = |p: &Prepared, w: &Range<u32>| {
+        let (lo, hi) = (w.start.saturating_sub(margin), w.end.saturating_add(margin));
+        let s = &p.seeds;
+        let mut v = s[s.partition_point(|x| x.1 < lo)..s.partition_point(|x| x.1 < hi)].to_vec();
+        v.sort_unstable();
+        v
+    };
+    let mut out = Vec::new();
+    for r in boxes {
+        out.extend(join(&window(a, &r.a), &window(b, &r.b), max_repeats));
+    }
+    if boxes.len() > 1 {
+        out.sort_unstable();
+        out.dedup();
+    }
+    out
+}
+
+/// [`hits`] of the rare seeds only: few, and enough to tell whether a pair shares a passage.
+pub fn rare_hits(a: &Prepared, b: &Prepared, max_repeats: usize) -> Vec<Hit> {
+    join(&a.rare, &b.rare, max_repeats)
+}
+
+fn join(sa: &[(u64, u32)], sb: &[(u64, u32)], max_repeats: usize) -> Vec<Hit> {
     let (mut i, mut j) = (0, 0);
     let mut out = Vec::new();
     while i < sa.len() && j < sb.len() {
@@ -94,9 +135,9 @@ pub fn rectangles(hits: Vec<Hit>, gap: u32, min_hits: usize) -> Vec<Rect> {
     out
 }
 
-/// Drops sparse hits at the edges of a group: along either axis, the longest run of edge
-/// hits (at most a quarter of them) spread over more than three times the words the group's
-/// mean density gives them: repeats of the passage's common words ("المملكة العربية
+/// Drops sparse hits at the edges of a group: along either axis, the run of edge hits (at
+/// most a quarter of them) spread furthest beyond three times the words the group's mean
+/// density gives them: repeats of the passage's common words ("المملكة العربية
 /// السعودية") just outside it in one document. True when something was dropped.
 fn trim(group: &mut Vec<Hit>, _gap: u32) -> bool {
     const SPARSE: f64 = 3.0;
@@ -110,13 +151,18 @@ fn trim(group: &mut Vec<Hit>, _gap: u32) -> bool {
         group.sort_unstable_by_key(|h| (key(h), if by_a { h.b } else { h.a }));
         let words = f64::from(key(&group[n - 1]) - key(&group[0]) + 1);
         let per_hit = words / n as f64;
-        let sparse = |j: usize, span: u32| f64::from(span) > SPARSE * per_hit * j as f64;
-        let lead = (1..=n / 4)
-            .rev()
-            .find(|&j| sparse(j, key(&group[j]) - key(&group[0])));
-        let tail = (1..=n / 4)
-            .rev()
-            .find(|&j| sparse(j, key(&group[n - 1]) - key(&group[n - 1 - j])));
+        // The edge run to drop: the one whose spread most exceeds what its hits would cover at
+        // a third of the group's density, if any does.
+        let excess = |j: usize, span: u32| f64::from(span) - SPARSE * per_hit * j as f64;
+        let best = |f: &dyn Fn(usize) -> f64| {
+            (1..=n / 4)
+                .map(|j| (f(j), j))
+                .filter(|&(e, _)| e > 0.0)
+                .max_by(|x, y| x.0.total_cmp(&y.0).then(y.1.cmp(&x.1)))
+                .map(|(_, j)| j)
+        };
+        let lead = best(&|j| excess(j, key(&group[j]) - key(&group[0])));
+        let tail = best(&|j| excess(j, key(&group[n - 1]) - key(&group[n - 1 - j])));
         if let Some(j) = tail {
             group.truncate(n - j);
         }

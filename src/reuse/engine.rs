@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use crate::corpus::{self, BadRecord, Document, ReadError, ReadOptions};
 use crate::text::Normalizer;
 
-use super::align::{extend, hits, rectangles, score};
+use super::align::{extend, hits_within, rare_hits, rectangles, score};
 use super::clusters::{Cluster, cluster};
 use super::direction::{Direction, Side, decide};
 use super::seeds::{Prepared, SeedIndex, prepare_with};
@@ -117,6 +117,9 @@ pub struct Outcome {
     pub timings: Vec<(&'static str, f64)>,
 }
 
+/// Rare hits a pair needs in one group to be aligned at all.
+const PREVIEW_HITS: usize = 4;
+
 /// Finds passage reuse with one [`Config`].
 pub struct Engine {
     config: Config,
@@ -207,7 +210,15 @@ impl Engine {
             .par_iter()
             .flat_map_iter(|&(a, b, _)| {
                 let (pa, pb) = (&prepared[a as usize], &prepared[b as usize]);
-                let hs = hits(pa, pb, c.max_repeats);
+                // A quick look first: do the rare hits alone make a group, with twice the gap
+                // (they are sparser)? Most candidates stop here; the others are aligned only
+                // around those groups.
+                let rare = rare_hits(pa, pb, c.max_repeats);
+                let boxes = rectangles(rare, 2 * c.gap as u32, PREVIEW_HITS);
+                if boxes.is_empty() {
+                    return Vec::new();
+                }
+                let hs = hits_within(pa, pb, &boxes, 2 * c.gap as u32, c.max_repeats);
                 let rects = rectangles(hs.clone(), c.gap as u32, c.min_seeds);
                 rects
                     .into_iter()

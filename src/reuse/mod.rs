@@ -33,7 +33,7 @@ mod direction;
 mod engine;
 mod seeds;
 
-pub use self::align::{Hit, Rect, extend, hits, rectangles, score};
+pub use self::align::{Hit, Rect, extend, hits, hits_within, rare_hits, rectangles, score};
 pub use self::clusters::{Cluster, Member};
 pub use self::direction::{Direction, Reason, Side, decide};
 pub use self::engine::{DocInfo, EXCERPT_CHARS, Engine, Link, Outcome, Stats};

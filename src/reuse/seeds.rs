@@ -16,9 +16,12 @@ pub struct Prepared {
     /// Words in the document (every token, stopwords included): positions count these.
     pub words: u32,
     /// `(seed, position)` of every seed, sorted; after [`SeedIndex::restrict`] only those in
-    /// 2..=`align_df` documents, the ones hits are made of (the rare ones among them, in at
-    /// most `max_df`, also make candidates).
+    /// 2..=`align_df` documents, the ones hits are made of, in position order (so that the
+    /// seeds of a window are a slice).
     pub seeds: Vec<(u64, u32)>,
+    /// The rare seeds among `seeds` (in 2..=`max_df` documents), sorted: they make candidates,
+    /// and a pair whose rare hits make no passage is not aligned further.
+    pub rare: Vec<(u64, u32)>,
     /// Positions of the informative seeds (in at most `align_df` documents, unique ones too), in
     /// order: a passage's score is the share of these that matched. Filled by
     /// [`SeedIndex::restrict`].
@@ -61,6 +64,7 @@ pub fn prepare(text: &str, normalizer: &Normalizer, stopwords: &Stopwords, n: us
     Prepared {
         words,
         seeds,
+        rare: Vec::new(),
         informative: Vec::new(),
         tokens,
     }
@@ -72,6 +76,7 @@ pub struct SeedIndex {
     /// Where each rare seed's documents are in `docs`.
     postings: HashedMap<(u32, u32)>,
     docs: Vec<u32>,
+    max_df: usize,
     align_df: usize,
 }
 
@@ -108,6 +113,7 @@ impl SeedIndex {
             df,
             postings,
             docs,
+            max_df,
             align_df,
         }
     }
@@ -141,6 +147,7 @@ impl SeedIndex {
     pub fn restrict(&self, p: &mut Prepared, max_repeats: usize) {
         let mut informative = Vec::new();
         let mut kept = Vec::with_capacity(p.seeds.len());
+        let mut rare = Vec::new();
         for group in p.seeds.chunk_by(|x, y| x.0 == y.0) {
             let df = self.df(group[0].0);
             if df > self.align_df {
@@ -149,10 +156,15 @@ impl SeedIndex {
             informative.extend(group.iter().map(|s| s.1));
             if df >= 2 && group.len() <= max_repeats {
                 kept.extend_from_slice(group);
+                if df <= self.max_df {
+                    rare.extend_from_slice(group);
+                }
             }
         }
         informative.sort_unstable();
+        kept.sort_unstable_by_key(|&(h, pos)| (pos, h));
         p.seeds = kept;
+        p.rare = rare;
         p.informative = informative;
     }
 
@@ -166,11 +178,10 @@ impl SeedIndex {
                 let a = a as u32;
                 let mut counts: HashedMap<u32> = HashedMap::default();
                 let mut last = None;
-                for &(h, _) in &p.seeds {
+                for &(h, _) in &p.rare {
                     if last.replace(h) == Some(h) {
                         continue;
                     }
-                    // Empty for seeds in more than `max_df` documents.
                     let docs = self.documents(h);
                     let after = docs.partition_point(|&d| d <= a);
                     for &b in &docs[after..] {
@@ -237,7 +248,7 @@ mod tests {
         for x in &mut p {
             index.restrict(x, 4);
         }
-        assert_eq!(p[2].seeds, []);
+        assert_eq!(p[2].rare, []);
         assert_eq!(index.candidates(&p, 2), [(0, 1, 2)]);
         assert!(index.candidates(&p, 3).is_empty());
     }
