@@ -79,7 +79,10 @@ fn read_detections(path: &str) -> Vec<Pair> {
         let side = |k: &str| -> (String, Range<usize>) {
             let id = v[k].as_str().unwrap().to_string();
             let s = &v[format!("{k}_span")];
-            (id, s[0].as_u64().unwrap() as usize..s[1].as_u64().unwrap() as usize)
+            (
+                id,
+                s[0].as_u64().unwrap() as usize..s[1].as_u64().unwrap() as usize,
+            )
         };
         let (a, b) = (side("a"), side("b"));
         let kind = |id: &str| id.starts_with("suspicious-document");
@@ -104,7 +107,10 @@ fn overlap(x: &Range<usize>, y: &Range<usize>) -> Range<usize> {
 }
 
 fn detects(r: &Pair, s: &Pair) -> bool {
-    r.susp == s.susp && r.src == s.src && !overlap(&r.this, &s.this).is_empty() && !overlap(&r.that, &s.that).is_empty()
+    r.susp == s.susp
+        && r.src == s.src
+        && !overlap(&r.this, &s.this).is_empty()
+        && !overlap(&r.that, &s.that).is_empty()
 }
 
 /// Characters covered by the union of `ranges`.
@@ -123,8 +129,14 @@ fn union_len(mut ranges: Vec<Range<usize>>) -> usize {
 
 /// Characters of `inner` (both sides) covered by the overlaps with `others` it matches.
 fn covered(inner: &Pair, others: &[&Pair]) -> f64 {
-    let this: Vec<_> = others.iter().map(|o| overlap(&inner.this, &o.this)).collect();
-    let that: Vec<_> = others.iter().map(|o| overlap(&inner.that, &o.that)).collect();
+    let this: Vec<_> = others
+        .iter()
+        .map(|o| overlap(&inner.this, &o.this))
+        .collect();
+    let that: Vec<_> = others
+        .iter()
+        .map(|o| overlap(&inner.that, &o.that))
+        .collect();
     (union_len(this) + union_len(that)) as f64 / (inner.this.len() + inner.that.len()) as f64
 }
 
@@ -185,9 +197,21 @@ fn score(cases: &[&Pair], dets: &[&Pair]) -> Scores {
         precision += covered(r, &ss);
     }
     Scores {
-        precision: if dets.is_empty() { 0.0 } else { precision / dets.len() as f64 },
-        recall: if cases.is_empty() { 0.0 } else { recall / cases.len() as f64 },
-        granularity: if detected == 0 { 1.0 } else { gran as f64 / detected as f64 },
+        precision: if dets.is_empty() {
+            0.0
+        } else {
+            precision / dets.len() as f64
+        },
+        recall: if cases.is_empty() {
+            0.0
+        } else {
+            recall / cases.len() as f64
+        },
+        granularity: if detected == 0 {
+            1.0
+        } else {
+            gran as f64 / detected as f64
+        },
         cases: cases.len(),
         detections: dets.len(),
     }
@@ -203,7 +227,11 @@ fn main() {
     let dets = read_detections(links);
     let all_cases: Vec<&Pair> = cases.iter().collect();
     let all_dets: Vec<&Pair> = dets.iter().collect();
-    println!("{docs} suspicious documents, {} cases, {} detections", cases.len(), dets.len());
+    println!(
+        "{docs} suspicious documents, {} cases, {} detections",
+        cases.len(),
+        dets.len()
+    );
     println!("| obfuscation | cases | detections | precision | recall | granularity | plagdet |");
     println!("|---|---|---|---|---|---|---|");
     let row = |name: &str, s: &Scores| {

@@ -27,7 +27,10 @@ fn run(args: &[&str]) -> (String, String) {
 }
 
 fn links(stdout: &str) -> Vec<Value> {
-    stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+    stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
 }
 
 /// The annotated cases of the fixture: (suspicious id, [start, end), source id, [start, end)).
@@ -56,12 +59,18 @@ fn cases() -> Vec<(String, [usize; 2], String, [usize; 2])> {
 }
 
 fn chars(text: &str, span: &Value) -> String {
-    let (s, e) = (span[0].as_u64().unwrap() as usize, span[1].as_u64().unwrap() as usize);
+    let (s, e) = (
+        span[0].as_u64().unwrap() as usize,
+        span[1].as_u64().unwrap() as usize,
+    );
     text.chars().skip(s).take(e - s).collect()
 }
 
 fn overlap(x: [usize; 2], y: &Value) -> usize {
-    let (s, e) = (y[0].as_u64().unwrap() as usize, y[1].as_u64().unwrap() as usize);
+    let (s, e) = (
+        y[0].as_u64().unwrap() as usize,
+        y[1].as_u64().unwrap() as usize,
+    );
     x[1].min(e).saturating_sub(x[0].max(s))
 }
 
@@ -79,8 +88,14 @@ fn the_verbatim_and_phrase_shuffled_cases_are_found_with_their_spans() {
             .find(|l| l["a"] == s.as_str() && l["b"] == source.as_str())
             .unwrap_or_else(|| panic!("no link {s} – {source}: {out}"));
         // Most of the case on both sides, and not much more than it.
-        assert!(overlap(this, &l["a_span"]) * 10 >= (this[1] - this[0]) * 9, "{l}");
-        assert!(overlap(that, &l["b_span"]) * 10 >= (that[1] - that[0]) * 9, "{l}");
+        assert!(
+            overlap(this, &l["a_span"]) * 10 >= (this[1] - this[0]) * 9,
+            "{l}"
+        );
+        assert!(
+            overlap(that, &l["b_span"]) * 10 >= (that[1] - that[0]) * 9,
+            "{l}"
+        );
     }
 }
 
@@ -120,7 +135,10 @@ fn spans_are_character_offsets_into_the_original_texts() {
     let (pa, pb) = (chars(&a, &l["a_span"]), chars(&b, &l["b_span"]));
     assert!(pa.starts_with("تختلف إحصاءات عام 2003م"), "{pa}");
     assert!(pa.ends_with("مسيرة هذا النشاط"), "{pa}");
-    assert!(pb.contains("أحد القطاعات الواعدة في الاقتصاد الوطني"), "{pb}");
+    assert!(
+        pb.contains("أحد القطاعات الواعدة في الاقتصاد الوطني"),
+        "{pb}"
+    );
     assert!(pb.ends_with("مسيرة هذا النشاط"), "{pb}");
 }
 
@@ -146,7 +164,10 @@ fn every_document_is_accounted_for_and_the_clean_one_has_no_link() {
         v["clusters"].as_array().unwrap().len(),
         s["clusters"].as_u64().unwrap() as usize
     );
-    assert!(err.contains("7 documents: 6 with reuse, 1 without, 0 skipped"), "{err}");
+    assert!(
+        err.contains("7 documents: 6 with reuse, 1 without, 0 skipped"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -188,10 +209,18 @@ fn text_output_names_source_and_target() {
     let [susp, src] = dirs();
     let (out, _) = run(&["reuse", &susp, &src, "--format", "text", "-q"]);
     assert!(out.starts_with("7 documents: 6 with reuse"), "{out}");
-    assert!(out.contains("source source-document00355.txt → target suspicious-document0351.txt (longer passage)"), "{out}");
+    assert!(
+        out.contains(
+            "source source-document00355.txt → target suspicious-document0351.txt (longer passage)"
+        ),
+        "{out}"
+    );
     assert!(out.contains("«تختلف إحصاءات عام 2003م"), "{out}");
     // Documents without an outlet are counted under «?».
-    assert!(out.ends_with("links by outlet (source → target):\n       3  ? → ?\n"), "{out}");
+    assert!(
+        out.ends_with("links by outlet (source → target):\n       3  ? → ?\n"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -199,7 +228,10 @@ fn bad_parameters_and_bad_input_are_clear_errors() {
     let out = naql(&["reuse", SAMPLE, "--min-score", "2"]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("--min-score must be in [0, 1], got 2"), "{err}");
+    assert!(
+        err.contains("--min-score must be in [0, 1], got 2"),
+        "{err}"
+    );
 
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("bad.jsonl");

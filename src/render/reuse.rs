@@ -31,7 +31,11 @@ struct JsonLink<'a> {
 
 fn json_link<'a>(out: &'a Outcome, l: &Link) -> JsonLink<'a> {
     let (a, b) = (&out.docs[l.a as usize].id, &out.docs[l.b as usize].id);
-    let (source, target) = if l.direction.a_is_source { (a, b) } else { (b, a) };
+    let (source, target) = if l.direction.a_is_source {
+        (a, b)
+    } else {
+        (b, a)
+    };
     JsonLink {
         a,
         a_span: [l.a_chars.start, l.a_chars.end],
@@ -91,7 +95,9 @@ fn json_cluster<'a>(out: &'a Outcome, c: &Cluster) -> JsonCluster<'a> {
     JsonCluster {
         documents: c.members.len(),
         links: c.links.len(),
-        earliest: c.earliest.map(|m| out.docs[c.members[m].doc as usize].id.as_str()),
+        earliest: c
+            .earliest
+            .map(|m| out.docs[c.members[m].doc as usize].id.as_str()),
         boilerplate_share: crate::score::round4(c.boilerplate_share),
         members: c
             .members
@@ -119,11 +125,16 @@ fn member_span(out: &Outcome, ends: &[usize]) -> [usize; 2] {
 pub fn outlet_table(out: &Outcome) -> Vec<(&str, &str, usize)> {
     let mut counts: BTreeMap<(&str, &str), usize> = BTreeMap::new();
     for l in &out.links {
-        let (s, t) = if l.direction.a_is_source { (l.a, l.b) } else { (l.b, l.a) };
+        let (s, t) = if l.direction.a_is_source {
+            (l.a, l.b)
+        } else {
+            (l.b, l.a)
+        };
         let outlet = |d: u32| out.docs[d as usize].source.as_deref().unwrap_or("?");
         *counts.entry((outlet(s), outlet(t))).or_default() += 1;
     }
-    let mut rows: Vec<(&str, &str, usize)> = counts.into_iter().map(|((s, t), n)| (s, t, n)).collect();
+    let mut rows: Vec<(&str, &str, usize)> =
+        counts.into_iter().map(|((s, t), n)| (s, t, n)).collect();
     rows.sort_by(|x, y| y.2.cmp(&x.2).then_with(|| (x.0, x.1).cmp(&(y.0, y.1))));
     rows
 }

@@ -190,7 +190,8 @@ fn rect(group: &[Hit]) -> Rect {
 /// (the stopwords and common words at a verbatim passage's edges, which seed nothing).
 pub fn extend(r: &mut Rect, a: &Prepared, b: &Prepared) {
     let (ta, tb) = (&a.tokens, &b.tokens);
-    while r.a.start > 0 && r.b.start > 0 && ta[r.a.start as usize - 1] == tb[r.b.start as usize - 1] {
+    while r.a.start > 0 && r.b.start > 0 && ta[r.a.start as usize - 1] == tb[r.b.start as usize - 1]
+    {
         r.a.start -= 1;
         r.b.start -= 1;
     }
@@ -214,7 +215,8 @@ pub fn score(r: &Rect, hits: &[Hit], a: &Prepared, b: &Prepared) -> f64 {
     pb.sort_unstable();
     pb.dedup();
     let count = |p: &Prepared, w: &Range<u32>| {
-        p.informative.partition_point(|&x| x < w.end) - p.informative.partition_point(|&x| x < w.start)
+        p.informative.partition_point(|&x| x < w.end)
+            - p.informative.partition_point(|&x| x < w.start)
     };
     let total = count(a, &r.a) + count(b, &r.b);
     if total == 0 {
@@ -247,7 +249,10 @@ mod tests {
     #[test]
     fn a_gap_along_b_alone_splits_a_group() {
         // Contiguous in A, but the second half comes from far away in B.
-        let hits: Vec<Hit> = (0..10).map(|i| h(i, i)).chain((10..20).map(|i| h(i, 1000 + i))).collect();
+        let hits: Vec<Hit> = (0..10)
+            .map(|i| h(i, i))
+            .chain((10..20).map(|i| h(i, 1000 + i)))
+            .collect();
         let rects = rectangles(hits, 5, 3);
         assert_eq!(rects.len(), 2);
         assert_eq!(rects[1].b, 1010..1020);

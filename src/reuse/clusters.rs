@@ -67,7 +67,11 @@ pub fn cluster(
             if k > 0 && ends[i].1.start < reach {
                 sets.union(w[k - 1], i);
             }
-            reach = if k == 0 { ends[i].1.end } else { reach.max(ends[i].1.end) };
+            reach = if k == 0 {
+                ends[i].1.end
+            } else {
+                reach.max(ends[i].1.end)
+            };
         }
     }
     let mut groups: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();

@@ -50,7 +50,8 @@ pub fn decide(a: Side, b: Side, wire: &[String]) -> Direction {
     if wa * 10 > wb * 11 || wb * 10 > wa * 11 {
         return pick(wa > wb, Reason::LongerPassage);
     }
-    let is_wire = |s: Option<&str>| s.is_some_and(|s| wire.iter().any(|w| w.eq_ignore_ascii_case(s)));
+    let is_wire =
+        |s: Option<&str>| s.is_some_and(|s| wire.iter().any(|w| w.eq_ignore_ascii_case(s)));
     match (is_wire(a.source), is_wire(b.source)) {
         (true, false) => pick(true, Reason::Wire),
         (false, true) => pick(false, Reason::Wire),
@@ -77,7 +78,11 @@ mod tests {
         assert_eq!((d.a_is_source, d.reason), (false, Reason::EarlierDate));
         let d = decide(side(Some(1), None, 10), side(Some(1), None, 50), &wire);
         assert_eq!((d.a_is_source, d.reason), (false, Reason::LongerPassage));
-        let d = decide(side(None, Some("okaz"), 50), side(None, Some("WAS"), 52), &wire);
+        let d = decide(
+            side(None, Some("okaz"), 50),
+            side(None, Some("WAS"), 52),
+            &wire,
+        );
         assert_eq!((d.a_is_source, d.reason), (false, Reason::Wire));
         let d = decide(side(None, None, 50), side(None, None, 50), &wire);
         assert_eq!((d.a_is_source, d.reason), (true, Reason::InputOrder));

@@ -9,11 +9,11 @@ use rayon::prelude::*;
 use crate::corpus::{self, BadRecord, Document, ReadError, ReadOptions};
 use crate::text::Normalizer;
 
+use super::Config;
 use super::align::{extend, hits_within, rare_hits, rectangles, score};
 use super::clusters::{Cluster, cluster};
 use super::direction::{Direction, Side, decide};
 use super::seeds::{Prepared, SeedIndex, prepare_with};
-use super::Config;
 
 /// What the output needs of a document besides its links.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -172,7 +172,9 @@ impl Engine {
         let align_df = (self.config.align_df_share * prepared.len() as f64) as usize;
         let index = SeedIndex::build(&prepared, self.config.max_df, align_df);
         let repeats = self.config.max_repeats;
-        prepared.par_iter_mut().for_each(|p| index.restrict(p, repeats));
+        prepared
+            .par_iter_mut()
+            .for_each(|p| index.restrict(p, repeats));
         let candidates = index.candidates(&prepared, self.config.min_shared);
         lap("seeds+candidates", &mut timings);
         let mut links = self.align(&candidates, &prepared);
@@ -192,7 +194,15 @@ impl Engine {
         self.finish_links(&mut links, &info);
         let clusters = clusters_of(&links, &info);
         lap("spans+clusters", &mut timings);
-        let stats = stats(&info, &prepared, &links, &clusters, &skipped, index_seeds(&index), candidates.len());
+        let stats = stats(
+            &info,
+            &prepared,
+            &links,
+            &clusters,
+            &skipped,
+            index_seeds(&index),
+            candidates.len(),
+        );
         Outcome {
             docs: info,
             links,
@@ -297,7 +307,11 @@ fn spans(links: &mut [Link], docs: &[Document], normalizer: &Normalizer) {
             let bytes: Vec<Range<usize>> = e
                 .iter()
                 .map(|&(i, is_a)| {
-                    let w = if is_a { &links[i].a_words } else { &links[i].b_words };
+                    let w = if is_a {
+                        &links[i].a_words
+                    } else {
+                        &links[i].b_words
+                    };
                     tokens[w.start as usize].start..tokens[w.end as usize - 1].end
                 })
                 .collect();
@@ -333,7 +347,10 @@ fn char_offsets(text: &str, ranges: &[Range<usize>]) -> Vec<Range<usize>> {
         chars.push(count);
     }
     let char_at = |b: usize| chars[at.binary_search(&b).expect("offset listed")];
-    ranges.iter().map(|r| char_at(r.start)..char_at(r.end)).collect()
+    ranges
+        .iter()
+        .map(|r| char_at(r.start)..char_at(r.end))
+        .collect()
 }
 
 fn clusters_of(links: &[Link], info: &[DocInfo]) -> Vec<Cluster> {
