@@ -250,3 +250,13 @@ fn output_is_the_same_whatever_the_thread_count() {
     let (two, _) = run(&["--threads", "2", "reuse", &susp, &src, "--format", "json"]);
     assert_eq!(one, two);
 }
+
+/// The whole text listing of the fixture run, pinned: ids, spans, scores, directions and the
+/// excerpts (review a change with `cargo insta review`).
+#[test]
+fn text_listing_snapshot() {
+    let [susp, src] = dirs();
+    let out = naql(&["reuse", &susp, &src, "--format", "text", "-q"]);
+    assert!(out.status.success());
+    insta::assert_snapshot!("reuse_text", String::from_utf8(out.stdout).unwrap());
+}

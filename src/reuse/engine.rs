@@ -8,12 +8,13 @@ use rayon::prelude::*;
 
 use crate::corpus::{self, BadRecord, Document, ReadError, ReadOptions};
 use crate::text::Normalizer;
+use crate::text::stem::Stopwords;
 
 use super::Config;
 use super::align::{extend, hits_within, rare_hits, rectangles, score};
 use super::clusters::{Cluster, cluster};
 use super::direction::{Direction, Side, decide};
-use super::seeds::{Prepared, SeedIndex, prepare_with};
+use super::seeds::{Prepared, SeedIndex, prepare};
 
 /// What the output needs of a document besides its links.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -124,13 +125,20 @@ const PREVIEW_HITS: usize = 4;
 pub struct Engine {
     config: Config,
     normalizer: Normalizer,
+    /// The stopword list normalized with `normalizer`, built once.
+    stopwords: Stopwords,
 }
 
 impl Engine {
     /// An engine for `config` (check it with [`Config::validate`] first).
     pub fn new(config: Config) -> Engine {
         let normalizer = Normalizer::new(config.normalize);
-        Engine { config, normalizer }
+        let stopwords = Stopwords::new(&normalizer);
+        Engine {
+            config,
+            normalizer,
+            stopwords,
+        }
     }
 
     /// Its configuration.
@@ -157,7 +165,12 @@ impl Engine {
     }
 
     fn prepare(&self, doc: Document) -> (Document, Prepared) {
-        let p = prepare_with(&self.config, &self.normalizer, &doc.text);
+        let p = prepare(
+            &doc.text,
+            &self.normalizer,
+            &self.stopwords,
+            self.config.ngram,
+        );
         (doc, p)
     }
 

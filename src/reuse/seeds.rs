@@ -8,8 +8,6 @@ use crate::hash::term_hash;
 use crate::text::Normalizer;
 use crate::text::stem::{HashedMap, Stopwords, for_terms_bytes};
 
-use super::Config;
-
 /// One document's seeds, before and after the corpus's document frequencies are known.
 #[derive(Clone, Debug, Default)]
 pub struct Prepared {
@@ -197,18 +195,6 @@ impl SeedIndex {
                 out
             })
             .collect()
-    }
-}
-
-/// The seeds of one document for a [`Config`] (its normalizer and n-gram length).
-pub(super) fn prepare_with(config: &Config, normalizer: &Normalizer, text: &str) -> Prepared {
-    static STOP: std::sync::OnceLock<Stopwords> = std::sync::OnceLock::new();
-    // The stopwords are normalized with the default rules; a reduced normalizer gets its own.
-    if config.normalize == crate::text::NormalizeOptions::default() {
-        let s = STOP.get_or_init(|| Stopwords::new(normalizer));
-        prepare(text, normalizer, s, config.ngram)
-    } else {
-        prepare(text, normalizer, &Stopwords::new(normalizer), config.ngram)
     }
 }
 
