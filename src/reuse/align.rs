@@ -268,6 +268,55 @@ mod tests {
         assert_eq!(rects[0].b, 110..140);
     }
 
+    fn restricted(texts: [&str; 2]) -> [Prepared; 2] {
+        let n = crate::text::default_normalizer();
+        let stop = crate::text::stem::Stopwords::new(n);
+        let mut p = texts.map(|t| super::super::seeds::prepare(t, n, &stop, 1));
+        let index = super::super::SeedIndex::build(&p, 2, 2);
+        for x in &mut p {
+            index.restrict(x, 4);
+        }
+        p
+    }
+
+    #[test]
+    fn hits_in_windows_are_the_hits_of_those_windows() {
+        let [a, b] = restricted([
+            "اعلن الوزير افتتاح المعرض الدولي للكتاب في العاصمه بمشاركه ناشرين عرب",
+            "كتب المراسل ان الوزير اعلن افتتاح المعرض الدولي للكتاب اليوم",
+        ]);
+        let all = hits(&a, &b, 4);
+        assert!(all.len() >= 5, "{all:?}");
+        // A window over A's first three words and all of B keeps only their hits.
+        let w = Rect {
+            a: 0..3,
+            b: 0..b.words,
+            hits: 0,
+        };
+        let some = hits_within(&a, &b, &[w], 0, 4);
+        assert!(!some.is_empty() && some.iter().all(|h| h.a < 3), "{some:?}");
+        let mut expected: Vec<Hit> = all.into_iter().filter(|h| h.a < 3).collect();
+        expected.sort();
+        assert_eq!(some, expected);
+    }
+
+    #[test]
+    fn extension_takes_the_equal_words_at_both_edges() {
+        let [a, b] = restricted([
+            "قال انه في الصباح وصل الوفد الرسمي الى المطار ثم من هناك",
+            "ذكر انه في الصباح وصل الوفد الرسمي الى المطار ثم من هناك",
+        ]);
+        // Words 3..6 of both («الصباح وصل الوفد»); the stopwords around them seed nothing.
+        let mut r = Rect {
+            a: 3..6,
+            b: 3..6,
+            hits: 3,
+        };
+        extend(&mut r, &a, &b);
+        // Back to «انه» (word 1; «قال» and «ذكر» differ), forward to the end.
+        assert_eq!((r.a, r.b), (1..12, 1..12));
+    }
+
     #[test]
     fn scattered_hits_make_no_passage() {
         let hits: Vec<Hit> = (0..10).map(|i| h(i * 100, i * 100)).collect();

@@ -421,6 +421,61 @@ fn stats(
 mod tests {
     use super::*;
 
+    const PASSAGE: &str = "أعلنت وزارة الصحة اليوم عن تسجيل حالات جديدة في عدد من المناطق وأكدت أن \
+        الفرق الطبية تعمل على مدار الساعة لمتابعة المخالطين وتقديم الرعاية اللازمة للمصابين في \
+        المستشفيات الحكومية والخاصة بالتنسيق مع الجهات المعنية في المحافظات الشمالية والجنوبية";
+
+    fn doc(id: &str, source: &str, date: &str, text: String) -> Document {
+        Document {
+            id: id.into(),
+            source: Some(source.into()),
+            date: Some(date.into()),
+            text,
+            ..Document::default()
+        }
+    }
+
+    #[test]
+    fn a_quoted_passage_links_to_the_earlier_wire_story() {
+        let own = "وفي سياق آخر ناقش المجلس البلدي خطط تطوير الحدائق العامة وتوسعة الطرق الرئيسية";
+        let out = Engine::new(Config::default()).run_documents(vec![
+            doc(
+                "paper",
+                "okaz",
+                "2015-07-22",
+                format!("{own}. {PASSAGE}. {own}"),
+            ),
+            doc("wire", "was", "2015-07-21", PASSAGE.to_string()),
+            doc(
+                "other",
+                "sabq",
+                "2015-07-21",
+                "مباراة كرة القدم بين الفريقين انتهت بالتعادل".into(),
+            ),
+        ]);
+        assert_eq!(out.links.len(), 1, "{:?}", out.links);
+        let l = &out.links[0];
+        assert_eq!((l.a, l.b), (0, 1));
+        assert_eq!(l.direction.reason, super::super::Reason::EarlierDate);
+        assert!(!l.direction.a_is_source);
+        assert!(!l.boilerplate);
+        // The paper's passage starts after its own sentence, in characters.
+        let start = own.chars().count() + 2;
+        assert!(
+            l.a_chars.start >= start && l.a_chars.start <= start + 6,
+            "{:?}",
+            l.a_chars
+        );
+        assert_eq!((out.stats.with_reuse, out.stats.without_reuse), (2, 1));
+        assert_eq!(out.clusters.len(), 1);
+        assert_eq!(
+            out.clusters[0]
+                .earliest
+                .map(|m| out.clusters[0].members[m].doc),
+            Some(1)
+        );
+    }
+
     #[test]
     fn char_offsets_count_characters_not_bytes() {
         let t = "قال x الوزير";
