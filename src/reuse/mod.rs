@@ -11,13 +11,18 @@
 //!    `--maxDF`), so formulae and dateline words never make candidates.
 //! 2. **Candidates**: pairs of documents sharing at least [`Config::min_shared`] rare seeds,
 //!    counted from the posting lists (each list is at most `max_df` long, so the work is bounded).
-//! 3. **Passages** (`align.rs`): the seed hits of a pair, as points (position in A, position
-//!    in B), are split recursively wherever a gap of more than [`Config::gap`] words opens along
-//!    either document. What remains are dense rectangles rather than diagonals, which is what
-//!    lets a passage survive word shuffling, phrase shuffling and synonym substitution: the
-//!    words stay near each other, not in order. A rectangle is a passage when both sides have
-//!    [`Config::min_words`] words and the share of its informative words that matched
-//!    (its score) reaches [`Config::min_score`].
+//! 3. **Passages** (`align.rs`): first a preview: the hits of the pair's rare seeds alone,
+//!    grouped with twice the gap, must make a group of four; most candidates stop there. Then
+//!    the hits of every seed in at most [`Config::align_df_share`] of the documents (common
+//!    words too, which a rewritten passage keeps more of), taken only in windows around the
+//!    preview's groups, as points (position in A, position in B), are split recursively
+//!    wherever a gap of more than [`Config::gap`] words opens along either document, and
+//!    sparse runs of hits at a group's edges are trimmed. What remains are dense rectangles
+//!    rather than diagonals, which is what lets a passage survive word shuffling, phrase
+//!    shuffling and synonym substitution: the words stay near each other, not in order. A
+//!    rectangle is grown over equal words at its edges (stopwords seed nothing) and is a
+//!    passage when both sides have [`Config::min_words`] words and the share of its
+//!    informative words that matched (its score) reaches [`Config::min_score`].
 //! 4. **Direction and clusters** (`direction.rs`, `clusters.rs`): for each link the likely
 //!    source (earlier date, else the longer passage, else a wire agency), and connected
 //!    components of overlapping passages with their earliest occurrence and boilerplate share.
