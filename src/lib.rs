@@ -108,6 +108,7 @@ pub mod error;
 pub mod hash;
 pub mod index;
 pub mod render;
+pub mod reuse;
 mod score;
 pub mod story;
 pub mod text;

@@ -20,6 +20,7 @@ mod output;
 mod pairs;
 mod progress;
 mod report;
+mod reuse;
 mod sign;
 
 #[derive(Parser)]
@@ -66,6 +67,9 @@ enum Command {
     Dedup(dedup::DedupArgs),
     /// Create and maintain a persistent index for `naql dedup`.
     Index(index::IndexArgs),
+    /// Passages documents share, corpus-wide: JSONL {"a","a_span","b","b_span","words",
+    /// "score","source","target","reason","boilerplate"} with character spans.
+    Reuse(reuse::ReuseArgs),
 }
 
 fn run(cli: Cli) -> Result<Outcome, Failure> {
@@ -85,6 +89,7 @@ fn run(cli: Cli) -> Result<Outcome, Failure> {
         Command::Report(args) => report::run(args),
         Command::Dedup(args) => dedup::run(args),
         Command::Index(args) => index::run(args),
+        Command::Reuse(args) => reuse::run(args),
     }
 }
 

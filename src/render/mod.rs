@@ -3,6 +3,7 @@
 
 pub mod clusters;
 pub mod diff;
+pub mod reuse;
 pub mod stories;
 pub mod story_page;
 
