@@ -109,7 +109,7 @@ pub fn run(args: ReuseArgs) -> Result<Outcome, Failure> {
         }
     }
     if !args.quiet {
-        for b in out.skipped_records.iter().take(20) {
+        for b in out.skipped_records.listed().iter().take(20) {
             eprintln!("naql: skipped {b}");
         }
         eprintln!("naql: {}", render::summary_line(&out));

@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use crate::corpus::{self, BadRecord, Document, ReadError, ReadOptions};
+use crate::corpus::{self, Document, ReadError, ReadOptions, Skipped};
 use crate::text::Normalizer;
 use crate::text::stem::Stopwords;
 
@@ -113,7 +113,7 @@ pub struct Outcome {
     /// The accounting.
     pub stats: Stats,
     /// Records set aside.
-    pub skipped_records: Vec<BadRecord>,
+    pub skipped_records: Skipped,
     /// Wall time of each stage in seconds.
     pub timings: Vec<(&'static str, f64)>,
 }
@@ -161,7 +161,7 @@ impl Engine {
     /// Runs every stage on documents in memory.
     pub fn run_documents(&self, docs: Vec<Document>) -> Outcome {
         let docs = docs.into_par_iter().map(|d| self.prepare(d)).collect();
-        self.run(docs, Vec::new())
+        self.run(docs, Skipped::default())
     }
 
     fn prepare(&self, doc: Document) -> (Document, Prepared) {
@@ -174,7 +174,7 @@ impl Engine {
         (doc, p)
     }
 
-    fn run(&self, docs: Vec<(Document, Prepared)>, skipped: Vec<BadRecord>) -> Outcome {
+    fn run(&self, docs: Vec<(Document, Prepared)>, skipped: Skipped) -> Outcome {
         let mut timings = Vec::new();
         let mut clock = Instant::now();
         let mut lap = |name, timings: &mut Vec<(&'static str, f64)>| {
@@ -383,7 +383,7 @@ fn stats(
     prepared: &[Prepared],
     links: &[Link],
     clusters: &[Cluster],
-    skipped: &[BadRecord],
+    skipped: &Skipped,
     seeds: usize,
     candidate_pairs: usize,
 ) -> Stats {
@@ -393,7 +393,7 @@ fn stats(
         linked[l.b as usize] = true;
     }
     let mut s = Stats {
-        input_records: info.len() + skipped.len(),
+        input_records: info.len() + skipped.total(),
         documents: info.len(),
         seeds,
         candidate_pairs,
@@ -411,8 +411,8 @@ fn stats(
             s.without_reuse += 1;
         }
     }
-    for b in skipped {
-        *s.skipped.entry(b.reason.clone()).or_default() += 1;
+    for (kind, n) in skipped.by_kind() {
+        *s.skipped.entry(kind.to_string()).or_default() += n;
     }
     s
 }
