@@ -35,6 +35,7 @@
 //! | `terms` | content words of an article (title, lead, stems, bigrams) as [`TermCounts`] |
 //! | `model` | [`StoryModel`]: counts to unit vectors (TF-IDF, blended with LSA) |
 //! | `vector` | [`TermVector`], the one dot product, the LSA tail keys ([`SEMANTIC_KEY`]) |
+//! | `background` | the embedded default IDF ([`background_idf`]) for inputs under [`BACKGROUND_BELOW`] articles |
 //! | `idf` | [`Idf`], its saved form [`IdfTable`] (`naql-idf-v1`) and [`TableError`] |
 //! | [`lsa`] | LSA term vectors: training (randomized SVD), saving, loading |
 //! | `candidates` | steps 3 and 4: [`candidate_pairs`], [`candidate_pairs_wide`], [`verify`] |
@@ -67,6 +68,7 @@
 //! assert!(v[0].cosine(&v[2]) < 0.05);
 //! ```
 
+mod background;
 mod candidates;
 mod config;
 mod engine;
@@ -79,6 +81,7 @@ mod plan;
 mod terms;
 mod vector;
 
+pub use self::background::{BACKGROUND_BELOW, BACKGROUND_MODEL, background_idf};
 pub use self::candidates::{candidate_pairs, candidate_pairs_wide, verify};
 pub use self::config::StoryConfig;
 pub use self::engine::StoryEngine;
