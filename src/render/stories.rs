@@ -179,11 +179,11 @@ fn write_text(
     Ok(())
 }
 
-/// Where the word weights came from, when not from the input itself.
+/// Says when the word weights came from the built-in background model (the input's own and
+/// a `--idf` table the user gave go unsaid; JSON's `idf` names all three).
 fn idf_note(idf: &str) -> String {
     match idf {
-        "input" => String::new(),
-        "table" | "table+lsa" => format!(" · IDF: {idf}"),
+        "input" | "table" | "table+lsa" => String::new(),
         model => {
             format!(" · IDF: {model} (built in: the input is too small to weigh its own words)")
         }

@@ -19,7 +19,7 @@ use crate::text::NormalizeOptions;
 pub const BACKGROUND_MODEL: &str = "naql-background-v1";
 
 /// Inputs with fewer distinct articles than this are weighed by the background model.
-pub const BACKGROUND_BELOW: usize = 200;
+pub const BACKGROUND_BELOW: usize = 50;
 
 /// The gzipped `naql-idf-v1` table: 60,325 distinct articles of SaudiNewsNet (2015) and ANT
 /// (2018), terms in at least two of them.
