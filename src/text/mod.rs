@@ -32,6 +32,7 @@
 //! ([`Normalizer::dateline_end`]), [`mod@sentences`], [`stem`] (the two stemmers and their
 //! stopwords).
 
+pub mod chrome;
 mod dateline;
 mod normalize;
 pub mod sentences;
