@@ -114,6 +114,9 @@ struct JsonRow {
     b: Option<[usize; 2]>,
     score: f64,
     edits: Vec<JsonEdit>,
+    /// Page chrome (only present when true).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    boilerplate: bool,
 }
 
 #[derive(Serialize)]
@@ -156,6 +159,7 @@ pub fn json(w: &mut dyn Write, a: &Side, b: &Side, cmp: &Comparison) -> io::Resu
                     spelling: e.spelling,
                 })
                 .collect(),
+            boilerplate: r.boilerplate,
         })
         .collect();
     let doc = JsonDiff {
@@ -309,6 +313,15 @@ fn mark(kind: Kind) -> &'static str {
 fn slot_cells(a: &Side, b: &Side, cmp: &Comparison, slot: Slot) -> (Pieces, Pieces, String) {
     let note = |s: String| vec![(s, Style::Note)];
     match slot {
+        Slot::Row(i) if cmp.rows[i].boilerplate => {
+            // Page chrome: muted, on its side only.
+            let r = &cmp.rows[i];
+            let muted = |t: &str, s: &Option<Range<usize>>| {
+                s.as_ref()
+                    .map_or(Vec::new(), |s| note(t[s.clone()].to_string()))
+            };
+            (muted(a.text, &r.a), muted(b.text, &r.b), "·".to_string())
+        }
         Slot::Row(i) => {
             let r = &cmp.rows[i];
             let pa =
@@ -462,6 +475,13 @@ pub fn unified(
             Slot::Row(i) => {
                 let r = &cmp.rows[i];
                 match r.kind {
+                    _ if r.boilerplate => {
+                        let t = r.a.as_ref().map_or_else(
+                            || &b.text[r.b.clone().expect("B side")],
+                            |s| &a.text[s.clone()],
+                        );
+                        colors.paint(&format!("· {}", clean(t)), Style::Note)
+                    }
                     Kind::OnlyA => del(&a.text[r.a.clone().expect("A side")]),
                     Kind::OnlyB => ins(&b.text[r.b.clone().expect("B side")]),
                     Kind::Moved => {
@@ -574,7 +594,7 @@ table.diff th{background:#eee;padding:.4em;text-align:start}\
 table.diff td{vertical-align:top;padding:.35em .6em;border-top:1px solid #eee;\
 unicode-bidi:plaintext;text-align:start}\
 td.m{width:2.2em;text-align:center;color:#777;font-family:monospace}\
-tr.only_a td.a{background:#fdecec}tr.only_b td.b{background:#eafbea}\
+tr.only_a td.a{background:#fdecec}tr.only_b td.b{background:#eafbea}tr.boilerplate td{color:#999;font-size:.85em}\
 tr.changed td.m{color:#b58900}tr.moved td{background:#eef3fd}\
 del{background:#f8c8c8;text-decoration:line-through;text-decoration-color:#a33}\
 ins{background:#bdf0bd;text-decoration:none}\
@@ -701,7 +721,11 @@ pub(crate) fn section_html(out: &mut String, p: usize, sec: &Section) {
             out,
             "<tr class=\"{}\" id=\"{id}\" data-score=\"{score:.3}\"><td class=\"a\">{ca}</td>\
              <td class=\"m\">{m}</td><td class=\"b\">{cb}</td></tr>",
-            kind_class(kind)
+            if matches!(slot, Slot::Row(i) if cmp.rows[i].boilerplate) {
+                "boilerplate"
+            } else {
+                kind_class(kind)
+            }
         );
     }
     let _ = writeln!(out, "</tbody></table>\n</section>");

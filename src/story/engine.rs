@@ -67,7 +67,8 @@ impl StoryEngine {
 
     /// One document as both levels hold it; public for callers that keep more of each
     /// document while reading (the story report keeps its text).
-    pub fn prepare(&self, doc: Document) -> (dedup::Prepared, StoryDoc) {
+    pub fn prepare(&self, mut doc: Document) -> (dedup::Prepared, StoryDoc) {
+        doc.title = crate::text::chrome::skip_chrome_title(doc.title.take(), &doc.text);
         let counts = self.model.counts(doc.title.as_deref(), &doc.text);
         let days = doc.date.as_deref().and_then(crate::date::epoch_days);
         let title = doc.title.clone();

@@ -185,6 +185,9 @@ const OPENERS: &[&str] = &[
     "ذات صله",
 ];
 
+/// Words that open a list of tags or pager links (when no sentence follows).
+const TAG_OPENERS: &[&str] = &["سمات ", "الوسوم ", "كلمات دلاليه ", "next previous"];
+
 /// Phrases that open a byline or a reprint credit (not followed by a long sentence).
 const BYLINE_OPENERS: &[&str] = &["رابط الخبر", "بقلم ", "نقلا عن ", "خاص ب", "المصدر "];
 
@@ -314,6 +317,10 @@ fn features(line: &str, key: &str, words: usize, arabic_text: bool) -> Option<Ch
     if words <= 16 && OPENERS.iter().any(|o| key.starts_with(o)) {
         return Some(Chrome::Interface);
     }
+    // «سمات الجوازات وافدون …»: a tag list; "Next Previous …": pager links.
+    if words <= 16 && !punct && TAG_OPENERS.iter().any(|o| key.starts_with(o)) {
+        return Some(Chrome::Interface);
+    }
     if words <= 12 && BYLINE_OPENERS.iter().any(|o| key.starts_with(o)) && !long_sentence(line) {
         return Some(Chrome::Byline);
     }
@@ -423,6 +430,21 @@ pub fn first_content_line(text: &str) -> Option<&str> {
         .into_iter()
         .find(|(_, c)| c.is_none())
         .map(|(span, _)| &text[span])
+}
+
+/// The title of an article whose title is its text's first line (a `.txt` file): when that
+/// line is chrome («أخبار عالميةأخر الاخبار»), the first line that is not. Other titles are
+/// kept as they are.
+pub fn skip_chrome_title(title: Option<String>, text: &str) -> Option<String> {
+    let t = title?;
+    let first = text.lines().map(str::trim).find(|l| !l.is_empty());
+    if first != Some(t.as_str()) || chrome_line(&t, is_arabic(text)).is_none() {
+        return Some(t);
+    }
+    first_content_line(text)
+        .filter(|l| l.chars().count() <= 300)
+        .map(str::to_owned)
+        .or(Some(t))
 }
 
 /// Whether the table fits `options` (it was made with the default rules).
