@@ -2,19 +2,22 @@
 //! self-contained HTML page. Every renderer prints the original texts (each outlet's own
 //! spelling); the comparison only says where things are.
 //!
-//! JSON schema (`naql-diff-v1`), spans in **Unicode character offsets** into the original
+//! JSON schema (`naql-diff-v2`; v1 had no page chrome: its `only_a`/`only_b` counted it), spans in **Unicode character offsets** into the original
 //! texts (what Python's `str` indexes), `[start, end)`:
 //!
 //! ```text
-//! { "schema": "naql-diff-v1",
+//! { "schema": "naql-diff-v2",
 //!   "a": {"name", "source", "date", "chars"}, "b": {…},
 //!   "summary": {"jaccard", "containment_ab", "containment_ba", "equal", "changed", "moved",
-//!               "only_a", "only_b", "a_shared", "b_shared"},
+//!               "only_a", "only_b", "boilerplate_a", "boilerplate_b", "a_shared", "b_shared"},
 //!   "rows": [{"kind": "equal"|"changed"|"moved"|"only_a"|"only_b",
 //!             "a": [start, end] | null, "b": [start, end] | null, "score",
 //!             "edits": [{"op": "delete"|"insert"|"replace"|"equal", "a": [s, e], "b": [s, e],
-//!                        "spelling": bool}]}] }
+//!                        "spelling": bool}], "boilerplate": true (page chrome only)}] }
 //! ```
+//!
+//! Page chrome (`boilerplate`, [`crate::text::chrome`]) is never paired and is counted in
+//! `boilerplate_a`/`boilerplate_b`, not in `only_a`/`only_b`; `a_shared` leaves it out.
 //!
 //! Rows are in A's order; a moved row sits at its A position and its `b` span says where B
 //! has it. Edits list every word change; an `equal` edit marks words spelled differently but
@@ -163,7 +166,7 @@ pub fn json(w: &mut dyn Write, a: &Side, b: &Side, cmp: &Comparison) -> io::Resu
         })
         .collect();
     let doc = JsonDiff {
-        schema: "naql-diff-v1",
+        schema: "naql-diff-v2",
         a: ja,
         b: jb,
         summary: &cmp.summary,
