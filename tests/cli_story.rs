@@ -380,3 +380,20 @@ fn a_small_batch_with_unrelated_articles_keeps_the_seed_story_apart() {
     let v = stories_json(&[SEEDS, SAMPLE]);
     assert_eq!(v["idf"], "input");
 }
+
+#[test]
+fn a_txt_title_skips_the_site_menu_line() {
+    let v = stories_json(&[SEEDS]);
+    let titles: Vec<&str> = v["stories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| articles(s))
+        .filter(|a| a["id"].as_str().unwrap().starts_with("001_"))
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        titles,
+        ["المطالب الروسية بضمانات أمنية يتفاعل الكرملين بحذر مع إجابات الناتو"]
+    );
+}
