@@ -10,8 +10,9 @@
 //!    first) and once elsewhere;
 //! 2. **weights**: `(1 + ln count) · idf`, L2-normalized; `idf = 1 + ln((N + 1) / (df + 1))`,
 //!    with document frequencies from the input itself (each distinct term vector counted once,
-//!    so wire copies do not make their own words look common) or from a saved [`Idf`] table,
-//!    for batches too small to estimate one;
+//!    so wire copies do not make their own words look common), from a saved [`Idf`] table,
+//!    or, for inputs under [`BACKGROUND_BELOW`] distinct articles, too small to estimate
+//!    one, from the built-in background model ([`background_idf`], [`BACKGROUND_MODEL`]);
 //! 3. **candidates**: an inverted index over each article's [`StoryConfig::index_terms`]
 //!    highest-weighted terms; two articles are candidates when they share one of them and
 //!    their dates are at most [`StoryConfig::window_days`] apart (`examples/story_candidates.rs`
