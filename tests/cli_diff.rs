@@ -529,7 +529,8 @@ fn seed_003_page_chrome_is_never_aligned_nor_only_a() {
         let chrome: Vec<String> = rows
             .iter()
             .filter(|r| r["boilerplate"] == true)
-            .filter_map(|r| (!r["a"].is_null()).then(|| chars_of(&a, &r["a"])))
+            .filter(|r| !r["a"].is_null())
+            .map(|r| chars_of(&a, &r["a"]))
             .collect();
         for line in [
             "الخبر من المصدر",

@@ -160,11 +160,12 @@ impl StoryEngine {
         let counts: Vec<&TermCounts> = docs.iter().map(|d| &d.counts).collect();
         let own = Idf::from_counts(&counts);
         self.used_background = false;
-        if self.background && (own.documents as usize) < BACKGROUND_BELOW {
-            if let Some(bg) = background_idf(self.model.config.normalize) {
-                self.used_background = true;
-                return bg.clone();
-            }
+        if self.background
+            && (own.documents as usize) < BACKGROUND_BELOW
+            && let Some(bg) = background_idf(self.model.config.normalize)
+        {
+            self.used_background = true;
+            return bg.clone();
         }
         own
     }

@@ -337,25 +337,27 @@ fn features(line: &str, key: &str, words: usize, arabic_text: bool) -> Option<Ch
         return Some(Chrome::Timestamp);
     }
     // «عين اليوم – الرياض», «صقر خالد – جدة»: a name and a place around a dash.
-    if words <= 6 && !punct {
-        if let Some((l, r)) = line.split_once(['–', '—']) {
-            let (l, r) = (
-                line_key(default_normalizer(), l),
-                line_key(default_normalizer(), r),
-            );
-            let short = |k: &str| !k.is_empty() && k.split(' ').count() <= 3;
-            if short(&l) && short(&r) {
-                return Some(Chrome::Byline);
-            }
+    if words <= 6
+        && !punct
+        && let Some((l, r)) = line.split_once(['–', '—'])
+    {
+        let (l, r) = (
+            line_key(default_normalizer(), l),
+            line_key(default_normalizer(), r),
+        );
+        let short = |k: &str| !k.is_empty() && k.split(' ').count() <= 3;
+        if short(&l) && short(&r) {
+            return Some(Chrome::Byline);
         }
     }
     // «… – عين اليوم»: a short line whose last part, after a dash, is an outlet.
-    if words <= 14 && !punct {
-        if let Some((_, tail)) = line.rsplit_once(['–', '—', '|']) {
-            let tail = line_key(default_normalizer(), tail);
-            if !tail.is_empty() && BYLINE.iter().any(|b| tail == *b) {
-                return Some(Chrome::Byline);
-            }
+    if words <= 14
+        && !punct
+        && let Some((_, tail)) = line.rsplit_once(['–', '—', '|'])
+    {
+        let tail = line_key(default_normalizer(), tail);
+        if !tail.is_empty() && BYLINE.iter().any(|b| tail == *b) {
+            return Some(Chrome::Byline);
         }
     }
     if words <= 8 && !punct && interface_share(key) >= 0.5 {
