@@ -32,6 +32,8 @@ fn main() {
         Some("null") => null(&args[1], args.get(2)),
         Some("semeval") => semeval(&args[1..]),
         Some("sts") => sts(&args[1..]),
+        Some("batch") => batch(&args[1..]),
+        Some("seeds") => seeds(&args[1..]),
         Some("table") => {
             // An IDF table made with the variant's representation (naql idf makes the default's).
             let (docs, _) = read_all(
@@ -278,4 +280,154 @@ fn semeval(args: &[String]) {
             .collect::<Vec<_>>(),
         f1(&pred, &gold, 0.5)
     );
+}
+
+/// `batch SEMEVAL FILLER`: how large an input must be before its own document frequencies
+/// serve as well as the built-in background model. The SemEval pairs (2020 news, in neither
+/// SaudiNewsNet nor ANT) are scored in batches of N documents: up to 10 pairs plus articles
+/// drawn from FILLER (every 7th article from an offset), the IDF learnt from the batch alone.
+/// Pooled Pearson and F1 at the default threshold, per N, then the same with the background.
+fn batch(args: &[String]) {
+    let rows: Vec<serde_json::Value> = std::fs::read_to_string(&args[0])
+        .expect("read SemEval file")
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect();
+    let s = |r: &serde_json::Value, k: &str| r[k].as_str().unwrap_or("").to_string();
+    let doc = |title: String, text: String| naql::corpus::Document {
+        title: Some(title),
+        text,
+        ..Default::default()
+    };
+    let (filler, _) = read_all(
+        &[args[1].clone()],
+        &ReadOptions {
+            fields: FieldMap::default(),
+            skip_bad: true,
+            progress: None,
+            max_record_bytes: None,
+        },
+    )
+    .expect("read filler corpus");
+    let filler: Vec<naql::corpus::Document> = filler.into_iter().map(|d| d.0).collect();
+    let gold: Vec<bool> = rows
+        .iter()
+        .map(|r| r["Overall"].as_f64().unwrap() <= 2.0)
+        .collect();
+    let neg: Vec<f64> = rows
+        .iter()
+        .map(|r| -r["Overall"].as_f64().unwrap())
+        .collect();
+    let t = StoryConfig::default().threshold;
+    for n in [4usize, 10, 20, 50, 100, 200, 300, 500, 1000, 2000] {
+        let per = (n / 2).min(10);
+        let mut sims = Vec::new();
+        for (b, chunk) in rows.chunks(per).enumerate() {
+            let mut docs: Vec<naql::corpus::Document> = chunk
+                .iter()
+                .flat_map(|r| {
+                    [
+                        doc(s(r, "title1"), s(r, "text1")),
+                        doc(s(r, "title2"), s(r, "text2")),
+                    ]
+                })
+                .collect();
+            let extra = n.saturating_sub(docs.len());
+            docs.extend(filler.iter().skip(b * 101).step_by(7).take(extra).cloned());
+            let m = StoryModel::from_documents(StoryConfig::default(), &docs);
+            for p in 0..chunk.len() {
+                let (a, c) = (&docs[2 * p], &docs[2 * p + 1]);
+                sims.push(
+                    m.similarity((a.title.as_deref(), &a.text), (c.title.as_deref(), &c.text)),
+                );
+            }
+        }
+        println!(
+            "N {n:>5}: input IDF  Pearson {:.4}  F1@{t} {:.4}",
+            pearson(&sims, &neg),
+            f1(&sims, &gold, t)
+        );
+    }
+    let mut m = StoryModel::new(StoryConfig::default());
+    m.idf = naql::story::background_idf(m.config.normalize)
+        .expect("background")
+        .clone();
+    let sims: Vec<f64> = rows
+        .iter()
+        .map(|r| {
+            m.similarity(
+                (Some(&s(r, "title1")), &s(r, "text1")),
+                (Some(&s(r, "title2")), &s(r, "text2")),
+            )
+        })
+        .collect();
+    println!(
+        "background ({}): Pearson {:.4}  F1@{t} {:.4}",
+        naql::story::BACKGROUND_MODEL,
+        pearson(&sims, &neg),
+        f1(&sims, &gold, t)
+    );
+}
+
+/// `seeds SEEDS FILLER`: the five seed reports (one story) with N unrelated articles from
+/// FILLER (every 7th), clustered with the input's own IDF and with the background model: how
+/// many seeds share the largest seed story, how many other articles join it, and how many
+/// stories the whole run has.
+fn seeds(args: &[String]) {
+    let opts = ReadOptions {
+        fields: FieldMap::default(),
+        skip_bad: true,
+        progress: None,
+        max_record_bytes: None,
+    };
+    let (seeds, _) = read_all(&[args[0].clone()], &opts).expect("read seeds");
+    let (filler, _) = read_all(&[args[1].clone()], &opts).expect("read filler");
+    let seed_ids: Vec<String> = seeds.iter().map(|d| d.0.id.clone()).collect();
+    for n in [0usize, 1, 2, 3, 5, 7, 10, 15, 20, 50, 100, 200, 500] {
+        let mut line = format!("N {n:>5}:");
+        for background in [false, true] {
+            let mut docs: Vec<naql::corpus::Document> = seeds.iter().map(|d| d.0.clone()).collect();
+            docs.extend(filler.iter().step_by(7).take(n).map(|d| d.0.clone()));
+            let idf = background.then(|| {
+                naql::story::background_idf(StoryConfig::default().normalize)
+                    .expect("background")
+                    .clone()
+            });
+            let mut e = naql::story::StoryEngine::new(
+                naql::copy::Config::default(),
+                StoryConfig::default(),
+                idf,
+            );
+            e.background = false;
+            let out = e.run_documents(docs);
+            let (mut best, mut others) = (0, 0);
+            for st in &out.stories {
+                let ids: Vec<&str> = st
+                    .groups
+                    .iter()
+                    .flat_map(|g| &g.members)
+                    .map(|m| out.id(m.doc))
+                    .collect();
+                let k = ids
+                    .iter()
+                    .filter(|i| seed_ids.iter().any(|s| s == *i))
+                    .count();
+                if k > best {
+                    best = k;
+                    others = ids.len() - k;
+                }
+            }
+            line += &format!(
+                "  {}: seeds together {best}/5, others joining {others}, stories {}",
+                if background {
+                    "background"
+                } else {
+                    "input IDF"
+                },
+                out.stories.len()
+            );
+        }
+        println!("{line}");
+    }
 }

@@ -542,3 +542,66 @@ fn without_colour_the_changed_words_are_marked() {
         "{only:?}"
     );
 }
+
+/// The text of a JSON span (Unicode character offsets) of `text`.
+fn chars_of(text: &str, span: &Value) -> String {
+    let (s, e) = (
+        span[0].as_u64().unwrap() as usize,
+        span[1].as_u64().unwrap() as usize,
+    );
+    text.chars().skip(s).take(e - s).collect()
+}
+
+#[test]
+fn seed_003_page_chrome_is_never_aligned_nor_only_a() {
+    let a_path = seed("003");
+    let a = std::fs::read_to_string(&a_path).unwrap();
+    for other in ["000", "001", "002", "004"] {
+        let out = ok(&naql(&["diff", &a_path, &seed(other), "--format", "json"]));
+        let v: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["schema"], "naql-diff-v2");
+        let rows = v["rows"].as_array().unwrap();
+        let chrome: Vec<String> = rows
+            .iter()
+            .filter(|r| r["boilerplate"] == true)
+            .filter(|r| !r["a"].is_null())
+            .map(|r| chars_of(&a, &r["a"]))
+            .collect();
+        for line in [
+            "الخبر من المصدر",
+            "تمت ترجمة هذا الخبر باستخدام ادوات الترجمة الفورية من Google",
+            "مساحة إعلانية - ضع إعلانك هنا",
+            "الكلمات الدلالية",
+            "إعلان",
+            "إقرأ أيضاً:",
+            "إغلاق",
+            "شاهد الحادثة:",
+        ] {
+            assert!(
+                chrome.iter().any(|c| c == line),
+                "{other}: {line} in {chrome:?}"
+            );
+        }
+        // Chrome rows are unpaired, and counted apart from "only A".
+        for r in rows.iter().filter(|r| r["boilerplate"] == true) {
+            assert!(r["a"].is_null() || r["b"].is_null(), "{r}");
+        }
+        let s = &v["summary"];
+        let only_a = rows
+            .iter()
+            .filter(|r| r["kind"] == "only_a" && r["boilerplate"] != true)
+            .count();
+        assert_eq!(s["only_a"].as_u64().unwrap() as usize, only_a);
+        assert_eq!(s["boilerplate_a"].as_u64().unwrap() as usize, chrome.len());
+    }
+    // The word diff shows them muted, not as removed text.
+    let out = ok(&naql(&[
+        "diff",
+        &a_path,
+        &seed("000"),
+        "--format",
+        "unified",
+    ]));
+    assert!(out.lines().any(|l| l == "· إقرأ أيضاً:"), "{out}");
+    assert!(!out.contains("[-إقرأ أيضاً:-]"), "{out}");
+}

@@ -327,3 +327,73 @@ fn an_idf_table_with_lsa_vectors_blends_them_in() {
     assert_eq!(code, 1);
     assert!(err.contains("--dims"), "{err}");
 }
+
+#[test]
+fn the_seeds_alone_are_one_story_weighed_by_the_background_model() {
+    // Five articles cannot weigh their own words: the built-in model does, and says so.
+    let v = stories_json(&[SEEDS]);
+    assert_eq!(v["idf"], "naql-background-v1");
+    assert_eq!(v["stats"]["stories"], 1, "{}", v["stats"]);
+    assert_eq!(v["stats"]["in_stories"], 5, "{}", v["stats"]);
+    let (out, err, code) = naql(&["cluster", "--level", "story", SEEDS]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("5 documents: 5 in 1 story,"), "{out}");
+    assert!(out.contains("IDF: naql-background-v1"), "{out}");
+}
+
+#[test]
+fn a_small_batch_with_unrelated_articles_keeps_the_seed_story_apart() {
+    // The seeds with 40 unrelated articles (under the background threshold): the five ANT
+    // ones and 35 of SaudiNewsNet; one seed story, no other article in it.
+    let dir = tempfile::tempdir().unwrap();
+    let read = |f: &str| {
+        std::fs::read_to_string(format!("{}/fixtures/{f}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    };
+    let (ant, snn) = (read("ant-sample.jsonl"), read("saudinewsnet-sample.jsonl"));
+    let few: String = ant
+        .lines()
+        .chain(snn.lines().take(35))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let path = dir.path().join("few.jsonl");
+    std::fs::write(&path, few).unwrap();
+    let v = stories_json(&[SEEDS, path.to_str().unwrap()]);
+    assert_eq!(v["idf"], "naql-background-v1");
+    let seeded: Vec<&Value> = v["stories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| {
+            articles(s)
+                .iter()
+                .any(|a| is_seed(a["id"].as_str().unwrap()))
+        })
+        .collect();
+    assert_eq!(seeded.len(), 1, "the seeds are split");
+    let ids: Vec<&str> = articles(seeded[0])
+        .iter()
+        .map(|a| a["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 5, "{ids:?}");
+    assert!(ids.iter().all(|id| is_seed(id)), "{ids:?}");
+    // From 50 distinct articles up the input weighs its own words.
+    let v = stories_json(&[SEEDS, SAMPLE]);
+    assert_eq!(v["idf"], "input");
+}
+
+#[test]
+fn a_txt_title_skips_the_site_menu_line() {
+    let v = stories_json(&[SEEDS]);
+    let titles: Vec<&str> = v["stories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| articles(s))
+        .filter(|a| a["id"].as_str().unwrap().starts_with("001_"))
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        titles,
+        ["المطالب الروسية بضمانات أمنية يتفاعل الكرملين بحذر مع إجابات الناتو"]
+    );
+}

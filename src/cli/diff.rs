@@ -21,7 +21,7 @@ enum DiffFormat {
     Text,
     /// Git-style word diff, `[-removed-]{+added+}` (the default when piped).
     Unified,
-    /// One JSON document, spans in character offsets (schema: naql-diff-v1).
+    /// One JSON document, spans in character offsets (schema: naql-diff-v2).
     Json,
     /// One self-contained HTML page.
     Html,

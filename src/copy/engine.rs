@@ -134,7 +134,7 @@ impl Engine {
             id: doc.id,
             source: doc.source,
             date: doc.date,
-            title: doc.title,
+            title: crate::text::chrome::skip_chrome_title(doc.title, &doc.text),
             chars: doc.text.chars().count(),
             units,
             paragraphs,

@@ -28,8 +28,9 @@ pub(super) fn pair(options: &Options, sa: &[Sent], sb: &[Sent], w: &Weights) -> 
         sa,
         sb,
         w,
-        used_a: vec![false; sa.len()],
-        used_b: vec![false; sb.len()],
+        // Page chrome is taken from the start: nothing pairs with it.
+        used_a: sa.iter().map(|s| s.chrome).collect(),
+        used_b: sb.iter().map(|s| s.chrome).collect(),
     };
     let mut groups = p.identical();
     let scored = p.scored();

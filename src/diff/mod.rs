@@ -15,7 +15,9 @@
 //!    are taken greedily, best first, each sentence once; an unpaired neighbour joins a pair
 //!    when the union scores higher (one outlet split what the other kept whole: 1:2 and 2:1).
 //! 4. The pairs that keep their order in both texts (the heaviest increasing chain) are the
-//!    backbone; the others are **moved**. Unpaired sentences are only in A or only in B.
+//!    backbone; the others are **moved**. Unpaired sentences are only in A or only in B,
+//!    except page chrome ([`crate::text::chrome`]: «اترك رد», "Source link", bylines), which
+//!    is never paired and is counted apart ([`Row::boilerplate`]).
 //! 5. Inside each pair, `similar` diffs the normalized tokens; a token whose normalized form
 //!    matches but whose spelling differs (hamza, diacritics, ى/ي, digits …) is a *spelling*
 //!    difference, never a change.
@@ -111,6 +113,9 @@ pub struct Row {
     /// Word edits: every non-equal edit, plus equal runs that differ only in spelling. Words
     /// not covered by an edit are the same in both.
     pub edits: Vec<Edit>,
+    /// Page chrome ([`crate::text::chrome`]): an unpaired row that is not the article's text
+    /// («إقرأ أيضاً», "Source link"). Never aligned, not counted as only in A or B; views mute it.
+    pub boilerplate: bool,
 }
 
 impl Row {
@@ -154,6 +159,10 @@ pub struct Summary {
     pub only_a: usize,
     /// Sentences only B has.
     pub only_b: usize,
+    /// Sentences of A that are page chrome (neither aligned nor counted in `only_a`).
+    pub boilerplate_a: usize,
+    /// Sentences of B that are page chrome.
+    pub boilerplate_b: usize,
     /// Share of A's sentence characters that B also carries (equal, changed or moved rows).
     pub a_shared: f64,
     /// Share of B's sentence characters that A also carries.
@@ -190,6 +199,8 @@ pub struct Options {
     /// A stem found in more sentences than this does not propose candidates (it still counts
     /// in the score): bounds the work on huge or repetitive texts.
     pub max_postings: usize,
+    /// Leave page-chrome lines ([`crate::text::chrome`]) out of the alignment.
+    pub skip_chrome: bool,
 }
 
 impl Options {
@@ -209,6 +220,7 @@ impl Default for Options {
             background: None,
             max_diff_tokens: 20_000,
             max_postings: 200,
+            skip_chrome: true,
         }
     }
 }

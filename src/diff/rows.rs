@@ -78,6 +78,7 @@ impl<'a> Rows<'a> {
                     b: None,
                     score: 0.0,
                     edits: Vec::new(),
+                    boilerplate: self.sa[self.i].chrome,
                 });
                 self.i += 1;
             } else {
@@ -101,6 +102,7 @@ impl<'a> Rows<'a> {
                     b: Some(self.sb[self.j].span.clone()),
                     score: 0.0,
                     edits: Vec::new(),
+                    boilerplate: self.sb[self.j].chrome,
                 });
                 self.j += 1;
             } else {
@@ -128,6 +130,7 @@ impl<'a> Rows<'a> {
             b: Some(sb[g.b.start].span.start..sb[g.b.end - 1].span.end),
             score: g.score,
             edits,
+            boilerplate: false,
         }
     }
 
@@ -201,13 +204,17 @@ impl Comparer {
                 Kind::Equal => s.equal += 1,
                 Kind::Changed => s.changed += 1,
                 Kind::Moved => s.moved += 1,
+                Kind::OnlyA if r.boilerplate => s.boilerplate_a += 1,
+                Kind::OnlyB if r.boilerplate => s.boilerplate_b += 1,
                 Kind::OnlyA => s.only_a += 1,
                 Kind::OnlyB => s.only_b += 1,
             }
         }
-        // Rows cover every sentence once, in order; count the characters of shared ones.
+        // Rows cover every sentence once, in order; count the characters of shared ones
+        // (chrome is never shared).
         let share = |sents: &[Sent], side: fn(&Row) -> &Option<Range<usize>>| {
-            let total: usize = sents.iter().map(|s| s.chars).sum();
+            // Page chrome is no part of the article.
+            let total: usize = sents.iter().filter(|s| !s.chrome).map(|s| s.chars).sum();
             if total == 0 {
                 return 0.0;
             }
@@ -223,7 +230,7 @@ impl Comparer {
                 while k < spans.len() && spans[k].end < s.span.end {
                     k += 1;
                 }
-                if k < spans.len() && spans[k].start <= s.span.start {
+                if !s.chrome && k < spans.len() && spans[k].start <= s.span.start {
                     shared += s.chars;
                 }
             }

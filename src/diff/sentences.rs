@@ -25,11 +25,23 @@ pub(super) struct Sent {
     pub(super) chars: usize,
     /// Background weight of each stem (from an IDF table), when one is given.
     pub(super) background: Vec<(u64, f64)>,
+    /// Part of a page-chrome line: left out of the alignment.
+    pub(super) chrome: bool,
 }
 
 impl Comparer {
     /// The sentences of `text` with their tokens and stems.
     pub(super) fn split(&self, text: &str) -> Vec<Sent> {
+        let chrome: Vec<std::ops::Range<usize>> = if self.options.skip_chrome {
+            crate::text::chrome::chrome_lines(text)
+                .into_iter()
+                .filter_map(|(span, c)| c.map(|_| span))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let in_chrome =
+            |s: &Range<usize>| chrome.iter().any(|c| c.start <= s.start && s.end <= c.end);
         sentences(text)
             .into_iter()
             .map(|span| {
@@ -62,6 +74,7 @@ impl Comparer {
                     whole = token_hash(piece);
                 }
                 Sent {
+                    chrome: in_chrome(&span),
                     background: bgw,
                     chars: piece.chars().count(),
                     span,

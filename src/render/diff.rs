@@ -2,19 +2,22 @@
 //! self-contained HTML page. Every renderer prints the original texts (each outlet's own
 //! spelling); the comparison only says where things are.
 //!
-//! JSON schema (`naql-diff-v1`), spans in **Unicode character offsets** into the original
+//! JSON schema (`naql-diff-v2`; v1 had no page chrome: its `only_a`/`only_b` counted it), spans in **Unicode character offsets** into the original
 //! texts (what Python's `str` indexes), `[start, end)`:
 //!
 //! ```text
-//! { "schema": "naql-diff-v1",
+//! { "schema": "naql-diff-v2",
 //!   "a": {"name", "source", "date", "chars"}, "b": {…},
 //!   "summary": {"jaccard", "containment_ab", "containment_ba", "equal", "changed", "moved",
-//!               "only_a", "only_b", "a_shared", "b_shared"},
+//!               "only_a", "only_b", "boilerplate_a", "boilerplate_b", "a_shared", "b_shared"},
 //!   "rows": [{"kind": "equal"|"changed"|"moved"|"only_a"|"only_b",
 //!             "a": [start, end] | null, "b": [start, end] | null, "score",
 //!             "edits": [{"op": "delete"|"insert"|"replace"|"equal", "a": [s, e], "b": [s, e],
-//!                        "spelling": bool}]}] }
+//!                        "spelling": bool}], "boilerplate": true (page chrome only)}] }
 //! ```
+//!
+//! Page chrome (`boilerplate`, [`crate::text::chrome`]) is never paired and is counted in
+//! `boilerplate_a`/`boilerplate_b`, not in `only_a`/`only_b`; `a_shared` leaves it out.
 //!
 //! Rows are in A's order; a moved row sits at its A position and its `b` span says where B
 //! has it. Edits list every word change; an `equal` edit marks words spelled differently but
@@ -114,6 +117,9 @@ struct JsonRow {
     b: Option<[usize; 2]>,
     score: f64,
     edits: Vec<JsonEdit>,
+    /// Page chrome (only present when true).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    boilerplate: bool,
 }
 
 #[derive(Serialize)]
@@ -156,10 +162,11 @@ pub fn json(w: &mut dyn Write, a: &Side, b: &Side, cmp: &Comparison) -> io::Resu
                     spelling: e.spelling,
                 })
                 .collect(),
+            boilerplate: r.boilerplate,
         })
         .collect();
     let doc = JsonDiff {
-        schema: "naql-diff-v1",
+        schema: "naql-diff-v2",
         a: ja,
         b: jb,
         summary: &cmp.summary,
@@ -335,6 +342,15 @@ fn mark(kind: Kind) -> &'static str {
 fn slot_cells(a: &Side, b: &Side, cmp: &Comparison, slot: Slot) -> (Pieces, Pieces, String) {
     let note = |s: String| vec![(s, Style::Note)];
     match slot {
+        Slot::Row(i) if cmp.rows[i].boilerplate => {
+            // Page chrome: muted, on its side only.
+            let r = &cmp.rows[i];
+            let muted = |t: &str, s: &Option<Range<usize>>| {
+                s.as_ref()
+                    .map_or(Vec::new(), |s| note(t[s.clone()].to_string()))
+            };
+            (muted(a.text, &r.a), muted(b.text, &r.b), "·".to_string())
+        }
         Slot::Row(i) => {
             let r = &cmp.rows[i];
             let pa =
@@ -496,6 +512,13 @@ pub fn unified(
             Slot::Row(i) => {
                 let r = &cmp.rows[i];
                 match r.kind {
+                    _ if r.boilerplate => {
+                        let t = r.a.as_ref().map_or_else(
+                            || &b.text[r.b.clone().expect("B side")],
+                            |s| &a.text[s.clone()],
+                        );
+                        colors.paint(&format!("· {}", clean(t)), Style::Note)
+                    }
                     Kind::OnlyA => del(&a.text[r.a.clone().expect("A side")]),
                     Kind::OnlyB => ins(&b.text[r.b.clone().expect("B side")]),
                     Kind::Moved => {
@@ -608,7 +631,7 @@ table.diff th{background:#eee;padding:.4em;text-align:start}\
 table.diff td{vertical-align:top;padding:.35em .6em;border-top:1px solid #eee;\
 unicode-bidi:plaintext;text-align:start}\
 td.m{width:2.2em;text-align:center;color:#777;font-family:monospace}\
-tr.only_a td.a{background:#fdecec}tr.only_b td.b{background:#eafbea}\
+tr.only_a td.a{background:#fdecec}tr.only_b td.b{background:#eafbea}tr.boilerplate td{color:#999;font-size:.85em}\
 tr.changed td.m{color:#b58900}tr.moved td{background:#eef3fd}\
 del{background:#f8c8c8;text-decoration:line-through;text-decoration-color:#a33}\
 ins{background:#bdf0bd;text-decoration:none}\
@@ -735,7 +758,11 @@ pub(crate) fn section_html(out: &mut String, p: usize, sec: &Section) {
             out,
             "<tr class=\"{}\" id=\"{id}\" data-score=\"{score:.3}\"><td class=\"a\">{ca}</td>\
              <td class=\"m\">{m}</td><td class=\"b\">{cb}</td></tr>",
-            kind_class(kind)
+            if matches!(slot, Slot::Row(i) if cmp.rows[i].boilerplate) {
+                "boilerplate"
+            } else {
+                kind_class(kind)
+            }
         );
     }
     let _ = writeln!(out, "</tbody></table>\n</section>");

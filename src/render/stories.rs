@@ -147,18 +147,23 @@ pub fn write_stories(
             }
             Ok(())
         }
-        Format::Text => write_text(w, out, config),
+        Format::Text => write_text(w, out, config, idf),
     }
 }
 
 /// The readable listing: the summary, the settings and counts, then each story with its
 /// articles by copy group.
-fn write_text(w: &mut dyn Write, out: &StoryOutcome, config: &StoryConfig) -> io::Result<()> {
+fn write_text(
+    w: &mut dyn Write,
+    out: &StoryOutcome,
+    config: &StoryConfig,
+    idf: &str,
+) -> io::Result<()> {
     let s = &out.stats;
     writeln!(w, "{}", summary_line(out))?;
     writeln!(
         w,
-        "cosine ≥ {} · average linkage ≥ {} · window {} · {} copy clusters · {} candidate pairs → {} verified · merges refused: {} by linkage, {} by span",
+        "cosine ≥ {} · average linkage ≥ {} · window {} · {} copy clusters · {} candidate pairs → {} verified · merges refused: {} by linkage, {} by span{}",
         config.threshold,
         config.linkage,
         config
@@ -168,12 +173,24 @@ fn write_text(w: &mut dyn Write, out: &StoryOutcome, config: &StoryConfig) -> io
         s.candidate_pairs,
         s.verified_pairs,
         s.merges_refused,
-        s.merges_refused_span
+        s.merges_refused_span,
+        idf_note(idf)
     )?;
     for st in stories_out(out) {
         write_story_text(w, &st)?;
     }
     Ok(())
+}
+
+/// Says when the word weights came from the built-in background model (the input's own and
+/// a `--idf` table the user gave go unsaid; JSON's `idf` names all three).
+fn idf_note(idf: &str) -> String {
+    match idf {
+        "input" | "table" | "table+lsa" => String::new(),
+        model => {
+            format!(" · IDF: {model} (built in: the input is too small to weigh its own words)")
+        }
+    }
 }
 
 /// One story of the readable listing, after a blank line.

@@ -8,6 +8,7 @@ use rayon::prelude::*;
 
 use crate::copy::{self as dedup, Engine, Outcome};
 use crate::corpus::{self, Document, Item, ReadError, ReadOptions, Skipped};
+use crate::story::background::{BACKGROUND_BELOW, BACKGROUND_MODEL, background_idf};
 use crate::story::candidates::{candidate_pairs, verify};
 use crate::story::config::StoryConfig;
 use crate::story::idf::Idf;
@@ -27,6 +28,11 @@ pub struct StoryEngine {
     pub model: StoryModel,
     /// IDF from a saved table instead of the input.
     pub fixed_idf: bool,
+    /// Weigh inputs of fewer than [`BACKGROUND_BELOW`] distinct articles by the embedded
+    /// background model (on by default).
+    pub background: bool,
+    /// Whether the last run used the background model.
+    used_background: bool,
 }
 
 impl StoryEngine {
@@ -42,13 +48,17 @@ impl StoryEngine {
             copy: Engine::new(copy),
             model,
             fixed_idf,
+            background: true,
+            used_background: false,
         }
     }
 
-    /// Where document frequencies come from, for the output: `input`, `table`, or
-    /// `table+lsa` (a table with LSA vectors, blended into the similarity).
+    /// Where document frequencies come from, for the output: `input`, `table`,
+    /// `table+lsa` (a table with LSA vectors, blended into the similarity), or
+    /// [`BACKGROUND_MODEL`] (the input was too small; known once it has run).
     pub fn idf_source(&self) -> &'static str {
         match (self.fixed_idf, self.model.idf.lsa.is_some()) {
+            _ if self.used_background => BACKGROUND_MODEL,
             (false, _) => "input",
             (true, false) => "table",
             (true, true) => "table+lsa",
@@ -57,7 +67,8 @@ impl StoryEngine {
 
     /// One document as both levels hold it; public for callers that keep more of each
     /// document while reading (the story report keeps its text).
-    pub fn prepare(&self, doc: Document) -> (dedup::Prepared, StoryDoc) {
+    pub fn prepare(&self, mut doc: Document) -> (dedup::Prepared, StoryDoc) {
+        doc.title = crate::text::chrome::skip_chrome_title(doc.title.take(), &doc.text);
         let counts = self.model.counts(doc.title.as_deref(), &doc.text);
         let days = doc.date.as_deref().and_then(crate::date::epoch_days);
         let title = doc.title.clone();
@@ -107,8 +118,7 @@ impl StoryEngine {
         clock.lap("copy level");
 
         if !self.fixed_idf {
-            let counts: Vec<&TermCounts> = docs.iter().map(|d| &d.counts).collect();
-            self.model.idf = Idf::from_counts(&counts);
+            self.model.idf = self.input_idf(&docs);
         }
         let level = Level::weigh(&self.model, &copy, &docs);
         clock.lap("weigh");
@@ -140,6 +150,24 @@ impl StoryEngine {
             stats,
             timings: clock.timings,
         }
+    }
+}
+
+impl StoryEngine {
+    /// The input's own document frequencies, or the background model's when the input has
+    /// too few distinct articles to tell common words from rare ones.
+    fn input_idf(&mut self, docs: &[StoryDoc]) -> Idf {
+        let counts: Vec<&TermCounts> = docs.iter().map(|d| &d.counts).collect();
+        let own = Idf::from_counts(&counts);
+        self.used_background = false;
+        if self.background
+            && (own.documents as usize) < BACKGROUND_BELOW
+            && let Some(bg) = background_idf(self.model.config.normalize)
+        {
+            self.used_background = true;
+            return bg.clone();
+        }
+        own
     }
 }
 

@@ -150,13 +150,22 @@ impl Idf {
     /// is wrong: not JSON (with line and column), another format version, another stemmer,
     /// other normalization rules than `normalize`.
     pub fn load(path: &str, normalize: NormalizeOptions) -> Result<Idf, TableError> {
-        let path_of = || path.to_string();
         let bytes = std::fs::read(path).map_err(|source| TableError::Io {
-            path: path_of(),
+            path: path.to_string(),
             source,
         })?;
+        Idf::from_slice(&bytes, path, normalize)
+    }
+
+    /// Reads a table from its JSON bytes, as [`Idf::load`] does; `path` names it in errors.
+    pub fn from_slice(
+        bytes: &[u8],
+        path: &str,
+        normalize: NormalizeOptions,
+    ) -> Result<Idf, TableError> {
+        let path_of = || path.to_string();
         let t: IdfTable =
-            serde_json::from_slice(&bytes).map_err(|source| TableError::Malformed {
+            serde_json::from_slice(bytes).map_err(|source| TableError::Malformed {
                 path: path_of(),
                 source,
             })?;

@@ -10,8 +10,9 @@
 //!    first) and once elsewhere;
 //! 2. **weights**: `(1 + ln count) · idf`, L2-normalized; `idf = 1 + ln((N + 1) / (df + 1))`,
 //!    with document frequencies from the input itself (each distinct term vector counted once,
-//!    so wire copies do not make their own words look common) or from a saved [`Idf`] table,
-//!    for batches too small to estimate one;
+//!    so wire copies do not make their own words look common), from a saved [`Idf`] table,
+//!    or, for inputs under [`BACKGROUND_BELOW`] distinct articles, too small to estimate
+//!    one, from the built-in background model ([`background_idf`], [`BACKGROUND_MODEL`]);
 //! 3. **candidates**: an inverted index over each article's [`StoryConfig::index_terms`]
 //!    highest-weighted terms; two articles are candidates when they share one of them and
 //!    their dates are at most [`StoryConfig::window_days`] apart (`examples/story_candidates.rs`
@@ -35,6 +36,7 @@
 //! | `terms` | content words of an article (title, lead, stems, bigrams) as [`TermCounts`] |
 //! | `model` | [`StoryModel`]: counts to unit vectors (TF-IDF, blended with LSA) |
 //! | `vector` | [`TermVector`], the one dot product, the LSA tail keys ([`SEMANTIC_KEY`]) |
+//! | `background` | the embedded default IDF ([`background_idf`]) for inputs under [`BACKGROUND_BELOW`] articles |
 //! | `idf` | [`Idf`], its saved form [`IdfTable`] (`naql-idf-v1`) and [`TableError`] |
 //! | [`lsa`] | LSA term vectors: training (randomized SVD), saving, loading |
 //! | `candidates` | steps 3 and 4: [`candidate_pairs`], [`candidate_pairs_wide`], [`verify`] |
@@ -67,6 +69,7 @@
 //! assert!(v[0].cosine(&v[2]) < 0.05);
 //! ```
 
+mod background;
 mod candidates;
 mod config;
 mod engine;
@@ -79,6 +82,7 @@ mod plan;
 mod terms;
 mod vector;
 
+pub use self::background::{BACKGROUND_BELOW, BACKGROUND_MODEL, background_idf};
 pub use self::candidates::{candidate_pairs, candidate_pairs_wide, verify};
 pub use self::config::StoryConfig;
 pub use self::engine::StoryEngine;

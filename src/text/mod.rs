@@ -30,8 +30,9 @@
 //! Where things are: `normalize.rs` (the options and the per-character table), `tokens.rs`
 //! (the scan, with its SSSE3 runs in `tokens/simd.rs`), `dateline.rs`
 //! ([`Normalizer::dateline_end`]), [`mod@sentences`], [`stem`] (the two stemmers and their
-//! stopwords).
+//! stopwords), [`chrome`] (page-chrome lines: the embedded table and line features).
 
+pub mod chrome;
 mod dateline;
 mod normalize;
 pub mod sentences;
