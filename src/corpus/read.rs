@@ -83,6 +83,20 @@ pub struct Item<U> {
 /// The records of one chunk (or one `.txt` file), processed.
 type Processed<U> = Vec<Result<Item<U>, BadRecord>>;
 
+/// Each good record made into an item by `process`; bad ones kept as they are.
+fn processed<U>(records: Vec<Record>, process: &impl Fn(Document) -> U) -> Processed<U> {
+    records
+        .into_iter()
+        .map(|r| {
+            r.map(|(doc, origin)| Item {
+                id: doc.id.clone(),
+                origin,
+                value: process(doc),
+            })
+        })
+        .collect()
+}
+
 /// Kinds of input, decided from the path.
 enum Input {
     Stdin,
@@ -142,24 +156,33 @@ where
 {
     let mut chunks: Vec<Processed<U>> = Vec::new();
     let mut report = ReadReport::default();
-    let run = |records: Vec<Record>| -> Processed<U> {
-        records
-            .into_iter()
-            .map(|r| {
-                r.map(|(doc, origin)| Item {
-                    id: doc.id.clone(),
-                    origin,
-                    value: process(doc),
-                })
-            })
-            .collect()
-    };
+    let run = |records: Vec<Record>| processed(records, &process);
     for path in inputs {
         read_input(path, options, &run, &mut chunks, &mut report)?;
     }
     if let Some(p) = &options.progress {
         p.finish();
     }
+    let items = first_of_each_id(chunks, options.skip_bad, &mut report)?;
+    Ok((items, report))
+}
+
+/// Reads JSON lines already in memory (named `name` in errors, lines from 1) exactly as a
+/// JSONL file is read: fields detected or given, ids unique, bad records reported. For
+/// bindings (the Python package) that hold records rather than files.
+pub fn read_jsonl_bytes_with<U, F>(
+    bytes: &[u8],
+    name: &str,
+    options: &ReadOptions,
+    process: F,
+) -> Result<(Vec<Item<U>>, ReadReport), ReadError>
+where
+    U: Send,
+    F: Fn(Document) -> U + Sync + Send,
+{
+    let run = |records: Vec<Record>| processed(records, &process);
+    let chunks = read_jsonl(bytes, name, options, &run)?;
+    let mut report = ReadReport::default();
     let items = first_of_each_id(chunks, options.skip_bad, &mut report)?;
     Ok((items, report))
 }
