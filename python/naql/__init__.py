@@ -218,11 +218,13 @@ def band_keys_arrow(signatures: Any, bands: int, rows: int) -> Any:
 
 def sign_batch(batch: Any, text: str = "text", keep: Iterable[str] = (), *,
                bands: int | None = None, rows: int | None = None, signed: bool = False,
-               signer: Signer | None = None) -> Any:
-    """A pyarrow RecordBatch of the ``keep`` columns, ``signature`` and (with bands and rows)
-    ``band_keys``, for Spark ``mapInArrow`` or ``map_batches``; ``signed=True`` gives Int64
-    lists with the same bits (Spark has no unsigned integers)."""
-    return _naql.sign_batch(_signer(signer), batch, text, list(keep), bands, rows, signed)
+               date: str | None = None, signer: Signer | None = None) -> Any:
+    """A pyarrow RecordBatch of the ``keep`` columns, ``signature``, with bands and rows
+    ``band_keys``, ``empty`` and ``chars`` (the text's length in characters), and with
+    ``date`` (a column name) ``date_key``: the CLI's date order as YYYYMMDDhhmmss in UTC,
+    null when unreadable. For Spark ``mapInArrow`` or ``map_batches``; ``signed=True`` gives
+    Int64 lists with the same bits (Spark has no unsigned integers)."""
+    return _naql.sign_batch(_signer(signer), batch, text, list(keep), bands, rows, signed, date)
 
 
 def verify_batch(batch: Any, a: str = "text_a", b: str = "text_b",

@@ -147,6 +147,7 @@ def sign_batch(
     bands: Optional[int] = None,
     rows: Optional[int] = None,
     signed: bool = False,
+    date: Optional[str] = None,
     signer: Optional[Signer] = None,
 ) -> Any: ...
 def verify_batch(
