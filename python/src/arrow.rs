@@ -8,8 +8,8 @@ use std::sync::Arc;
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Int64Type, UInt64Type};
 use arrow_array::{
-    Array, ArrayRef, BooleanArray, FixedSizeListArray, Float64Array, Int64Array, RecordBatch, UInt64Array,
-    make_array,
+    Array, ArrayRef, BooleanArray, FixedSizeListArray, Float64Array, Int64Array, RecordBatch,
+    UInt64Array, make_array,
 };
 use arrow_buffer::NullBuffer;
 use arrow_data::ArrayData;
@@ -64,9 +64,18 @@ fn array_of(obj: &Bound<'_, PyAny>) -> PyResult<ArrayRef> {
 
 /// `n` rows of `k` values as `FixedSizeList<UInt64>` (or `Int64`, the same bits, for Spark,
 /// which has no unsigned type), null where `valid` says so.
-fn fixed_lists(flat: Vec<u64>, k: usize, valid: Option<Vec<bool>>, signed: bool) -> FixedSizeListArray {
+fn fixed_lists(
+    flat: Vec<u64>,
+    k: usize,
+    valid: Option<Vec<bool>>,
+    signed: bool,
+) -> FixedSizeListArray {
     let (values, item): (ArrayRef, DataType) = if signed {
-        let v: Int64Array = flat.into_iter().map(|x| x as i64).collect::<Vec<_>>().into();
+        let v: Int64Array = flat
+            .into_iter()
+            .map(|x| x as i64)
+            .collect::<Vec<_>>()
+            .into();
         (Arc::new(v), DataType::Int64)
     } else {
         (Arc::new(UInt64Array::from(flat)), DataType::UInt64)
@@ -86,13 +95,20 @@ fn sign_texts(py: Python<'_>, signer: &Signer, texts: &Texts) -> (Vec<u64>, Opti
             .map(|i| texts.get(i).unwrap_or("").to_owned())
             .collect();
         sign_into(&signer.engine, documents(owned, None), &mut flat);
-        let valid = (texts.0.null_count() > 0).then(|| (0..texts.len()).map(|i| !texts.0.is_null(i)).collect());
+        let valid = (texts.0.null_count() > 0)
+            .then(|| (0..texts.len()).map(|i| !texts.0.is_null(i)).collect());
         (flat, valid)
     })
 }
 
 /// Band keys of flat signature rows of `k` values.
-fn keys_of(py: Python<'_>, flat: &[u64], k: usize, bands: usize, rows: usize) -> PyResult<Vec<u64>> {
+fn keys_of(
+    py: Python<'_>,
+    flat: &[u64],
+    k: usize,
+    bands: usize,
+    rows: usize,
+) -> PyResult<Vec<u64>> {
     let lsh = banding(k, bands, rows)?;
     let n = flat.len() / k.max(1);
     py.detach(|| {
@@ -118,15 +134,28 @@ fn flat_of(array: &ArrayRef) -> PyResult<(Vec<u64>, usize)> {
     let values = list.values().slice(list.offset() * k, list.len() * k);
     let flat: Vec<u64> = match values.data_type() {
         DataType::UInt64 => values.as_primitive::<UInt64Type>().values().to_vec(),
-        DataType::Int64 => values.as_primitive::<Int64Type>().values().iter().map(|&v| v as u64).collect(),
-        other => return Err(config_err(format!("expected UInt64 signature values, got {other}"))),
+        DataType::Int64 => values
+            .as_primitive::<Int64Type>()
+            .values()
+            .iter()
+            .map(|&v| v as u64)
+            .collect(),
+        other => {
+            return Err(config_err(format!(
+                "expected UInt64 signature values, got {other}"
+            )));
+        }
     };
     Ok((flat, k))
 }
 
 /// Signatures of a pyarrow string array as `FixedSizeList<UInt64>` (null rows stay null).
 #[pyfunction]
-pub fn sign_arrow<'py>(py: Python<'py>, signer: &Signer, texts: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+pub fn sign_arrow<'py>(
+    py: Python<'py>,
+    signer: &Signer,
+    texts: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
     let texts = Texts::of(array_of(texts)?)?;
     let (flat, valid) = sign_texts(py, signer, &texts);
     let k = signer.engine.config.signer.num_perm;
@@ -143,7 +172,9 @@ pub fn band_keys_arrow<'py>(
 ) -> PyResult<Bound<'py, PyAny>> {
     let (flat, k) = flat_of(&array_of(signatures)?)?;
     let keys = keys_of(py, &flat, k, bands, rows)?;
-    fixed_lists(keys, bands, None, false).to_data().to_pyarrow(py)
+    fixed_lists(keys, bands, None, false)
+        .to_data()
+        .to_pyarrow(py)
 }
 
 /// A RecordBatch's `keep` columns, plus `signature`, `empty` (the text has no shingle),
@@ -201,13 +232,21 @@ pub fn sign_batch<'py>(
     if let Some(name) = date {
         let dates = Texts::of(column(name)?)?;
         let keys: Int64Array = (0..dates.len())
-            .map(|i| dates.get(i).and_then(naql::date::sort_key).map(|k| k as i64))
+            .map(|i| {
+                dates
+                    .get(i)
+                    .and_then(naql::date::sort_key)
+                    .map(|k| k as i64)
+            })
             .collect();
         fields.push(Field::new("date_key", DataType::Int64, true));
         columns.push(Arc::new(keys));
     }
     let sigs = fixed_lists(flat, k, valid, signed);
-    fields.insert(keep.len(), Field::new("signature", sigs.data_type().clone(), true));
+    fields.insert(
+        keep.len(),
+        Field::new("signature", sigs.data_type().clone(), true),
+    );
     columns.insert(keep.len(), Arc::new(sigs));
     let out = RecordBatch::try_new(Arc::new(Schema::new(fields)), columns)
         .map_err(|e| config_err(e.to_string()))?;
@@ -243,12 +282,19 @@ pub fn verify_batch<'py>(
                     text: t.unwrap_or("").to_owned(),
                     ..Document::default()
                 };
-                let o = engine.overlap(&engine.prepare(doc(ta.get(i))), &engine.prepare(doc(tb.get(i))));
+                let o = engine.overlap(
+                    &engine.prepare(doc(ta.get(i))),
+                    &engine.prepare(doc(tb.get(i))),
+                );
                 [o.jaccard, o.containment_ab, o.containment_ba]
             })
             .collect()
     });
-    let col = |j: usize| -> ArrayRef { Arc::new(Float64Array::from_iter_values(overlaps.iter().map(|o| o[j]))) };
+    let col = |j: usize| -> ArrayRef {
+        Arc::new(Float64Array::from_iter_values(
+            overlaps.iter().map(|o| o[j]),
+        ))
+    };
     let schema = Schema::new(vec![
         Field::new("jaccard", DataType::Float64, false),
         Field::new("containment_ab", DataType::Float64, false),

@@ -40,7 +40,9 @@ fn comparer(o: &Opts) -> PyResult<Comparer> {
 /// A side named `name` (with an optional source and date shown beside it).
 fn side<'a>(o: &Opts, which: &str, text: &'a str) -> PyResult<Side<'a>> {
     Ok(Side {
-        name: o.get(&format!("{which}_name"))?.unwrap_or_else(|| which.to_string()),
+        name: o
+            .get(&format!("{which}_name"))?
+            .unwrap_or_else(|| which.to_string()),
         source: o.get(&format!("{which}_source"))?,
         date: o.get(&format!("{which}_date"))?,
         text,

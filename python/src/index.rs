@@ -21,7 +21,8 @@ pub struct Index {
 }
 
 fn wait_of(secs: f64) -> PyResult<Duration> {
-    Duration::try_from_secs_f64(secs).map_err(|_| config_err(format!("wait {secs}: not a duration")))
+    Duration::try_from_secs_f64(secs)
+        .map_err(|_| config_err(format!("wait {secs}: not a duration")))
 }
 
 impl Index {
@@ -36,9 +37,15 @@ impl Index {
     #[new]
     #[pyo3(signature = (path, read_only=false, wait=60.0))]
     fn open(py: Python<'_>, path: PathBuf, read_only: bool, wait: f64) -> PyResult<Self> {
-        let access = if read_only { Access::ReadOnly } else { Access::ReadWrite };
+        let access = if read_only {
+            Access::ReadOnly
+        } else {
+            Access::ReadWrite
+        };
         let wait = wait_of(wait)?;
-        let inner = py.detach(|| Inner::open(&path, access, wait)).map_err(py_err)?;
+        let inner = py
+            .detach(|| Inner::open(&path, access, wait))
+            .map_err(py_err)?;
         Ok(Index {
             inner: Mutex::new(inner),
         })

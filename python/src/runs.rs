@@ -73,8 +73,14 @@ pub fn cluster_json(
         py.detach(|| {
             let (items, rep) = source.read(&read, |d| engine.prepare(d))?;
             let out = engine.run(items, rep.skipped);
-            stories::write_stories(&mut buf, &out, &engine.model.config, engine.idf_source(), Format::Json)
-                .expect("writing to memory");
+            stories::write_stories(
+                &mut buf,
+                &out,
+                &engine.model.config,
+                engine.idf_source(),
+                Format::Json,
+            )
+            .expect("writing to memory");
             Ok::<_, ReadError>(())
         })
         .map_err(py_err)?;
@@ -84,7 +90,8 @@ pub fn cluster_json(
             let (items, rep) = source.read(&read, |d| engine.prepare(d))?;
             let out = engine.run(items, rep.skipped);
             let params = Params::new(&engine.config, out.lsh);
-            report::write_clusters(&mut buf, &out, &params, Format::Json).expect("writing to memory");
+            report::write_clusters(&mut buf, &out, &params, Format::Json)
+                .expect("writing to memory");
             Ok::<_, ReadError>(())
         })
         .map_err(py_err)?;

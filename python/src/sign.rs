@@ -91,7 +91,10 @@ impl Signer {
             Shingling::Words(n) => format!("ngram={n}"),
             Shingling::Chars(n) => format!("char_ngram={n}"),
         };
-        format!("naql.Signer({shingles}, num_perm={}, seed={})", s.num_perm, s.seed)
+        format!(
+            "naql.Signer({shingles}, num_perm={}, seed={})",
+            s.num_perm, s.seed
+        )
     }
 }
 
@@ -144,7 +147,9 @@ pub fn banding(k: usize, bands: usize, rows: usize) -> PyResult<LshParams> {
 pub fn keys_of_row(lsh: &LshParams, row: &[u64], out: &mut [u64]) -> Result<(), String> {
     let sig = Signature(
         row.iter()
-            .map(|&v| u32::try_from(v).map_err(|_| format!("{v} is not a naql signature value (32 bits)")))
+            .map(|&v| {
+                u32::try_from(v).map_err(|_| format!("{v} is not a naql signature value (32 bits)"))
+            })
             .collect::<Result<_, _>>()?,
     );
     for (band, slot) in out.iter_mut().enumerate() {

@@ -27,7 +27,11 @@ pub fn normalizer(rules: Option<HashMap<String, bool>>) -> PyResult<Normalizer> 
 /// The text as naql compares it.
 #[pyfunction]
 #[pyo3(signature = (text, rules=None))]
-pub fn normalize(py: Python<'_>, text: String, rules: Option<HashMap<String, bool>>) -> PyResult<String> {
+pub fn normalize(
+    py: Python<'_>,
+    text: String,
+    rules: Option<HashMap<String, bool>>,
+) -> PyResult<String> {
     let n = normalizer(rules)?;
     Ok(py.detach(|| n.normalize(&text)))
 }
