@@ -63,6 +63,14 @@ def main():
 
     t = median_time(lambda: signer.sign(texts), a.runs)
     rows.append(("naql Signer.sign (texts → signatures)", t))
+    try:
+        import pyarrow as pa
+
+        arrow = pa.array(texts)
+        t = median_time(lambda: naql.sign_arrow(arrow, signer), a.runs)
+        rows.append(("naql sign_arrow (pyarrow strings → FixedSizeList)", t))
+    except ImportError:
+        print("pyarrow not installed: sign_arrow skipped", file=sys.stderr)
 
     def make_sets():
         return [shingles(tokens(x), a.ngram) for x in texts]
