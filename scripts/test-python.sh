@@ -12,7 +12,8 @@ if [ ! -x "$venv/bin/python" ]; then
     "$python" -m venv "$venv"
 fi
 "$venv/bin/python" -m pip install -q --upgrade pip
-"$venv/bin/python" -m pip install -q pytest numpy pyarrow pandas pyspark
+# Versions the tests were last run with (pyspark 4.3 warns on pandas 3).
+"$venv/bin/python" -m pip install -q pytest==9.2.0 numpy==2.4.6 pyarrow==26.0.1 "pandas>=2.2,<3" pyspark==4.3.0
 # The wheel itself, as a user installs it (maturin builds it; the workspace target is reused).
 "$venv/bin/python" -m pip install -q --force-reinstall --no-deps python/
 cargo build -q --bin naql
