@@ -151,7 +151,11 @@ def dedup_job(df: DataFrame, id_col: str = "id", text_col: str = "text",
                .select(F.col("first").alias("a"), F.col("id").alias("b")))
     candidates = listed.union(starred).distinct()
 
-    texts = docs.select("id", "text")
+    # Only documents in a candidate pair need their text again (every clustered one is): one
+    # shuffle of the texts to find them, then joins on that smaller table.
+    in_pairs = (candidates.select(F.col("a").alias("id"))
+                .union(candidates.select(F.col("b").alias("id"))).distinct())
+    texts = docs.select("id", "text").join(in_pairs, "id", "left_semi").cache()
     with_texts = (candidates
                   .join(texts.select(F.col("id").alias("a"), F.col("text").alias("text_a")), "a")
                   .join(texts.select(F.col("id").alias("b"), F.col("text").alias("text_b")), "b")
