@@ -41,6 +41,6 @@ pub use self::fields::{
 };
 pub use self::read::{
     DEFAULT_MAX_RECORD_BYTES, Item, Progress, ReadOptions, ReadReport, Record, items_in_memory,
-    read_all, read_with,
+    read_all, read_jsonl_bytes_with, read_with,
 };
 pub use self::skipped::Skipped;

@@ -195,6 +195,26 @@ where
     Ok((items, report))
 }
 
+/// Reads JSON lines already in memory (named `name` in errors, lines from 1) exactly as a
+/// JSONL file is read: fields detected or given, ids unique, bad records reported. For
+/// bindings (the Python package) that hold records rather than files.
+pub fn read_jsonl_bytes_with<U, F>(
+    bytes: &[u8],
+    name: &str,
+    options: &ReadOptions,
+    process: F,
+) -> Result<(Vec<Item<U>>, ReadReport), ReadError>
+where
+    U: Send,
+    F: Fn(Document) -> U + Sync + Send,
+{
+    let run = |parsed: Parsed| Processed::new(parsed, &process);
+    let chunks = read_jsonl(bytes, name, options, &run)?;
+    let mut report = ReadReport::default();
+    let items = first_of_each_id(chunks, options.skip_bad, &mut report)?;
+    Ok((items, report))
+}
+
 /// Reads one input (whatever its kind) into `chunks`.
 fn read_input<U: Send>(
     path: &str,

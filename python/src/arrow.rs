@@ -1,0 +1,306 @@
+//! The batch API on Arrow arrays, for Spark `mapInArrow`, Ray/Daft `map_batches`, pandas and
+//! polars: strings in, `FixedSizeList<UInt64>` signatures and band keys out. Arrays cross the
+//! Arrow C data interface (arrow-rs's own `arrow-pyarrow`): no Python object per row is made,
+//! and the texts are read where pyarrow keeps them.
+
+use std::sync::Arc;
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::{Int64Type, UInt64Type};
+use arrow_array::{
+    Array, ArrayRef, BooleanArray, FixedSizeListArray, Float64Array, Int64Array, RecordBatch,
+    UInt64Array, make_array,
+};
+use arrow_buffer::NullBuffer;
+use arrow_data::ArrayData;
+use arrow_pyarrow::{FromPyArrow, ToPyArrow};
+use arrow_schema::{DataType, Field, Schema};
+use pyo3::prelude::*;
+use rayon::prelude::*;
+
+use naql::copy::EMPTY_BIN;
+use naql::corpus::Document;
+
+use crate::errors::config_err;
+use crate::sign::{Signer, banding, documents, keys_of_row, sign_into};
+
+/// Row `i` of a string array (`string` or `large_string`), `None` when null.
+struct Texts(ArrayRef);
+
+impl Texts {
+    fn of(array: ArrayRef) -> PyResult<Texts> {
+        match array.data_type() {
+            DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => Ok(Texts(array)),
+            other => Err(config_err(format!("expected a string array, got {other}"))),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    fn get(&self, i: usize) -> Option<&str> {
+        if self.0.is_null(i) {
+            return None;
+        }
+        Some(match self.0.data_type() {
+            DataType::Utf8 => self.0.as_string::<i32>().value(i),
+            DataType::LargeUtf8 => self.0.as_string::<i64>().value(i),
+            _ => self.0.as_string_view().value(i),
+        })
+    }
+}
+
+/// A column or array from Python: a pyarrow Array, or a ChunkedArray of one chunk or more
+/// (combined by pyarrow, which copies only when there are several chunks).
+fn array_of(obj: &Bound<'_, PyAny>) -> PyResult<ArrayRef> {
+    let obj = if obj.hasattr("combine_chunks")? {
+        obj.call_method0("combine_chunks")?
+    } else {
+        obj.clone()
+    };
+    Ok(make_array(ArrayData::from_pyarrow_bound(&obj)?))
+}
+
+/// `n` rows of `k` values as `FixedSizeList<UInt64>` (or `Int64`, the same bits, for Spark,
+/// which has no unsigned type), null where `valid` says so.
+fn fixed_lists(
+    flat: Vec<u64>,
+    k: usize,
+    valid: Option<Vec<bool>>,
+    signed: bool,
+) -> FixedSizeListArray {
+    let (values, item): (ArrayRef, DataType) = if signed {
+        let v: Int64Array = flat
+            .into_iter()
+            .map(|x| x as i64)
+            .collect::<Vec<_>>()
+            .into();
+        (Arc::new(v), DataType::Int64)
+    } else {
+        (Arc::new(UInt64Array::from(flat)), DataType::UInt64)
+    };
+    let field = Arc::new(Field::new("item", item, false));
+    let nulls = valid.map(NullBuffer::from);
+    FixedSizeListArray::new(field, k as i32, values, nulls)
+}
+
+/// Signatures of every row, in parallel without the GIL: flat values and row validity.
+fn sign_texts(py: Python<'_>, signer: &Signer, texts: &Texts) -> (Vec<u64>, Option<Vec<bool>>) {
+    let k = signer.engine.config.signer.num_perm;
+    py.detach(|| {
+        let mut flat = vec![0u64; texts.len() * k];
+        let owned: Vec<String> = (0..texts.len())
+            .into_par_iter()
+            .map(|i| texts.get(i).unwrap_or("").to_owned())
+            .collect();
+        sign_into(&signer.engine, documents(owned, None), &mut flat);
+        let valid = (texts.0.null_count() > 0)
+            .then(|| (0..texts.len()).map(|i| !texts.0.is_null(i)).collect());
+        (flat, valid)
+    })
+}
+
+/// Band keys of flat signature rows of `k` values.
+fn keys_of(
+    py: Python<'_>,
+    flat: &[u64],
+    k: usize,
+    bands: usize,
+    rows: usize,
+) -> PyResult<Vec<u64>> {
+    let lsh = banding(k, bands, rows)?;
+    let n = flat.len() / k.max(1);
+    py.detach(|| {
+        let mut keys = vec![0u64; n * bands];
+        keys.par_chunks_mut(bands)
+            .zip(flat.par_chunks(k))
+            .map(|(out, row)| keys_of_row(&lsh, row, out))
+            .collect::<Result<(), String>>()
+            .map(|()| keys)
+    })
+    .map_err(config_err)
+}
+
+/// The flat values and width of a `FixedSizeList<UInt64 | Int64>` array.
+fn flat_of(array: &ArrayRef) -> PyResult<(Vec<u64>, usize)> {
+    let Some(list) = array.as_fixed_size_list_opt() else {
+        return Err(config_err(format!(
+            "expected FixedSizeList<UInt64> signatures, got {}",
+            array.data_type()
+        )));
+    };
+    let k = list.value_length() as usize;
+    let values = list.values().slice(list.offset() * k, list.len() * k);
+    let flat: Vec<u64> = match values.data_type() {
+        DataType::UInt64 => values.as_primitive::<UInt64Type>().values().to_vec(),
+        DataType::Int64 => values
+            .as_primitive::<Int64Type>()
+            .values()
+            .iter()
+            .map(|&v| v as u64)
+            .collect(),
+        other => {
+            return Err(config_err(format!(
+                "expected UInt64 signature values, got {other}"
+            )));
+        }
+    };
+    Ok((flat, k))
+}
+
+/// Signatures of a pyarrow string array as `FixedSizeList<UInt64>` (null rows stay null).
+#[pyfunction]
+pub fn sign_arrow<'py>(
+    py: Python<'py>,
+    signer: &Signer,
+    texts: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let texts = Texts::of(array_of(texts)?)?;
+    let (flat, valid) = sign_texts(py, signer, &texts);
+    let k = signer.engine.config.signer.num_perm;
+    fixed_lists(flat, k, valid, false).to_data().to_pyarrow(py)
+}
+
+/// The band keys of `FixedSizeList` signatures as `FixedSizeList<UInt64>` of `bands` keys.
+#[pyfunction]
+pub fn band_keys_arrow<'py>(
+    py: Python<'py>,
+    signatures: &Bound<'py, PyAny>,
+    bands: usize,
+    rows: usize,
+) -> PyResult<Bound<'py, PyAny>> {
+    let (flat, k) = flat_of(&array_of(signatures)?)?;
+    let keys = keys_of(py, &flat, k, bands, rows)?;
+    fixed_lists(keys, bands, None, false)
+        .to_data()
+        .to_pyarrow(py)
+}
+
+/// A RecordBatch's `keep` columns, plus `signature`, `empty` (the text has no shingle),
+/// `chars` (its length in characters), with `bands` and `rows` `band_keys`, and with `date`
+/// `date_key` (the CLI's date order, `YYYYMMDDhhmmss` in UTC, null when unreadable), from
+/// column `text`. `signed` gives Int64 lists (the same bits) for Spark.
+#[pyfunction]
+#[pyo3(signature = (signer, batch, text="text", keep=vec![], bands=None, rows=None, signed=false, date=None))]
+#[allow(clippy::too_many_arguments)]
+pub fn sign_batch<'py>(
+    py: Python<'py>,
+    signer: &Signer,
+    batch: &Bound<'py, PyAny>,
+    text: &str,
+    keep: Vec<String>,
+    bands: Option<usize>,
+    rows: Option<usize>,
+    signed: bool,
+    date: Option<&str>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let batch = RecordBatch::from_pyarrow_bound(batch)?;
+    let column = |name: &str| {
+        batch
+            .column_by_name(name)
+            .cloned()
+            .ok_or_else(|| config_err(format!("no column {name:?} in the batch")))
+    };
+    let texts = Texts::of(column(text)?)?;
+    let (flat, valid) = sign_texts(py, signer, &texts);
+    let k = signer.engine.config.signer.num_perm;
+    let mut fields = Vec::new();
+    let mut columns: Vec<ArrayRef> = Vec::new();
+    for name in &keep {
+        let c = column(name)?;
+        fields.push(Field::new(name, c.data_type().clone(), true));
+        columns.push(c);
+    }
+    if let (Some(b), Some(r)) = (bands, rows) {
+        let keys = keys_of(py, &flat, k, b, r)?;
+        let keys = fixed_lists(keys, b, valid.clone(), signed);
+        fields.push(Field::new("band_keys", keys.data_type().clone(), true));
+        columns.push(Arc::new(keys));
+    }
+    let empty: BooleanArray = flat
+        .chunks(k)
+        .map(|row| Some(row.iter().all(|&v| v == u64::from(EMPTY_BIN))))
+        .collect();
+    let chars: Int64Array = (0..texts.len())
+        .map(|i| Some(texts.get(i).map_or(0, |t| t.chars().count()) as i64))
+        .collect();
+    fields.push(Field::new("empty", DataType::Boolean, false));
+    columns.push(Arc::new(empty));
+    fields.push(Field::new("chars", DataType::Int64, false));
+    columns.push(Arc::new(chars));
+    if let Some(name) = date {
+        let dates = Texts::of(column(name)?)?;
+        let keys: Int64Array = (0..dates.len())
+            .map(|i| {
+                dates
+                    .get(i)
+                    .and_then(naql::date::sort_key)
+                    .map(|k| k as i64)
+            })
+            .collect();
+        fields.push(Field::new("date_key", DataType::Int64, true));
+        columns.push(Arc::new(keys));
+    }
+    let sigs = fixed_lists(flat, k, valid, signed);
+    fields.insert(
+        keep.len(),
+        Field::new("signature", sigs.data_type().clone(), true),
+    );
+    columns.insert(keep.len(), Arc::new(sigs));
+    let out = RecordBatch::try_new(Arc::new(Schema::new(fields)), columns)
+        .map_err(|e| config_err(e.to_string()))?;
+    out.to_pyarrow(py)
+}
+
+/// Exact overlap of the texts in columns `a` and `b` of each row, as `naql cluster` verifies a
+/// candidate pair: a RecordBatch of `jaccard`, `containment_ab`, `containment_ba` (Float64).
+#[pyfunction]
+#[pyo3(signature = (signer, batch, a="text_a", b="text_b"))]
+pub fn verify_batch<'py>(
+    py: Python<'py>,
+    signer: &Signer,
+    batch: &Bound<'py, PyAny>,
+    a: &str,
+    b: &str,
+) -> PyResult<Bound<'py, PyAny>> {
+    let batch = RecordBatch::from_pyarrow_bound(batch)?;
+    let column = |name: &str| {
+        batch
+            .column_by_name(name)
+            .cloned()
+            .ok_or_else(|| config_err(format!("no column {name:?} in the batch")))
+            .and_then(Texts::of)
+    };
+    let (ta, tb) = (column(a)?, column(b)?);
+    let engine = &signer.engine;
+    let overlaps: Vec<[f64; 3]> = py.detach(|| {
+        (0..ta.len())
+            .into_par_iter()
+            .map(|i| {
+                let doc = |t: Option<&str>| Document {
+                    text: t.unwrap_or("").to_owned(),
+                    ..Document::default()
+                };
+                let o = engine.overlap(
+                    &engine.prepare(doc(ta.get(i))),
+                    &engine.prepare(doc(tb.get(i))),
+                );
+                [o.jaccard, o.containment_ab, o.containment_ba]
+            })
+            .collect()
+    });
+    let col = |j: usize| -> ArrayRef {
+        Arc::new(Float64Array::from_iter_values(
+            overlaps.iter().map(|o| o[j]),
+        ))
+    };
+    let schema = Schema::new(vec![
+        Field::new("jaccard", DataType::Float64, false),
+        Field::new("containment_ab", DataType::Float64, false),
+        Field::new("containment_ba", DataType::Float64, false),
+    ]);
+    let out = RecordBatch::try_new(Arc::new(schema), vec![col(0), col(1), col(2)])
+        .map_err(|e| config_err(e.to_string()))?;
+    out.to_pyarrow(py)
+}

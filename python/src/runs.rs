@@ -1,0 +1,136 @@
+//! `cluster` and `pairs`, copy or story level, on files or on records held by Python; the
+//! output is the CLI's own JSON (`--format json`, `naql pairs` JSONL), written by its renderer.
+
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+
+use naql::corpus::{self, Document, Item, ReadError, ReadOptions, ReadReport};
+use naql::render::clusters::{self as report, Format, Params};
+use naql::render::stories;
+
+use crate::errors::{config_err, py_err};
+use crate::params::{Opts, config, read_options, story_engine};
+
+/// Where the records come from: files (as the CLI reads them) or JSON lines from Python,
+/// named `records` in errors.
+pub enum Source {
+    Paths(Vec<String>),
+    Lines(Vec<u8>),
+}
+
+impl Source {
+    pub fn of(paths: Option<Vec<String>>, lines: Option<Vec<u8>>) -> PyResult<Source> {
+        match (paths, lines) {
+            (Some(p), None) => Ok(Source::Paths(p)),
+            (None, Some(l)) => Ok(Source::Lines(l)),
+            _ => Err(config_err("give either paths or records")),
+        }
+    }
+
+    /// Reads every record, `process`ing each document in parallel.
+    pub fn read<U: Send>(
+        &self,
+        options: &ReadOptions,
+        process: impl Fn(Document) -> U + Sync + Send,
+    ) -> Result<(Vec<Item<U>>, ReadReport), ReadError> {
+        match self {
+            Source::Paths(p) => corpus::read_with(p, options, process),
+            Source::Lines(l) => corpus::read_jsonl_bytes_with(l, "records", options, process),
+        }
+    }
+}
+
+fn level_is_story(level: &str) -> PyResult<bool> {
+    match level {
+        "copy" => Ok(false),
+        "story" => Ok(true),
+        other => Err(config_err(format!(
+            "level must be \"copy\" or \"story\", got {other:?}"
+        ))),
+    }
+}
+
+fn utf8(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).expect("the renderers write UTF-8")
+}
+
+/// The clusters (or stories) as `naql cluster --format json` writes them.
+#[pyfunction]
+#[pyo3(signature = (paths, records, level, options=None))]
+pub fn cluster_json(
+    py: Python<'_>,
+    paths: Option<Vec<String>>,
+    records: Option<Vec<u8>>,
+    level: &str,
+    options: Option<&Bound<'_, PyDict>>,
+) -> PyResult<String> {
+    let o = Opts(options);
+    let source = Source::of(paths, records)?;
+    let read = read_options(&o)?;
+    let mut buf = Vec::new();
+    if level_is_story(level)? {
+        let mut engine = story_engine(&o)?;
+        py.detach(|| {
+            let (items, rep) = source.read(&read, |d| engine.prepare(d))?;
+            let out = engine.run(items, rep.skipped);
+            stories::write_stories(
+                &mut buf,
+                &out,
+                &engine.model.config,
+                engine.idf_source(),
+                Format::Json,
+            )
+            .expect("writing to memory");
+            Ok::<_, ReadError>(())
+        })
+        .map_err(py_err)?;
+    } else {
+        let engine = naql::CopyEngine::new(config(&o)?);
+        py.detach(|| {
+            let (items, rep) = source.read(&read, |d| engine.prepare(d))?;
+            let out = engine.run(items, rep.skipped);
+            let params = Params::new(&engine.config, out.lsh);
+            report::write_clusters(&mut buf, &out, &params, Format::Json)
+                .expect("writing to memory");
+            Ok::<_, ReadError>(())
+        })
+        .map_err(py_err)?;
+    }
+    Ok(utf8(buf))
+}
+
+/// Every verified pair as `naql pairs` writes them (JSON lines).
+#[pyfunction]
+#[pyo3(signature = (paths, records, level, options=None))]
+pub fn pairs_jsonl(
+    py: Python<'_>,
+    paths: Option<Vec<String>>,
+    records: Option<Vec<u8>>,
+    level: &str,
+    options: Option<&Bound<'_, PyDict>>,
+) -> PyResult<String> {
+    let o = Opts(options);
+    let source = Source::of(paths, records)?;
+    let read = read_options(&o)?;
+    let mut buf = Vec::new();
+    if level_is_story(level)? {
+        let mut engine = story_engine(&o)?;
+        py.detach(|| {
+            let (items, rep) = source.read(&read, |d| engine.prepare(d))?;
+            let out = engine.run(items, rep.skipped);
+            stories::write_pairs(&mut buf, &out).expect("writing to memory");
+            Ok::<_, ReadError>(())
+        })
+        .map_err(py_err)?;
+    } else {
+        let engine = naql::CopyEngine::new(config(&o)?).all_pairs();
+        py.detach(|| {
+            let (items, rep) = source.read(&read, |d| engine.prepare(d))?;
+            let out = engine.run(items, rep.skipped);
+            report::write_pairs(&mut buf, &out, &out.all_pairs()).expect("writing to memory");
+            Ok::<_, ReadError>(())
+        })
+        .map_err(py_err)?;
+    }
+    Ok(utf8(buf))
+}

@@ -1,0 +1,210 @@
+//! `Signer.sign`, `band_keys`, `lsh_params`: the signatures of `naql sign` (`naql-oph-v1`)
+//! for a batch of texts at once, in parallel with the GIL released.
+
+use numpy::ndarray::Array2;
+use numpy::{IntoPyArray, PyArray2, PyReadonlyArray2};
+use pyo3::prelude::*;
+use rayon::prelude::*;
+
+use naql::copy::{Config, Engine, LshParams, Shingling, Signature, Stats};
+use naql::corpus::{Document, items_in_memory};
+
+use crate::errors::{config_err, py_err};
+use crate::params::normalize_options;
+
+/// Signs texts as `naql sign` signs documents without a source (datelines removed unless
+/// `keep_datelines`; boilerplate needs sources, so there is none here).
+#[pyclass(module = "naql", frozen)]
+pub struct Signer {
+    pub engine: Engine,
+}
+
+#[pymethods]
+impl Signer {
+    #[new]
+    #[pyo3(signature = (ngram=3, num_perm=128, seed=None, char_ngram=None, keep_datelines=false, no_fold=None))]
+    fn new(
+        ngram: usize,
+        num_perm: usize,
+        seed: Option<u64>,
+        char_ngram: Option<usize>,
+        keep_datelines: bool,
+        no_fold: Option<Vec<String>>,
+    ) -> PyResult<Self> {
+        let mut config = Config {
+            normalize: normalize_options(&no_fold.unwrap_or_default())?,
+            datelines: !keep_datelines,
+            ..Config::default()
+        };
+        config.signer.shingling = match char_ngram {
+            Some(n) => Shingling::Chars(n),
+            None => Shingling::Words(ngram),
+        };
+        config.signer.num_perm = num_perm;
+        if let Some(s) = seed {
+            config.signer.seed = s;
+        }
+        config.validate().map_err(py_err)?;
+        Ok(Signer {
+            engine: Engine::new(config),
+        })
+    }
+
+    /// Values per signature.
+    #[getter]
+    fn num_perm(&self) -> usize {
+        self.engine.config.signer.num_perm
+    }
+
+    /// The hash seed.
+    #[getter]
+    fn seed(&self) -> u64 {
+        self.engine.config.signer.seed
+    }
+
+    /// One row of `num_perm` values per text (uint64; each value fits 32 bits). With
+    /// `sources`, paragraphs recurring in a source's texts are left out as `naql sign` does.
+    #[pyo3(signature = (texts, sources=None))]
+    fn sign<'py>(
+        &self,
+        py: Python<'py>,
+        texts: Vec<String>,
+        sources: Option<Vec<Option<String>>>,
+    ) -> PyResult<Bound<'py, PyArray2<u64>>> {
+        let k = self.num_perm();
+        let n = texts.len();
+        if sources.as_ref().is_some_and(|s| s.len() != n) {
+            return Err(config_err("sources must be as many as texts"));
+        }
+        let flat = py.detach(|| {
+            let mut flat = vec![0u64; n * k];
+            sign_into(&self.engine, documents(texts, sources), &mut flat);
+            flat
+        });
+        let a = Array2::from_shape_vec((n, k), flat).expect("n × k values");
+        Ok(a.into_pyarray(py))
+    }
+
+    fn __repr__(&self) -> String {
+        let s = &self.engine.config.signer;
+        let shingles = match s.shingling {
+            Shingling::Words(n) => format!("ngram={n}"),
+            Shingling::Chars(n) => format!("char_ngram={n}"),
+        };
+        format!(
+            "naql.Signer({shingles}, num_perm={}, seed={})",
+            s.num_perm, s.seed
+        )
+    }
+}
+
+/// Signs documents as `naql sign` does (stages 1–3: prepare, boilerplate per source, sign)
+/// and widens the values into `flat`, `k` a row.
+pub fn sign_into(engine: &Engine, docs: Vec<Document>, flat: &mut [u64]) {
+    let k = engine.config.signer.num_perm;
+    let items = items_in_memory(docs, |d| engine.prepare(d));
+    let signed = engine.sign_all(items, &mut Stats::default());
+    flat.par_chunks_mut(k)
+        .zip(signed.par_iter())
+        .for_each(|(row, s)| {
+            for (slot, v) in row.iter_mut().zip(&s.signature.0) {
+                *slot = u64::from(*v);
+            }
+        });
+}
+
+/// Documents of these texts, with their sources when given (for boilerplate removal).
+pub fn documents(texts: Vec<String>, sources: Option<Vec<Option<String>>>) -> Vec<Document> {
+    let mut sources = sources.unwrap_or_default().into_iter();
+    texts
+        .into_iter()
+        .map(|text| Document {
+            text,
+            source: sources.next().flatten(),
+            ..Document::default()
+        })
+        .collect()
+}
+
+/// Bands of `rows` values out of `k`-value signatures, checked.
+pub fn banding(k: usize, bands: usize, rows: usize) -> PyResult<LshParams> {
+    if bands == 0 || rows == 0 || bands * rows > k {
+        return Err(config_err(format!(
+            "bands × rows must be between 1 and num_perm ({k}), got {bands} × {rows}"
+        )));
+    }
+    Ok(LshParams {
+        bands,
+        rows,
+        midpoint: (1.0 / bands as f64).powf(1.0 / rows as f64),
+        p_at_threshold: f64::NAN,
+        false_positive_weight: f64::NAN,
+        false_negative_weight: f64::NAN,
+    })
+}
+
+/// The band keys of one signature row (values must fit 32 bits, as signatures do).
+pub fn keys_of_row(lsh: &LshParams, row: &[u64], out: &mut [u64]) -> Result<(), String> {
+    let sig = Signature(
+        row.iter()
+            .map(|&v| {
+                u32::try_from(v).map_err(|_| format!("{v} is not a naql signature value (32 bits)"))
+            })
+            .collect::<Result<_, _>>()?,
+    );
+    for (band, slot) in out.iter_mut().enumerate() {
+        *slot = lsh.band_key(&sig, band);
+    }
+    Ok(())
+}
+
+/// The LSH band keys of each signature: `(n, bands)` uint64, the keys the CLI buckets by.
+#[pyfunction]
+pub fn band_keys<'py>(
+    py: Python<'py>,
+    signatures: PyReadonlyArray2<'py, u64>,
+    bands: usize,
+    rows: usize,
+) -> PyResult<Bound<'py, PyArray2<u64>>> {
+    let sigs = signatures.as_array().to_owned();
+    let (n, k) = sigs.dim();
+    let lsh = banding(k, bands, rows)?;
+    let keys = py.detach(|| {
+        let mut keys = vec![0u64; n * bands];
+        let rows: Vec<Vec<u64>> = sigs.outer_iter().map(|r| r.to_vec()).collect();
+        keys.par_chunks_mut(bands)
+            .zip(rows.par_iter())
+            .map(|(out, row)| keys_of_row(&lsh, row, out))
+            .collect::<Result<(), String>>()
+            .map(|()| keys)
+    });
+    let keys = keys.map_err(config_err)?;
+    Ok(Array2::from_shape_vec((n, bands), keys)
+        .expect("n × bands keys")
+        .into_pyarray(py))
+}
+
+/// `(bands, rows)` the CLI would choose for this threshold, weights and signature length.
+#[pyfunction]
+#[pyo3(signature = (threshold=0.8, fp_weight=None, fn_weight=None, num_perm=128))]
+pub fn lsh_params(
+    threshold: f64,
+    fp_weight: Option<f64>,
+    fn_weight: Option<f64>,
+    num_perm: usize,
+) -> PyResult<(usize, usize)> {
+    let mut config = Config {
+        threshold,
+        ..Config::default()
+    };
+    config.signer.num_perm = num_perm;
+    if let Some(w) = fp_weight {
+        config.false_positive_weight = w;
+    }
+    if let Some(w) = fn_weight {
+        config.false_negative_weight = w;
+    }
+    config.validate().map_err(py_err)?;
+    let lsh = config.lsh();
+    Ok((lsh.bands, lsh.rows))
+}

@@ -1,0 +1,78 @@
+"""The Arrow batch API: the same signatures and band keys as the numpy API, as
+FixedSizeList<UInt64>, from string, large_string and chunked arrays and RecordBatches."""
+
+import pyarrow as pa
+import pytest
+
+import naql
+from conftest import SAMPLE, cli_jsonl
+
+
+@pytest.fixture(scope="module")
+def texts(records):
+    return [r.get("content") or "" for r in records]
+
+
+def test_sign_arrow_equals_sign(texts):
+    got = naql.sign_arrow(pa.array(texts))
+    assert got.type == pa.list_(pa.field("item", pa.uint64(), nullable=False), 128)
+    assert got.to_pylist() == naql.Signer().sign(texts).tolist()
+
+
+def test_large_and_chunked_strings_and_nulls(texts):
+    want = naql.Signer(num_perm=32).sign(texts[:10]).tolist()
+    signer = naql.Signer(num_perm=32)
+    assert naql.sign_arrow(pa.array(texts[:10], pa.large_string()), signer).to_pylist() == want
+    chunked = pa.chunked_array([texts[:4], texts[4:10]])
+    assert naql.sign_arrow(chunked, signer).to_pylist() == want
+    with_null = naql.sign_arrow(pa.array([texts[0], None]), signer)
+    assert with_null.null_count == 1 and with_null[0].as_py() == want[0]
+    # A slice starts where pyarrow says (offsets are honoured).
+    assert naql.sign_arrow(pa.array(texts[:10]).slice(3, 4), signer).to_pylist() == want[3:7]
+
+
+def test_not_strings_is_a_config_error():
+    with pytest.raises(naql.ConfigError, match="expected a string array"):
+        naql.sign_arrow(pa.array([1, 2, 3]))
+
+
+def test_band_keys_arrow_equals_band_keys(texts):
+    sigs = naql.Signer().sign(texts)
+    bands, rows = naql.lsh_params(0.8)
+    got = naql.band_keys_arrow(naql.sign_arrow(pa.array(texts)), bands, rows)
+    assert got.type.list_size == bands
+    assert got.to_pylist() == naql.band_keys(sigs, bands, rows).tolist()
+
+
+def test_sign_batch_for_map_in_arrow(records, texts):
+    batch = pa.RecordBatch.from_pydict({
+        "id": [str(r["id"]) for r in records],
+        "text": texts,
+        "date": [r.get("date_extracted") for r in records],
+    })
+    out = naql.sign_batch(batch, "text", ["id"], bands=18, rows=7, date="date")
+    assert out.schema.names == ["id", "signature", "band_keys", "empty", "chars", "date_key"]
+    assert out.column("id").to_pylist() == batch.column("id").to_pylist()
+    assert out.column("signature").to_pylist() == naql.Signer().sign(texts).tolist()
+    assert out.column("empty").to_pylist() == [t.strip() == "" for t in texts]
+    assert out.column("chars").to_pylist() == [len(t) for t in texts]
+    assert out.column("date_key")[0].as_py() == int(
+        records[0]["date_extracted"].replace("-", "").replace(":", "").replace(" ", ""))
+    signed = naql.sign_batch(batch, bands=18, rows=7, signed=True)
+    as_int = signed.column("band_keys").values.to_pylist()
+    as_uint = out.column("band_keys").values.to_pylist()
+    assert [v & (2**64 - 1) for v in as_int] == as_uint
+
+
+def test_verify_batch_is_the_clis_verification(records):
+    by_id = {str(r["id"]): r.get("content") or "" for r in records}
+    pairs = cli_jsonl("pairs", SAMPLE, "--boilerplate-min-docs", "0")
+    batch = pa.RecordBatch.from_pydict({
+        "text_a": [by_id[p["a"]] for p in pairs],
+        "text_b": [by_id[p["b"]] for p in pairs],
+    })
+    out = naql.verify_batch(batch)
+    got = [round(j, 4) for j in out.column("jaccard").to_pylist()]
+    assert got == [p["jaccard"] for p in pairs]
+    got = [round(c, 4) for c in out.column("containment_ab").to_pylist()]
+    assert got == [p["containment_ab"] for p in pairs]
