@@ -132,7 +132,7 @@ def pairs(records: Records, threshold: float | None = None, *, level: str = "cop
 
 
 def compare(a: str, b: str, **options: Any) -> dict:
-    """Two reports aligned sentence by sentence: the ``naql-diff-v1`` JSON of
+    """Two reports aligned sentence by sentence: the ``naql-diff-v2`` JSON of
     ``naql diff --format json`` (spans in character offsets)."""
     opts = _check(options, _COMPARE, "compare")
     return json.loads(_naql.compare_json(a, b, opts))

@@ -1,4 +1,4 @@
-//! `compare` (the `naql-diff-v1` JSON of `naql diff --format json`) and `render_html` (the page
+//! `compare` (the `naql-diff-v2` JSON of `naql diff --format json`) and `render_html` (the page
 //! of `naql diff --format html`), for two texts held by Python.
 
 use pyo3::prelude::*;
@@ -49,7 +49,7 @@ fn side<'a>(o: &Opts, which: &str, text: &'a str) -> PyResult<Side<'a>> {
     })
 }
 
-/// The alignment of `a` and `b` as naql-diff-v1 JSON.
+/// The alignment of `a` and `b` as naql-diff-v2 JSON.
 #[pyfunction]
 #[pyo3(signature = (a, b, options=None))]
 pub fn compare_json(

@@ -116,7 +116,7 @@ def test_compare_is_naql_diff_json():
     got = naql.compare(a.read_text(encoding="utf-8"), b.read_text(encoding="utf-8"),
                        a_name=str(a), b_name=str(b))
     assert got == json.loads(cli("diff", a, b, "--format", "json").stdout)
-    assert "naql-diff-v1" in json.dumps(got)
+    assert "naql-diff-v2" in json.dumps(got)
 
 
 def test_render_html_is_naql_diff_html():
