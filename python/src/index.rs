@@ -109,6 +109,7 @@ impl Index {
             window,
             dry_run,
             max_matches,
+            ..DedupOptions::default()
         };
         py.detach(|| {
             let mut idx = self.lock();

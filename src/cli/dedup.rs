@@ -88,6 +88,7 @@ pub fn run(args: DedupArgs) -> Result<Outcome, Failure> {
         window,
         dry_run: args.dry_run,
         max_matches: args.max_matches,
+        ..DedupOptions::default()
     };
     let out = idx.dedup(items.into(), &options)?;
     crash_point_for_tests();

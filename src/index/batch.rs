@@ -6,8 +6,11 @@
 //!    keeps;
 //! 3. history candidates: indexed documents sharing a band key;
 //! 4. batch candidates: earlier documents of the batch sharing a band key;
-//! 5. verification of every candidate against the threshold (and the date window);
-//! 6. clusters and merges, in input order;
+//! 5. verification of every candidate against the threshold (and the date window), in
+//!    parallel, except for documents with hundreds of candidates under one band key (a
+//!    group of near-copies): those are linked in phase 6;
+//! 6. clusters and merges, in input order, linking large groups' documents one cluster at a
+//!    time ([`Linker`]);
 //! 7. verdicts, in input order;
 //! 8. write and commit, or roll back on a dry run.
 //!
@@ -53,7 +56,7 @@ impl Index {
         let mut groups = Groups::new(&run.fresh);
         let batch_key = run.batch_candidates(&groups);
         run.verify(&history, &batch_key, &mut groups);
-        let clusters = run.clusters(&history.old, &groups)?;
+        let clusters = run.clusters(&history, &batch_key, &mut groups)?;
         let (verdicts, replayed) = run.verdicts(&history.old, &groups, &clusters)?;
         let boilerplate_removed = run.fresh.iter().map(|f| f.removed).sum();
         if run.dry_run {
@@ -109,6 +112,7 @@ struct Old {
 }
 
 /// The document a new one matched.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 enum Other {
     /// Indexed before, by `docs.seq`.
     Old(i64),
@@ -169,6 +173,8 @@ struct Run<'c> {
     window: Option<i64>,
     dry_run: bool,
     max_matches: usize,
+    /// Candidates under one band key above which a document is linked (batch, index).
+    large: (usize, usize),
     /// Whether the file has the `verdicts` table (files made before it do not).
     has_verdicts: bool,
     items: Vec<Item<Prepared>>,
@@ -259,6 +265,7 @@ impl<'c> Run<'c> {
             window: options.window,
             dry_run: options.dry_run,
             max_matches: options.max_matches,
+            large: (options.large_group, options.large_history),
             has_verdicts,
             items,
             existing: Vec::new(),
@@ -475,64 +482,66 @@ impl<'c> Run<'c> {
         batch_key
     }
 
+    /// What verification needs, without the database.
+    fn verifier<'a>(
+        &'a self,
+        history: &'a Candidates,
+        batch_key: &'a HashMap<u32, Vec<usize>>,
+    ) -> Verifier<'a> {
+        Verifier {
+            fresh: &self.fresh,
+            history,
+            batch_key,
+            threshold: self.config.threshold,
+            window: self.window,
+            large: self.large,
+        }
+    }
+
     /// Verifies every candidate of the first document of every group (in parallel): its
-    /// history matches, and the edges to the groups it matches in the batch, both ways.
+    /// history matches, and the edges to the groups it matches in the batch, both ways. Groups
+    /// with too many candidates are marked large and left to [`Linker`] in [`Run::clusters`].
     fn verify(
         &self,
         history: &Candidates,
         batch_key: &HashMap<u32, Vec<usize>>,
         groups: &mut Groups,
     ) {
-        let v = Verifier {
-            fresh: &self.fresh,
-            history,
-            batch_key,
-            threshold: self.config.threshold,
-            window: self.window,
-        };
-        let found: Vec<(Vec<Found>, Vec<Found>)> = groups
+        let v = self.verifier(history, batch_key);
+        let found: Vec<Option<(Vec<Found>, Vec<Found>)>> = groups
             .firsts
             .par_iter()
             .map(|&n| {
                 let f = &v.fresh[n];
+                if v.is_large(n, f) {
+                    return None;
+                }
                 let mut batch = Vec::new();
                 v.against_batch(n, f, &mut batch);
-                (v.against_history(f), batch)
+                Some((v.against_history(f), batch))
             })
             .collect();
-        groups.edges = vec![Vec::new(); groups.firsts.len()];
-        for (g, (mut hist, batch)) in found.into_iter().enumerate() {
-            // Best first, as verdicts list them, so that a verdict needs only the first few.
-            let key = |m: &Found| match m.other {
-                Other::Old(seq) => {
-                    let o = &history.old[&seq];
-                    (o.epoch.is_none(), o.epoch, o.id.as_str())
-                }
-                Other::Batch(_) => (true, None, ""),
-            };
-            hist.sort_by(|a, b| {
-                round4(b.jaccard)
-                    .total_cmp(&round4(a.jaccard))
-                    .then_with(|| key(a).cmp(&key(b)))
-            });
-            for m in batch {
-                let Other::Batch(b) = m.other else { continue };
-                let h = groups.of[b];
-                let edge = |group, containment| Edge {
-                    group,
-                    jaccard: m.jaccard,
-                    containment,
-                    exact: m.exact,
-                };
-                groups.edges[g].push(edge(h, m.containment));
-                groups.edges[h].push(edge(g, m.back));
+        let count = groups.firsts.len();
+        groups.edges = vec![Vec::new(); count];
+        groups.hist = (0..count).map(|_| Vec::new()).collect();
+        groups.large = found.iter().map(Option::is_none).collect();
+        for (g, r) in found.into_iter().enumerate() {
+            if let Some((hist, batch)) = r {
+                groups.record(g, hist, batch, &history.old);
             }
-            groups.hist.push(hist);
         }
     }
 
     /// Clusters, in input order: join the smallest cluster matched, merge the others.
-    fn clusters(&self, old: &HashMap<i64, Old>, groups: &Groups) -> Result<Clusters, IndexError> {
+    fn clusters(
+        &self,
+        history: &Candidates,
+        batch_key: &HashMap<u32, Vec<usize>>,
+        groups: &mut Groups,
+    ) -> Result<Clusters, IndexError> {
+        let old = &history.old;
+        let v = self.verifier(history, batch_key);
+        let mut linker = Linker::new(&v, groups);
         let mut next: i64 = self
             .tx
             .query_row(
@@ -550,6 +559,16 @@ impl<'c> Run<'c> {
             // groups it has an edge to (its own included); all members of a group are in the
             // cluster of its first.
             let g = groups.of[n];
+            let first = groups.firsts[g] == n;
+            if first && groups.large[g] {
+                let now = Now {
+                    aliases: &aliases,
+                    of: &of,
+                    old,
+                };
+                let (hist, batch) = linker.link(&v, n, self.max_matches, &now);
+                groups.record(g, hist, batch, old);
+            }
             let hist = groups.hist[g].iter().map(|m| match m.other {
                 Other::Old(seq) => aliases.find(old[&seq].cluster),
                 Other::Batch(m) => aliases.find(of[m]),
@@ -574,6 +593,9 @@ impl<'c> Run<'c> {
             }
             merged_by[n] = cs.into_iter().collect();
             of[n] = target;
+            if first {
+                linker.add(&v.fresh[n].bands, n, target, &aliases);
+            }
         }
         Ok(Clusters {
             next,
@@ -617,6 +639,7 @@ impl<'c> Run<'c> {
                         merged: Vec::new(),
                         matches: Vec::new(),
                         match_count: None,
+                        sampled: false,
                         reason: None,
                     }),
                 }
@@ -630,6 +653,7 @@ impl<'c> Run<'c> {
                     merged: Vec::new(),
                     matches: Vec::new(),
                     match_count: None,
+                    sampled: false,
                     reason: Some("empty text".into()),
                 });
                 continue;
@@ -638,12 +662,14 @@ impl<'c> Run<'c> {
             let (found, count) = listable(n, groups, &prefix);
             prefix.add(groups.of[n], n, &self.fresh);
             let (status, matches) = self.matches(&found, old, &source_names);
+            let sampled = groups.large[groups.of[n]];
             verdicts.push(Verdict {
                 id: it.id.clone(),
                 status,
                 cluster: Some(clusters.aliases.find(clusters.of[n])),
                 merged: clusters.merged_by[n].clone(),
-                match_count: (count > matches.len()).then_some(count),
+                match_count: (!sampled && count > matches.len()).then_some(count),
+                sampled,
                 matches,
                 reason: None,
             });
@@ -988,6 +1014,7 @@ struct Verifier<'a> {
     batch_key: &'a HashMap<u32, Vec<usize>>,
     threshold: f64,
     window: Option<i64>,
+    large: (usize, usize),
 }
 
 impl Verifier<'_> {
@@ -1011,32 +1038,31 @@ impl Verifier<'_> {
             .copied()
             .collect();
         let sig = sig16(&f.signature);
-        for seq in hist {
-            let Some(o) = self.history.old.get(&seq) else {
-                continue;
-            };
-            if !self.in_window(f.epoch, o.epoch) {
-                continue;
-            }
-            let (j, c, exact, how) = if o.content == f.content {
-                (1.0, 1.0, true, "exact")
-            } else if let Some(set) = &o.set {
-                let ov = overlap32(&f.set, set);
-                (ov.jaccard, ov.containment_ab, false, "exact")
-            } else {
-                let j = estimate16(&sig, &o.sig16);
-                (
-                    j,
-                    containment_from(j, f.set.len(), o.shingles_n),
-                    false,
-                    "estimate",
-                )
-            };
-            if j >= self.threshold {
-                out.push(found(Other::Old(seq), j, c, exact, how));
-            }
-        }
+        out.extend(
+            hist.into_iter()
+                .filter_map(|seq| self.check_old(f, &sig, seq)),
+        );
         out
+    }
+
+    /// `f` against indexed document `seq` (`sig` is `f`'s stored signature): a match when it
+    /// reaches the threshold, exactly with stored shingle sets, else by the signature estimate.
+    fn check_old(&self, f: &Fresh, sig: &[u8], seq: i64) -> Option<Found> {
+        let o = self.history.old.get(&seq)?;
+        if !self.in_window(f.epoch, o.epoch) {
+            return None;
+        }
+        let (j, c, exact, how) = if o.content == f.content {
+            (1.0, 1.0, true, "exact")
+        } else if let Some(set) = &o.set {
+            let ov = overlap32(&f.set, set);
+            (ov.jaccard, ov.containment_ab, false, "exact")
+        } else {
+            let j = estimate16(sig, &o.sig16);
+            let c = containment_from(j, f.set.len(), o.shingles_n);
+            (j, c, false, "estimate")
+        };
+        (j >= self.threshold).then(|| found(Other::Old(seq), j, c, exact, how))
     }
 
     /// Earlier documents of the batch (`f` is number `n`) sharing a band key that reach the
@@ -1050,23 +1076,39 @@ impl Verifier<'_> {
             .copied()
             .filter(|&m| m < n)
             .collect();
-        for m in earlier {
-            let g = &self.fresh[m];
-            if !self.in_window(f.epoch, g.epoch) {
-                continue;
-            }
-            let (j, c, back, exact) = if g.content == f.content {
-                (1.0, 1.0, 1.0, true)
-            } else {
-                let ov = overlap32(&f.set, &g.set);
-                (ov.jaccard, ov.containment_ab, ov.containment_ba, false)
-            };
-            if j >= self.threshold {
-                let mut m = found(Other::Batch(m), j, c, exact, "exact");
-                m.back = back;
-                out.push(m);
-            }
+        out.extend(earlier.into_iter().filter_map(|m| self.check_batch(f, m)));
+    }
+
+    /// `f` against fresh document `m`, verified exactly: a match when it reaches the threshold.
+    fn check_batch(&self, f: &Fresh, m: usize) -> Option<Found> {
+        let g = &self.fresh[m];
+        if !self.in_window(f.epoch, g.epoch) {
+            return None;
         }
+        let (j, c, back, exact) = if g.content == f.content {
+            (1.0, 1.0, 1.0, true)
+        } else {
+            let ov = overlap32(&f.set, &g.set);
+            (ov.jaccard, ov.containment_ab, ov.containment_ba, false)
+        };
+        (j >= self.threshold).then(|| Found {
+            back,
+            ..found(Other::Batch(m), j, c, exact, "exact")
+        })
+    }
+
+    /// The most earlier candidates `f` (fresh document `n`) has under one band key, in the
+    /// batch and in the index: above [`DedupOptions::large_group`] or `large_history` it is linked by
+    /// [`Linker`] instead of verified against every candidate.
+    fn is_large(&self, n: usize, f: &Fresh) -> bool {
+        f.bands.iter().any(|k| {
+            let batch = self
+                .batch_key
+                .get(k)
+                .map_or(0, |v| v.partition_point(|&m| m < n));
+            let hist = self.history.by_key.get(k).map_or(0, Vec::len);
+            batch > self.large.0 || hist > self.large.1
+        })
     }
 }
 
@@ -1101,6 +1143,8 @@ struct Groups {
     hist: Vec<Vec<Found>>,
     /// Per group, the other groups it matches (both directions).
     edges: Vec<Vec<Edge>>,
+    /// Per group, whether it had too many candidates to verify them all (see [`Linker`]).
+    large: Vec<bool>,
 }
 
 /// A verified match between two groups, from the side of the group holding it.
@@ -1130,7 +1174,45 @@ impl Groups {
             firsts,
             hist: Vec::new(),
             edges: Vec::new(),
+            large: Vec::new(),
         }
+    }
+
+    /// Keeps the verified matches of group `g`'s first document: its history matches best
+    /// first (as verdicts list them, so that a verdict needs only the first few), and an edge
+    /// both ways to each batch group it matched.
+    fn record(
+        &mut self,
+        g: usize,
+        mut hist: Vec<Found>,
+        batch: Vec<Found>,
+        old: &HashMap<i64, Old>,
+    ) {
+        let key = |m: &Found| match m.other {
+            Other::Old(seq) => {
+                let o = &old[&seq];
+                (o.epoch.is_none(), o.epoch, o.id.as_str())
+            }
+            Other::Batch(_) => (true, None, ""),
+        };
+        hist.sort_by(|a, b| {
+            round4(b.jaccard)
+                .total_cmp(&round4(a.jaccard))
+                .then_with(|| key(a).cmp(&key(b)))
+        });
+        for m in batch {
+            let Other::Batch(b) = m.other else { continue };
+            let h = self.of[b];
+            let edge = |group, containment| Edge {
+                group,
+                jaccard: m.jaccard,
+                containment,
+                exact: m.exact,
+            };
+            self.edges[g].push(edge(h, m.containment));
+            self.edges[h].push(edge(g, m.back));
+        }
+        self.hist[g] = hist;
     }
 }
 
@@ -1162,4 +1244,204 @@ impl Prefix {
             best.truncate(self.k);
         }
     }
+}
+
+/// The clusters as they stand while [`Run::clusters`] goes through the fresh documents.
+struct Now<'a> {
+    aliases: &'a Aliases,
+    /// Per fresh document before the current one, the cluster it joined or started.
+    of: &'a [u64],
+    old: &'a HashMap<i64, Old>,
+}
+
+impl Now<'_> {
+    /// The cluster a candidate is in now (`None` for an indexed document not loaded).
+    fn cluster(&self, node: Other) -> Option<u64> {
+        let c = match node {
+            Other::Old(seq) => self.old.get(&seq)?.cluster,
+            Other::Batch(m) => self.of[m],
+        };
+        Some(self.aliases.find(c))
+    }
+}
+
+/// The candidates under one band key that are in one cluster, in the order they came.
+struct Part {
+    cluster: u64,
+    members: Vec<Other>,
+}
+
+/// Links the first documents of large groups without verifying all their candidates: the
+/// clusters depend only on which clusters a document matches, so it is verified against the
+/// members of each candidate cluster in turn only until one matches (in a group of near-copies,
+/// once), then against a few more to list [`DedupOptions::max_matches`]. Every cluster among
+/// its candidates is tried until a member matches or none is left, so the clusters are those
+/// of verifying every candidate.
+struct Linker {
+    /// The candidates per band key, by cluster; built when a large group first needs the key,
+    /// then kept up to date as each group's first document joins its cluster.
+    parts: HashMap<u32, Vec<Part>>,
+    /// Candidates by content key: an exact copy is looked for first (it decides the status).
+    exact: HashMap<(u64, usize), Vec<Other>>,
+}
+
+/// How many verifications beyond those that decide the clusters may be spent listing matches.
+const LISTING_TRIES: usize = 4;
+
+impl Linker {
+    fn new(v: &Verifier, groups: &Groups) -> Linker {
+        let mut exact: HashMap<(u64, usize), Vec<Other>> = HashMap::new();
+        if groups.large.iter().any(|&l| l) {
+            let mut old: Vec<(&i64, &Old)> = v.history.old.iter().collect();
+            old.sort_unstable_by_key(|(seq, _)| **seq);
+            for (&seq, o) in old {
+                exact.entry(o.content).or_default().push(Other::Old(seq));
+            }
+            for &n in &groups.firsts {
+                exact
+                    .entry(v.fresh[n].content)
+                    .or_default()
+                    .push(Other::Batch(n));
+            }
+        }
+        Linker {
+            parts: HashMap::new(),
+            exact,
+        }
+    }
+
+    /// Fresh document `n` (the first of a large group) against its candidates: its history
+    /// matches and its batch matches.
+    fn link(&mut self, v: &Verifier, n: usize, max: usize, now: &Now) -> (Vec<Found>, Vec<Found>) {
+        let f = &v.fresh[n];
+        let sig = sig16(&f.signature);
+        let earlier = |node: &Other| !matches!(*node, Other::Batch(m) if m >= n);
+        let check = |node: Other| match node {
+            Other::Old(seq) => v.check_old(f, &sig, seq),
+            Other::Batch(m) => v.check_batch(f, m),
+        };
+        let mut keys = f.bands.clone();
+        keys.sort_unstable();
+        keys.dedup();
+        let mut matched: HashSet<u64> = HashSet::new();
+        let mut tried: HashSet<Other> = HashSet::new();
+        let mut out: Vec<Found> = Vec::new();
+        let copies = self.exact.get(&f.content).into_iter().flatten();
+        for &node in copies.filter(|node| earlier(node)).take(max) {
+            tried.insert(node);
+            if let (Some(m), Some(c)) = (check(node), now.cluster(node)) {
+                out.push(m);
+                matched.insert(c);
+                break;
+            }
+        }
+        for &k in &keys {
+            let parts = self.parts_of(k, n, v, now);
+            for part in parts.iter() {
+                if matched.contains(&part.cluster) {
+                    continue;
+                }
+                for &node in &part.members {
+                    if tried.insert(node)
+                        && let Some(m) = check(node)
+                    {
+                        out.push(m);
+                        matched.insert(part.cluster);
+                        break;
+                    }
+                }
+            }
+        }
+        let mut budget = max * LISTING_TRIES;
+        'list: for k in &keys {
+            for part in self.parts[k]
+                .iter()
+                .filter(|p| matched.contains(&p.cluster))
+            {
+                for &node in &part.members {
+                    if out.len() >= max || budget == 0 {
+                        break 'list;
+                    }
+                    if tried.insert(node) {
+                        budget -= 1;
+                        out.extend(check(node));
+                    }
+                }
+            }
+        }
+        out.into_iter()
+            .partition(|m| matches!(m.other, Other::Old(_)))
+    }
+
+    /// The parts under key `k` when fresh document `n` comes, by the clusters as they are now:
+    /// built from the index's documents and the batch's earlier first documents on first use.
+    fn parts_of(&mut self, k: u32, n: usize, v: &Verifier, now: &Now) -> &mut Vec<Part> {
+        let parts = self.parts.entry(k).or_insert_with(|| {
+            let hist = v.history.by_key.get(&k).into_iter().flatten();
+            let batch = v.batch_key.get(&k).into_iter().flatten();
+            let nodes = hist
+                .map(|&seq| Other::Old(seq))
+                .chain(batch.take_while(|&&m| m < n).map(|&m| Other::Batch(m)));
+            let mut parts: Vec<Part> = Vec::new();
+            let mut at: HashMap<u64, usize> = HashMap::new();
+            for node in nodes {
+                let Some(c) = now.cluster(node) else { continue };
+                let p = *at.entry(c).or_insert_with(|| {
+                    parts.push(Part {
+                        cluster: c,
+                        members: Vec::new(),
+                    });
+                    parts.len() - 1
+                });
+                parts[p].members.push(node);
+            }
+            parts
+        });
+        tidy(parts, now.aliases);
+        parts
+    }
+
+    /// Fresh document `n`, the first of its group, has joined `cluster`: it is a candidate for
+    /// the later documents under each of its band keys that has parts.
+    fn add(&mut self, bands: &[u32], n: usize, cluster: u64, aliases: &Aliases) {
+        for k in bands {
+            let Some(parts) = self.parts.get_mut(k) else {
+                continue;
+            };
+            if parts
+                .iter()
+                .any(|p| p.members.last() == Some(&Other::Batch(n)))
+            {
+                continue; // a key repeated among the bands
+            }
+            match parts
+                .iter_mut()
+                .find(|p| aliases.find(p.cluster) == cluster)
+            {
+                Some(p) => p.members.push(Other::Batch(n)),
+                None => parts.push(Part {
+                    cluster,
+                    members: vec![Other::Batch(n)],
+                }),
+            }
+        }
+    }
+}
+
+/// Brings the parts' clusters up to date and joins the parts of clusters merged since, keeping
+/// the order in which the clusters and their members came.
+fn tidy(parts: &mut Vec<Part>, aliases: &Aliases) {
+    let mut at: HashMap<u64, usize> = HashMap::new();
+    let mut kept: Vec<Part> = Vec::with_capacity(parts.len());
+    for mut p in parts.drain(..) {
+        p.cluster = aliases.find(p.cluster);
+        match at.get(&p.cluster) {
+            Some(&i) => kept[i].members.append(&mut p.members),
+            None => {
+                at.insert(p.cluster, kept.len());
+                kept.push(p);
+            }
+        }
+    }
+    *parts = kept;
 }

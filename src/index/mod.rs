@@ -175,6 +175,13 @@ pub struct Verdict {
     /// best [`DedupOptions::max_matches`] are listed); absent when every match is listed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub match_count: Option<usize>,
+    /// The document met more than [`DedupOptions::large_group`] earlier candidates (a story syndicated
+    /// or templated thousands of times): it was verified against members of each candidate
+    /// cluster only until one matched, plus enough to list [`DedupOptions::max_matches`].
+    /// Its cluster is the one verifying every candidate gives; `matches` lists verified
+    /// matches, not necessarily the best, and the count of all matches is not known.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub sampled: bool,
     /// Why a skipped document was skipped.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
@@ -190,6 +197,11 @@ pub struct DedupOptions {
     pub dry_run: bool,
     /// List at most this many matches per verdict (the best; `match_count` counts all).
     pub max_matches: usize,
+    /// Above this many earlier candidates of the batch under one band key, a document is
+    /// linked rather than verified against each ([`LARGE_GROUP`]; see [`Verdict::sampled`]).
+    pub large_group: usize,
+    /// The same bound for indexed candidates ([`LARGE_HISTORY`]).
+    pub large_history: usize,
 }
 
 impl Default for DedupOptions {
@@ -198,9 +210,20 @@ impl Default for DedupOptions {
             window: None,
             dry_run: false,
             max_matches: DEFAULT_MAX_MATCHES,
+            large_group: LARGE_GROUP,
+            large_history: LARGE_HISTORY,
         }
     }
 }
+
+/// Above this many earlier candidates in one band of the batch (or [`LARGE_HISTORY`] in
+/// the index), a new document is linked, not fully verified: see [`Verdict::sampled`]. It
+/// keeps candidates, verification and verdicts near-linear in the size of a group of
+/// near-copies.
+pub const LARGE_GROUP: usize = 256;
+
+/// The index-side bound of [`LARGE_GROUP`]: indexed documents under one band key.
+pub const LARGE_HISTORY: usize = 20_000;
 
 /// How many matches a verdict lists by default ([`DedupOptions::max_matches`]).
 pub const DEFAULT_MAX_MATCHES: usize = 10;
