@@ -53,7 +53,7 @@ pub struct DedupArgs {
     /// Set bad records aside (reported with file, line and reason) instead of stopping.
     #[arg(long)]
     skip_bad: bool,
-    /// Also list, per document, the passages (about 20 words or more) it shares with documents
+    /// Also list, per document, the passages (about 25 words or more) it shares with documents
     /// indexed by earlier `--passages` runs, and store this batch's passage seeds.
     #[arg(long)]
     passages: bool,

@@ -41,9 +41,13 @@ pub const SAMPLE: u32 = 4;
 pub const MAX_DF: usize = 50;
 /// Posted seeds an indexed document must share with the new one to be matched at all.
 pub const MIN_SAMPLED: usize = 2;
-/// The fewest shared seeds a passage has: ten, about twelve content words (some twenty
-/// words of text, `naql reuse`'s `--min-words`).
-pub const MIN_SEEDS: usize = 10;
+/// The fewest shared seeds a passage has: sixteen, about eighteen content words in a row
+/// (some 25 words of text); ten let in runs of official titles (EVALUATION.md).
+pub const MIN_SEEDS: usize = 16;
+/// The least share of a passage's seeds (on its longer side) that are shared: a run of
+/// official titles («خادم الحرمين الشريفين…») in two different stories shares its titles and
+/// little between them.
+pub const MIN_DENSITY: f64 = 0.5;
 /// The most content words between two shared seeds of one passage, on either side.
 pub const GAP: u32 = 24;
 
@@ -166,7 +170,8 @@ pub fn from_blob(b: &[u8]) -> PassageSeeds {
 }
 
 /// The passages two seed lists share: groups of at least [`MIN_SEEDS`] shared seeds with no
-/// gap over [`GAP`] content words on either side, as `(new span, other span, seeds)`. A seed
+/// gap over [`GAP`] content words on either side and at least [`MIN_DENSITY`] of the seeds
+/// of each side shared, as `(new span, other span, seeds)`. A seed
 /// repeated more than four times in either document is left out.
 pub fn shared(new: &PassageSeeds, old: &PassageSeeds) -> Vec<([usize; 2], [usize; 2], usize)> {
     let mut at: HashMap<u32, Vec<usize>> = HashMap::new();
@@ -191,6 +196,7 @@ pub fn shared(new: &PassageSeeds, old: &PassageSeeds) -> Vec<([usize; 2], [usize
     }
     rectangles(hits, GAP, MIN_SEEDS)
         .into_iter()
+        .filter(|r| r.hits as f64 >= MIN_DENSITY * r.a.len().max(r.b.len()) as f64)
         .map(|r| (span(new, &r.a), span(old, &r.b), r.hits))
         .collect()
 }
