@@ -168,7 +168,7 @@ pub fn json(w: &mut dyn Write, out: &Outcome) -> io::Result<()> {
 }
 
 /// The line that accounts for every input record, worded as the other listings
-/// ([`super::accounting_line`]): documents with reuse are counted in passage clusters,
+/// (`accounting_line`): documents with reuse are counted in passage clusters,
 /// documents without as singletons.
 pub fn summary_line(out: &Outcome) -> String {
     let s = &out.stats;
