@@ -374,3 +374,118 @@ fn an_unclosed_override_in_a_source_does_not_reverse_the_header() {
         "{v:#}"
     );
 }
+
+const REUSE_PROBE: &str = r##"
+const q = s => Array.from(document.querySelectorAll(s));
+const refs = q('sup.refs a[href^="#"]');
+const section = e => e.closest('section').id;
+const plain = q('mark.reused:not(.boilerplate)')[0];
+const muted = q('mark.reused.boilerplate')[0];
+return {
+  dir: document.documentElement.dir,
+  text_direction: getComputedStyle(document.querySelector('div.text')).direction,
+  docs: q('section.doc').length,
+  marks: q('mark.reused').length,
+  boilerplate: q('mark.reused.boilerplate').length,
+  plain_background: getComputedStyle(plain).backgroundColor,
+  muted_background: muted ? getComputedStyle(muted).backgroundColor : null,
+  muted_color: muted ? getComputedStyle(muted).color : null,
+  refs: refs.length,
+  dangling: refs.map(a => a.getAttribute('href').slice(1)).filter(id => !document.getElementById(id)),
+  same_doc: refs.filter(a => section(document.getElementById(a.getAttribute('href').slice(1))) === section(a)).length,
+  single: q('mark.reused').filter(m => m.querySelectorAll('a[id]').length === 1)
+    .map(m => [m.querySelector('a[id]').id, m.textContent]),
+  evil_link: refs.filter(a => section(a) === 'dEVIL_DOC').length,
+  rows: q('table.outlets tbody tr').length,
+  cols: q('table.outlets thead th').length - 1,
+  scripts: document.scripts.length,
+  images: document.images.length,
+  pwned: document.body.getAttribute('data-pwned'),
+  evil_text: document.body.textContent.includes("<script>document.body.setAttribute"),
+};
+"##;
+
+/// Issue #15: the `naql reuse --format html` page over the sample plus an article that copies
+/// one of them and carries hostile markup. Every highlighted passage is the original text of
+/// its span, every link lands on the other document's passage, boilerplate is muted.
+#[test]
+fn the_reuse_page_highlights_the_spans_and_links_each_passage_to_its_other_side() {
+    let Some(driver) = start_driver() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let lines: Vec<String> = std::fs::read_to_string(SAMPLE)
+        .unwrap()
+        .lines()
+        .map(String::from)
+        .collect();
+    let copied: Value = serde_json::from_str(&lines[2]).unwrap();
+    let evil = json!({"id": "evil", "source": "hostile", "date_extracted": "2015-08-01 00:00:00",
+        "content": format!("{EVIL}\n{}\n{EVIL}", copied["content"].as_str().unwrap())});
+    let corpus = dir.path().join("reuse.jsonl");
+    std::fs::write(&corpus, format!("{}\n{evil}\n", lines.join("\n"))).unwrap();
+    let page = dir.path().join("reuse.html");
+    let c = corpus.to_str().unwrap();
+    ok(&naql_output(&[
+        "reuse",
+        c,
+        "--format",
+        "html",
+        "-q",
+        "-o",
+        page.to_str().unwrap(),
+    ]));
+    let links: Vec<Value> = ok(&naql_output(&["reuse", c, "-q"]))
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let probe_js = REUSE_PROBE.replace("EVIL_DOC", &lines.len().to_string());
+    let (v, png) = probe(&driver, &page, &probe_js, "reuse.png");
+    assert_eq!(v["dir"], "rtl", "{v:#}");
+    assert_eq!(v["text_direction"], "rtl");
+    assert!(v["docs"].as_u64().unwrap() >= 100, "{v:#}");
+    assert!(v["marks"].as_u64().unwrap() >= v["docs"].as_u64().unwrap());
+    // Every end of every link is a link on the page, to a passage of another document.
+    assert_eq!(v["refs"].as_u64().unwrap() as usize, 2 * links.len());
+    assert_eq!(v["dangling"], json!([]), "{v:#}");
+    assert_eq!(v["same_doc"], 0);
+    assert!(v["evil_link"].as_u64().unwrap() >= 1, "{v:#}");
+    // Boilerplate is there and shown muted, unlike the other passages.
+    assert!(v["boilerplate"].as_u64().unwrap() >= 1);
+    assert_ne!(v["muted_background"], v["plain_background"]);
+    assert_eq!(v["muted_color"], "rgb(136, 136, 136)");
+    // A passage that is one link end shows exactly the characters of its span.
+    let single = v["single"].as_array().unwrap();
+    assert!(single.len() >= 5, "{v:#}");
+    let texts: std::collections::HashMap<String, String> = lines
+        .iter()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .chain([evil.clone()])
+        .map(|r| {
+            let id = r["id"].to_string().trim_matches('"').to_string();
+            (id, r["content"].as_str().unwrap().to_string())
+        })
+        .collect();
+    for s in single {
+        let (anchor, shown) = (s[0].as_str().unwrap(), s[1].as_str().unwrap());
+        let (k, side) = anchor[1..].split_at(anchor.len() - 2);
+        let l = &links[k.parse::<usize>().unwrap()];
+        let (id, span) = (&l[side], &l[format!("{side}_span")]);
+        let text = &texts[id.as_str().unwrap()];
+        let (a, b) = (
+            span[0].as_u64().unwrap() as usize,
+            span[1].as_u64().unwrap() as usize,
+        );
+        let want: String = text.chars().skip(a).take(b - a).collect();
+        assert_eq!(shown, want.replace(['\r', '\t'], " "), "{anchor}");
+    }
+    // The outlet table is square: every outlet is a row and a column.
+    assert_eq!(v["rows"], v["cols"]);
+    assert!(v["rows"].as_u64().unwrap() >= 10);
+    // The hostile markup arrived as text and did nothing.
+    assert_eq!(v["scripts"], 0);
+    assert_eq!(v["images"], 0);
+    assert_eq!(v["pwned"], Value::Null);
+    assert_eq!(v["evil_text"], true);
+    assert_eq!(&png[1..4], b"PNG");
+}

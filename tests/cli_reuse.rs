@@ -165,7 +165,10 @@ fn every_document_is_accounted_for_and_the_clean_one_has_no_link() {
         s["clusters"].as_u64().unwrap() as usize
     );
     assert!(
-        err.contains("7 documents: 6 with reuse, 1 without, 0 skipped"),
+        err.contains(
+            "7 documents: 6 in 3 passage clusters, 1 singleton, 0 skipped; 3 links (0 \
+             boilerplate) from 4 candidate pairs"
+        ),
         "{err}"
     );
 }
@@ -208,10 +211,21 @@ fn news_links_point_from_the_earlier_article_and_same_outlet_links_are_boilerpla
 fn text_output_names_source_and_target() {
     let [susp, src] = dirs();
     let (out, _) = run(&["reuse", &susp, &src, "--format", "text", "-q"]);
-    assert!(out.starts_with("7 documents: 6 with reuse"), "{out}");
+    assert!(
+        out.starts_with("7 documents: 6 in 3 passage clusters"),
+        "{out}"
+    );
     assert!(
         out.contains(
             "source source-document00355.txt → target suspicious-document0351.txt (longer passage)"
+        ),
+        "{out}"
+    );
+    // Without dates, outlets or a length difference the direction is unknown, and says so.
+    assert!(
+        out.contains(
+            "source suspicious-document0319.txt → target source-document00084.txt (direction \
+             unknown: no dates, passages of like length, no wire outlet; listed in input order)"
         ),
         "{out}"
     );
@@ -259,4 +273,42 @@ fn text_listing_snapshot() {
     let out = naql(&["reuse", &susp, &src, "--format", "text", "-q"]);
     assert!(out.status.success());
     insta::assert_snapshot!("reuse_text", String::from_utf8(out.stdout).unwrap());
+}
+
+/// The HTML page without a browser (tests/browser.rs looks at it in one): self-contained,
+/// right to left, every in-page link lands on an anchor, one highlighted end per link end.
+#[test]
+fn the_html_page_is_self_contained_and_its_links_resolve() {
+    let [susp, src] = dirs();
+    let (page, _) = run(&["reuse", &susp, &src, "--format", "html", "-q"]);
+    assert!(page.starts_with("<!DOCTYPE html>\n<html lang=\"ar\" dir=\"rtl\">"));
+    assert!(
+        !page.contains("<script") && !page.contains("src="),
+        "{page}"
+    );
+    assert!(page.contains("<table class=\"outlets\">"));
+    let attr = |name: &str| -> Vec<String> {
+        page.split(name)
+            .skip(1)
+            .map(|s| s[..s.find('"').unwrap()].to_string())
+            .collect()
+    };
+    let ids = attr(" id=\"");
+    let hrefs = attr(" href=\"#");
+    // 3 links: 6 ends, each an anchor and a reference to the other end.
+    assert_eq!(hrefs.len(), 6, "{hrefs:?}");
+    for h in &hrefs {
+        assert!(ids.contains(h), "{h} dangles");
+    }
+    assert_eq!(page.matches("<mark class=\"reused\"").count(), 6);
+    // The undirected links say so; the directed one points from the source.
+    assert_eq!(page.matches(">shared with ").count(), 4);
+    assert!(page.contains(">from source-document00355.txt<"), "{page}");
+    assert!(
+        page.contains(">taken by suspicious-document0351.txt<"),
+        "{page}"
+    );
+    // The clean document is not shown; the others are, with their passage counts.
+    assert!(!page.contains("suspicious-document0441.txt"));
+    assert!(page.contains("suspicious-document0351.txt · 1 passage<"));
 }

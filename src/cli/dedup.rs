@@ -53,6 +53,10 @@ pub struct DedupArgs {
     /// Set bad records aside (reported with file, line and reason) instead of stopping.
     #[arg(long)]
     skip_bad: bool,
+    /// Also list, per document, the passages (about 25 words or more) it shares with documents
+    /// indexed by earlier `--passages` runs, and store this batch's passage seeds.
+    #[arg(long)]
+    passages: bool,
     /// List at most this many matches per verdict, the best ones (`match_count` counts all).
     #[arg(long, default_value_t = index::DEFAULT_MAX_MATCHES)]
     max_matches: usize,
@@ -82,8 +86,17 @@ pub fn run(args: DedupArgs) -> Result<Outcome, Failure> {
     check_params(&args, &idx)?;
     let read = args.fields.read_options(args.skip_bad);
     let engine = idx.engine();
-    let (items, report) = corpus::read_with(&args.inputs, &read, |doc| engine.prepare(doc))?;
+    let seeder = args.passages.then(|| idx.passage_seeder());
+    let (items, report) = corpus::read_with(&args.inputs, &read, |doc| {
+        let seeds = seeder.as_ref().map(|s| s.seeds(&doc.text));
+        (engine.prepare(doc), seeds)
+    })?;
+    let (items, seeds) = split_seeds(items, args.passages);
     let unread = UnreadDates::of(items.iter().map(|i| (&i.origin, i.value.date.as_deref())));
+    let passages = match &seeds {
+        Some(s) => Some(idx.shared_passages(s.as_slice())?),
+        None => None,
+    };
     let options = DedupOptions {
         window,
         dry_run: args.dry_run,
@@ -92,9 +105,15 @@ pub fn run(args: DedupArgs) -> Result<Outcome, Failure> {
     };
     let out = idx.dedup(items.into(), &options)?;
     crash_point_for_tests();
+    if let (Some(s), false) = (&seeds, args.dry_run) {
+        idx.store_passage_seeds(s.as_slice())?;
+    }
     with_output(args.output.as_deref(), |w| {
-        for v in &out.verdicts {
-            serde_json::to_writer(&mut *w, v)?;
+        for (i, v) in out.verdicts.iter().enumerate() {
+            match &passages {
+                Some(p) => serde_json::to_writer(&mut *w, &with_passages(v, &p[i]))?,
+                None => serde_json::to_writer(&mut *w, v)?,
+            }
             writeln!(w)?;
         }
         Ok(())
@@ -108,6 +127,39 @@ pub fn run(args: DedupArgs) -> Result<Outcome, Failure> {
         return Ok(Outcome::Duplicate);
     }
     Ok(Outcome::Done)
+}
+
+/// Each document's passage seeds (with `--passages`) apart from what dedup needs.
+type SeedList = Vec<(String, naql::index::PassageSeeds)>;
+
+fn split_seeds<P>(
+    items: Vec<corpus::Item<(P, Option<naql::index::PassageSeeds>)>>,
+    passages: bool,
+) -> (Vec<corpus::Item<P>>, Option<SeedList>) {
+    let mut seeds = Vec::new();
+    let items = items
+        .into_iter()
+        .map(|i| {
+            let (value, s) = i.value;
+            if let Some(s) = s {
+                seeds.push((i.id.clone(), s));
+            }
+            corpus::Item {
+                id: i.id,
+                origin: i.origin,
+                value,
+            }
+        })
+        .collect::<Vec<_>>();
+    (items, passages.then_some(seeds))
+}
+
+/// A verdict line with its `passages` (best first): `{"id", "source", "date", "span",
+/// "other_span", "seeds"}`, spans in characters of the new and of the indexed document.
+fn with_passages(v: &naql::index::Verdict, p: &[naql::index::SharedPassage]) -> serde_json::Value {
+    let mut j = serde_json::to_value(v).expect("a verdict is JSON");
+    j["passages"] = serde_json::to_value(p).expect("passages are JSON");
+    j
 }
 
 /// Test builds only: `NAQL_TEST_ABORT_AFTER_COMMIT=1` kills the process right after the batch

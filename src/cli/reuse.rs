@@ -1,4 +1,5 @@
-//! `naql reuse`: the passages documents share, corpus-wide, as JSONL links (or JSON, text).
+//! `naql reuse`: the passages documents share, corpus-wide, as JSONL links (or JSON, text,
+//! HTML).
 
 use clap::Args;
 
@@ -15,6 +16,8 @@ enum Format {
     Jsonl,
     Json,
     Text,
+    /// One self-contained page: the outlet table and each document's passages highlighted.
+    Html,
 }
 
 #[derive(Args)]
@@ -97,11 +100,16 @@ pub fn run(args: ReuseArgs) -> Result<Outcome, Failure> {
         progress: progress::bar(&args.inputs, args.quiet),
         ..args.fields.read_options(args.skip_bad)
     };
-    let out = engine.run_inputs(&args.inputs, &read)?;
+    let (out, texts) = if matches!(args.format, Format::Html) {
+        engine.run_inputs_with_texts(&args.inputs, &read)?
+    } else {
+        (engine.run_inputs(&args.inputs, &read)?, Vec::new())
+    };
     with_output(args.output.as_deref(), |w| match args.format {
         Format::Jsonl => render::jsonl(w, &out),
         Format::Json => render::json(w, &out),
         Format::Text => render::text(w, &out),
+        Format::Html => render::html(w, &out, &texts),
     })?;
     if args.timings {
         for (stage, secs) in &out.timings {

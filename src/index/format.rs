@@ -19,6 +19,7 @@
 //! | `bands` | `key INTEGER, seq INTEGER, PRIMARY KEY(key, seq)`, WITHOUT ROWID | the LSH lookup path: band key → `docs.seq`, one row per distinct key of a document |
 //! | `paragraphs` | `source, hash, docs, PRIMARY KEY(source, hash)`, WITHOUT ROWID | per source, in how many distinct documents (by content key) each paragraph hash appeared: the boilerplate counts |
 //! | `verdicts` | `seq INTEGER PRIMARY KEY, verdict TEXT` | the verdict of each document as `naql dedup` gave it when adding it (one JSON object, the JSONL line without its newline), written in the batch's transaction: a re-run of the document gives it again. Files made before this table get it with their next batch; until then their documents re-run as `already_indexed` |
+//! | `passage_seeds`, `passage_docs` | see `src/index/passages.rs` | optional: created by the first `naql dedup --passages` run, filled only by such runs (the passage seeds of each document); files without them open and work as before, so they are additive to version 1 like `verdicts` |
 //!
 //! `docs` columns: `seq` (rowid, insertion order), `id` (unique), `source` (→ `sources.id`,
 //! NULL without one), `date` (as given), `epoch` (Unix seconds of `date`, NULL when undated),

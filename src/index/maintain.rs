@@ -277,6 +277,7 @@ fn delete_docs(tx: &rusqlite::Transaction, doomed: &[(i64, Vec<u8>)]) -> rusqlit
             del_band.execute(params![k as i32, seq])?;
         }
         del_doc.execute([seq])?;
+        super::passages::delete(tx, *seq)?;
         if let Some(d) = &mut del_verdict {
             // seq values can be handed out again: a stale verdict must not outlive its row.
             d.execute([seq])?;

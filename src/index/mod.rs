@@ -63,6 +63,7 @@ mod error;
 mod format;
 mod maintain;
 mod overlap;
+mod passages;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -79,6 +80,7 @@ use crate::error::ConfigError;
 pub use self::error::IndexError;
 pub use self::format::FORMAT_VERSION;
 use self::format::{APPLICATION_ID, SCHEMA, config_from, params_json};
+pub use self::passages::{PassageSeeds, Seeder, SharedPassage};
 
 /// How matches against indexed documents are verified.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

@@ -1,17 +1,24 @@
 //! Passage reuse (`naql reuse`): one link a line (JSONL), one JSON document with clusters and
-//! the outlet × outlet table, or readable text.
+//! the outlet × outlet table, readable text, or a self-contained HTML page.
 //!
 //! A JSONL link: `{"a", "a_span": [start, end], "b", "b_span", "words", "seeds", "score",
 //! "source", "target", "reason", "boilerplate"}`. Spans are Unicode character offsets into
 //! the original texts, end exclusive (as in `naql diff --format json`); `words` is the shorter
 //! side's length; `source`/`target` are the two ids, the likely source first, with the
-//! `reason`: `earlier_date`, `longer_passage`, `wire` or `input_order`.
+//! `reason`: `earlier_date`, `longer_passage`, `wire` or `input_order`. `input_order` means
+//! the direction is unknown: no dates (or equal ones), passages of like length and no wire
+//! outlet, so the document read first is listed as the source only to keep the output
+//! deterministic (AraPlagDet has neither dates nor outlets: most of its equal-length
+//! verbatim cases end there).
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::io::{self, Write};
+use std::ops::Range;
 
 use serde::Serialize;
 
+use super::html_meta;
 use crate::reuse::{Cluster, Link, Outcome, Reason, Stats};
 
 #[derive(Serialize)]
@@ -160,21 +167,22 @@ pub fn json(w: &mut dyn Write, out: &Outcome) -> io::Result<()> {
     writeln!(w)
 }
 
-/// The line that accounts for every input record.
+/// The line that accounts for every input record, worded as the other listings
+/// (`accounting_line`): documents with reuse are counted in passage clusters,
+/// documents without as singletons.
 pub fn summary_line(out: &Outcome) -> String {
     let s = &out.stats;
-    let skipped: usize = s.skipped.values().sum();
-    let reasons: Vec<String> = s.skipped.iter().map(|(r, n)| format!("{n} {r}")).collect();
-    let mut line = format!(
-        "{} documents: {} with reuse, {} without, {} skipped",
-        s.input_records, s.with_reuse, s.without_reuse, skipped
+    let clusters = (
+        s.with_reuse,
+        s.clusters,
+        ("passage cluster", "passage clusters"),
     );
-    if !reasons.is_empty() {
-        line += &format!(" ({})", reasons.join(", "));
-    }
-    line + &format!(
-        "; {} links ({} boilerplate) in {} clusters from {} candidate pairs",
-        s.links, s.boilerplate_links, s.clusters, s.candidate_pairs
+    let line = super::accounting_line(s.input_records, clusters, s.without_reuse, &s.skipped);
+    format!(
+        "{line}; {} ({} boilerplate) from {}",
+        super::count(s.links, "link", "links"),
+        s.boilerplate_links,
+        super::count(s.candidate_pairs, "candidate pair", "candidate pairs")
     )
 }
 
@@ -223,6 +231,223 @@ fn reason_words(r: Reason) -> &'static str {
         Reason::EarlierDate => "earlier date",
         Reason::LongerPassage => "longer passage",
         Reason::Wire => "wire agency",
-        Reason::InputOrder => "read first",
+        Reason::InputOrder => {
+            "direction unknown: no dates, passages of like length, no wire outlet; listed in input order"
+        }
     }
+}
+
+const REUSE_CSS: &str = "table.outlets{border-collapse:collapse;margin:.5em 0}\
+table.outlets th,table.outlets td{padding:.2em .6em;border:1px solid #ddd;text-align:center;\
+unicode-bidi:plaintext}\
+table.outlets th{background:#eee}table.outlets td.same{color:#999;background:#f6f6f6}\
+table.outlets td.zero{color:#ccc}\
+section.doc{margin-top:2em}h3.doc{font-size:1.05em;border-bottom:1px solid #ccc}\
+div.text{white-space:pre-wrap;unicode-bidi:plaintext;text-align:start}\
+mark.reused{background:#fff1a8;border-radius:3px}\
+mark.reused.boilerplate{background:#eee;color:#888}\
+sup.refs{font-size:.75em;color:#36c}sup.refs a{color:#36c;margin-inline-start:.4em}\
+sup.refs a.boilerplate{color:#999}";
+
+/// A self-contained page (no script, nothing fetched), right to left: the summary, the
+/// outlet × outlet table (likely source in rows, target in columns), then every document
+/// with a link, its text in the original spelling with each reused passage highlighted and
+/// linked to the same passage in the other document. Passages between two documents of one
+/// outlet (boilerplate) are muted. `texts[i]` is the original text of `out.docs[i]` (only
+/// those with a link are read; [`crate::reuse::Engine::run_inputs_with_texts`] keeps those).
+pub fn html<T: AsRef<str>>(w: &mut dyn Write, out: &Outcome, texts: &[T]) -> io::Result<()> {
+    assert_eq!(texts.len(), out.docs.len(), "one text per document");
+    let title = format!(
+        "naql reuse: {} among {}",
+        super::count(out.links.len(), "passage link", "passage links"),
+        super::count(out.stats.with_reuse, "document", "documents")
+    );
+    let mut page = String::new();
+    super::diff::page_start(&mut page, &title, REUSE_CSS);
+    let _ = writeln!(
+        page,
+        "<p class=\"note\" dir=\"ltr\">{}</p>",
+        super::diff::escape(&summary_line(out))
+    );
+    outlet_matrix(&mut page, out);
+    let mut ends: Vec<Vec<End>> = vec![Vec::new(); out.docs.len()];
+    for (k, l) in out.links.iter().enumerate() {
+        ends[l.a as usize].push(End { link: k, a: true });
+        ends[l.b as usize].push(End { link: k, a: false });
+    }
+    for (d, e) in ends.iter_mut().enumerate() {
+        if !e.is_empty() {
+            doc_section(&mut page, out, d, texts[d].as_ref(), e);
+        }
+    }
+    super::diff::page_end(&mut page);
+    w.write_all(page.as_bytes())
+}
+
+/// One end of a link: link `link`, its A side or its B side.
+#[derive(Clone, Copy, Debug)]
+struct End {
+    link: usize,
+    a: bool,
+}
+
+impl End {
+    /// The anchor of this end on the page; the other end links to it.
+    fn anchor(self) -> String {
+        format!("l{}{}", self.link, if self.a { 'a' } else { 'b' })
+    }
+
+    fn other(self) -> End {
+        End {
+            link: self.link,
+            a: !self.a,
+        }
+    }
+
+    fn bytes(self, out: &Outcome) -> Range<usize> {
+        let l = &out.links[self.link];
+        if self.a {
+            l.a_bytes.clone()
+        } else {
+            l.b_bytes.clone()
+        }
+    }
+}
+
+/// The outlet × outlet table: every outlet that is a source or a target, rows by source.
+fn outlet_matrix(page: &mut String, out: &Outcome) {
+    let rows = outlet_table(out);
+    let mut outlets: Vec<&str> = rows.iter().flat_map(|r| [r.0, r.1]).collect();
+    outlets.sort_unstable();
+    outlets.dedup();
+    let counts: BTreeMap<(&str, &str), usize> = rows.iter().map(|&(s, t, n)| ((s, t), n)).collect();
+    let undirected = out
+        .links
+        .iter()
+        .filter(|l| l.direction.reason == Reason::InputOrder)
+        .count();
+    let _ = writeln!(
+        page,
+        "<h2><bdi dir=\"ltr\">Passage links by outlet: source (row) → target (column)</bdi></h2>\n\
+         <p class=\"note\" dir=\"ltr\">The diagonal (an outlet with itself) holds the \
+         boilerplate links; «?» is a document without an outlet.{}</p>",
+        if undirected == 0 {
+            String::new()
+        } else {
+            format!(
+                " {} without a known direction (no dates, passages of like length, no wire \
+                 outlet) {} counted with the document read first as the source.",
+                super::count(undirected, "link", "links"),
+                if undirected == 1 { "is" } else { "are" }
+            )
+        }
+    );
+    page.push_str("<table class=\"outlets\"><thead><tr><th>source \\ target</th>");
+    for t in &outlets {
+        let _ = write!(page, "<th>{}</th>", html_meta(t));
+    }
+    page.push_str("</tr></thead><tbody>\n");
+    for s in &outlets {
+        let _ = write!(page, "<tr><th>{}</th>", html_meta(s));
+        for t in &outlets {
+            let n = counts.get(&(*s, *t)).copied().unwrap_or(0);
+            let class = match (s == t && *s != "?", n) {
+                (true, _) => " class=\"same\"",
+                (false, 0) => " class=\"zero\"",
+                _ => "",
+            };
+            let _ = write!(page, "<td{class}>{n}</td>");
+        }
+        page.push_str("</tr>\n");
+    }
+    page.push_str("</tbody></table>\n");
+}
+
+/// One document: its header and its text, with its link ends merged into highlighted regions
+/// (ends that overlap share one), each followed by links to the other documents' passages.
+fn doc_section(page: &mut String, out: &Outcome, d: usize, text: &str, ends: &mut [End]) {
+    let info = &out.docs[d];
+    let mut head = info.id.clone();
+    for x in [&info.source, &info.date].into_iter().flatten() {
+        head.push_str(" · ");
+        head.push_str(x);
+    }
+    let _ = writeln!(
+        page,
+        "<section class=\"doc\" id=\"d{d}\">\n<h3 class=\"doc\"><bdi dir=\"ltr\">{} · {}</bdi></h3>",
+        html_meta(&head),
+        super::count(ends.len(), "passage", "passages")
+    );
+    ends.sort_by_key(|e| (e.bytes(out).start, e.link));
+    page.push_str("<div class=\"text\">");
+    let mut at = 0;
+    let mut i = 0;
+    while i < ends.len() {
+        let mut region = ends[i].bytes(out);
+        let mut j = i + 1;
+        while j < ends.len() && ends[j].bytes(out).start < region.end {
+            region.end = region.end.max(ends[j].bytes(out).end);
+            j += 1;
+        }
+        page.push_str(&page_text(&text[at..region.start]));
+        region_html(page, out, &text[region.clone()], &ends[i..j]);
+        at = region.end;
+        i = j;
+    }
+    page.push_str(&page_text(&text[at..]));
+    page.push_str("</div>\n</section>\n");
+}
+
+/// A highlighted region: the anchors of its ends, the text, then one link per end to the
+/// other document's passage, saying which way the passage went.
+fn region_html(page: &mut String, out: &Outcome, text: &str, ends: &[End]) {
+    let boilerplate = ends.iter().all(|e| out.links[e.link].boilerplate);
+    let titles: Vec<String> = ends
+        .iter()
+        .map(|e| {
+            let l = &out.links[e.link];
+            format!("{} words, score {:.2}", l.words(), l.score)
+        })
+        .collect();
+    let _ = write!(
+        page,
+        "<mark class=\"reused{}\" title=\"{}\">",
+        if boilerplate { " boilerplate" } else { "" },
+        super::diff::escape(&titles.join("; "))
+    );
+    for e in ends {
+        let _ = write!(page, "<a id=\"{}\"></a>", e.anchor());
+    }
+    page.push_str(&page_text(text));
+    page.push_str("</mark><sup class=\"refs\">");
+    for &e in ends {
+        let l = &out.links[e.link];
+        let other = if e.a { l.b } else { l.a };
+        let is_source = l.direction.a_is_source == e.a;
+        let role = match (l.direction.reason, is_source) {
+            (Reason::InputOrder, _) => "shared with",
+            (_, true) => "taken by",
+            (_, false) => "from",
+        };
+        let _ = write!(
+            page,
+            "<a href=\"#{}\" class=\"{}\" title=\"{}\"><bdi dir=\"ltr\">{role} {}</bdi></a>",
+            e.other().anchor(),
+            if l.boilerplate { "boilerplate" } else { "ref" },
+            reason_words(l.direction.reason),
+            html_meta(&out.docs[other as usize].id)
+        );
+    }
+    page.push_str("</sup>");
+}
+
+/// Article text for the page: escaped, without bidi controls (an unclosed one would reorder
+/// what follows) or other control characters, line breaks kept (the text is `pre-wrap`).
+fn page_text(s: &str) -> String {
+    let kept: String = s
+        .split('\n')
+        .map(super::clean)
+        .collect::<Vec<_>>()
+        .join("\n");
+    super::diff::escape(&kept)
 }

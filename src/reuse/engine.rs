@@ -148,20 +148,31 @@ impl Engine {
 
     /// Reads `inputs` and runs every stage.
     pub fn run_inputs(&self, inputs: &[String], read: &ReadOptions) -> Result<Outcome, ReadError> {
+        Ok(self.run_inputs_with_texts(inputs, read)?.0)
+    }
+
+    /// As [`Engine::run_inputs`], also returning the original text of every document that has
+    /// a link (an empty string for the others, so memory holds only what a page shows), in
+    /// the order of [`Outcome::docs`]: what the HTML page highlights.
+    pub fn run_inputs_with_texts(
+        &self,
+        inputs: &[String],
+        read: &ReadOptions,
+    ) -> Result<(Outcome, Vec<String>), ReadError> {
         let start = Instant::now();
         let (items, report) = corpus::read_with(inputs, read, |doc| self.prepare(doc))?;
         let read_time = start.elapsed().as_secs_f64();
         let docs = items.into_iter().map(|i| i.value).collect();
-        let mut out = self.run(docs, report.skipped);
+        let (mut out, texts) = self.run(docs, report.skipped);
         out.stats.ignored_files = report.ignored_files.len();
         out.timings.insert(0, ("read+seed", read_time));
-        Ok(out)
+        Ok((out, texts))
     }
 
     /// Runs every stage on documents in memory.
     pub fn run_documents(&self, docs: Vec<Document>) -> Outcome {
         let docs = docs.into_par_iter().map(|d| self.prepare(d)).collect();
-        self.run(docs, Skipped::default())
+        self.run(docs, Skipped::default()).0
     }
 
     fn prepare(&self, doc: Document) -> (Document, Prepared) {
@@ -174,7 +185,7 @@ impl Engine {
         (doc, p)
     }
 
-    fn run(&self, docs: Vec<(Document, Prepared)>, skipped: Skipped) -> Outcome {
+    fn run(&self, docs: Vec<(Document, Prepared)>, skipped: Skipped) -> (Outcome, Vec<String>) {
         let mut timings = Vec::new();
         let mut clock = Instant::now();
         let mut lap = |name, timings: &mut Vec<(&'static str, f64)>| {
@@ -216,14 +227,24 @@ impl Engine {
             index_seeds(&index),
             candidates.len(),
         );
-        Outcome {
+        let mut linked = vec![false; docs.len()];
+        for l in &links {
+            (linked[l.a as usize], linked[l.b as usize]) = (true, true);
+        }
+        let texts = docs
+            .into_iter()
+            .zip(linked)
+            .map(|(d, keep)| if keep { d.text } else { String::new() })
+            .collect();
+        let out = Outcome {
             docs: info,
             links,
             clusters,
             stats,
             skipped_records: skipped,
             timings,
-        }
+        };
+        (out, texts)
     }
 
     /// The passages of every candidate pair (spans and direction still empty).
