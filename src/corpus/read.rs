@@ -132,6 +132,7 @@ enum Input {
     Gzip(PathBuf),
     Dir(PathBuf),
     Txt(PathBuf),
+    Parquet(String),
 }
 
 fn classify(path: &str) -> Input {
@@ -145,6 +146,8 @@ fn classify(path: &str) -> Input {
         Input::Gzip(p)
     } else if path.ends_with(".txt") {
         Input::Txt(p)
+    } else if path.ends_with(".parquet") {
+        Input::Parquet(path.to_owned())
     } else {
         Input::Jsonl(p)
     }
@@ -234,6 +237,19 @@ fn read_input<U: Send>(
         }
         Input::Stdin => {
             chunks.extend(read_jsonl(io::stdin(), "-", options, run)?);
+        }
+        #[cfg(feature = "parquet")]
+        Input::Parquet(file) => {
+            chunks.extend(super::parquet::read_parquet(&file, options, run)?);
+        }
+        #[cfg(not(feature = "parquet"))]
+        Input::Parquet(file) => {
+            return Err(ReadError::Format {
+                file,
+                what: "Parquet is not read by this build of naql (built without the `parquet` \
+                       feature)"
+                    .into(),
+            });
         }
         Input::Jsonl(p) | Input::Gzip(p) => {
             let name = p.display().to_string();
