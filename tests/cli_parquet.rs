@@ -270,3 +270,33 @@ fn parquet_output_is_refused_at_story_level() {
     );
     assert!(!dir.path().join("x.parquet").exists());
 }
+
+#[test]
+fn a_directory_of_parquet_parts_is_read_in_path_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let table = dir.path().join("table");
+    std::fs::create_dir(&table).unwrap();
+    for (part, ids) in [
+        ("part-00001.parquet", ["c", "d"]),
+        ("part-00000.parquet", ["a", "b"]),
+    ] {
+        write(
+            &table.join(part),
+            vec![
+                ("id", strings(&[Some(ids[0]), Some(ids[1])])),
+                ("text", strings(&[Some(STORY), Some(STORY)])),
+            ],
+        );
+    }
+    std::fs::write(table.join("_SUCCESS"), "").unwrap();
+    let json = json_of(&naql(dir.path(), &["cluster", "--format", "json", "table"]));
+    assert_eq!(json["stats"]["input_records"], 4);
+    assert_eq!(json["stats"]["ignored_files"], 1);
+    let members: Vec<&str> = json["clusters"][0]["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(members, ["a", "b", "c", "d"]);
+}

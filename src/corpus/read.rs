@@ -227,7 +227,7 @@ fn read_input<U: Send>(
     report: &mut ReadReport,
 ) -> Result<(), ReadError> {
     match classify(path) {
-        Input::Dir(dir) => read_dir(&dir, run, chunks, report)?,
+        Input::Dir(dir) => read_dir(&dir, options, run, chunks, report)?,
         Input::Txt(f) => {
             let name = f.to_string_lossy().into_owned();
             let id = f
@@ -286,10 +286,11 @@ fn read_input<U: Send>(
     Ok(())
 }
 
-/// Every `.txt` file under `dir`, in path order, id relative to `dir`; other files are listed
-/// in the report as ignored.
+/// Every `.txt` file under `dir`, in path order, id relative to `dir`, then every `.parquet`
+/// file; other files are listed in the report as ignored.
 fn read_dir<U: Send>(
     dir: &Path,
+    options: &ReadOptions,
     run: &(impl Fn(Parsed) -> Processed<U> + Sync),
     chunks: &mut Vec<Processed<U>>,
     report: &mut ReadReport,
@@ -300,9 +301,14 @@ fn read_dir<U: Send>(
         error,
     })?;
     files.sort();
-    let (txt, mut other): (Vec<_>, Vec<_>) = files
+    let (txt, other): (Vec<_>, Vec<_>) = files
         .into_iter()
         .partition(|f| f.extension().is_some_and(|e| e == "txt"));
+    // Parquet files (a Spark or Hive table's directory of parts) are read whole, after the
+    // `.txt` files, in path order.
+    let (parquet, mut other): (Vec<_>, Vec<_>) = other
+        .into_iter()
+        .partition(|f| cfg!(feature = "parquet") && f.extension().is_some_and(|e| e == "parquet"));
     // A FIFO, socket or device named `.txt` is not read (a FIFO would block forever): it is
     // counted with the ignored files. A dangling symbolic link is a bad record.
     let mut dangling = Vec::new();
@@ -344,6 +350,13 @@ fn read_dir<U: Send>(
             .collect::<Result<Vec<_>, _>>()?;
         chunks.extend(records);
     }
+    #[cfg(feature = "parquet")]
+    for f in parquet {
+        let name = f.display().to_string();
+        chunks.extend(super::parquet::read_parquet(&name, options, run)?);
+    }
+    #[cfg(not(feature = "parquet"))]
+    let _ = (options, parquet);
     Ok(())
 }
 
