@@ -5,24 +5,13 @@ use std::path::PathBuf;
 
 use naql::NormalizeOptions;
 
-/// A set of normalization rules from the bits of `bits` (11 rules, each on or off).
+/// A set of normalization rules from the bits of `bits`: bit `i` turns on
+/// [`NormalizeOptions::RULES`]`[i]` (a rule past the sixteenth, should there be one, stays off).
 pub fn options(bits: u16) -> NormalizeOptions {
     let mut o = NormalizeOptions::none();
-    let rules = [
-        "diacritics",
-        "tatweel",
-        "alef",
-        "alef_maqsura",
-        "teh_marbuta",
-        "hamza_carriers",
-        "digits",
-        "presentation_forms",
-        "persian_letters",
-        "invisible",
-        "case",
-    ];
-    for (i, rule) in rules.iter().enumerate() {
-        assert!(o.set(rule, bits & (1 << i) != 0), "unknown rule {rule}");
+    for (i, rule) in NormalizeOptions::RULES.iter().enumerate() {
+        let on = 1u16.checked_shl(i as u32).is_some_and(|m| bits & m != 0);
+        assert!(o.set(rule, on), "unknown rule {rule}");
     }
     o
 }

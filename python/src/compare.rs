@@ -49,6 +49,12 @@ fn side<'a>(o: &Opts, which: &str, text: &'a str) -> PyResult<Side<'a>> {
     })
 }
 
+/// What `compare_json` and `render_html` start with: the comparer from the options, and the
+/// two sides with their names, sources and dates.
+fn sides<'a>(o: &Opts, a: &'a str, b: &'a str) -> PyResult<(Comparer, Side<'a>, Side<'a>)> {
+    Ok((comparer(o)?, side(o, "a", a)?, side(o, "b", b)?))
+}
+
 /// The alignment of `a` and `b` as naql-diff-v2 JSON.
 #[pyfunction]
 #[pyo3(signature = (a, b, options=None))]
@@ -59,8 +65,7 @@ pub fn compare_json(
     options: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<String> {
     let o = Opts(options);
-    let comparer = comparer(&o)?;
-    let (sa, sb) = (side(&o, "a", &a)?, side(&o, "b", &b)?);
+    let (comparer, sa, sb) = sides(&o, &a, &b)?;
     let buf = py.detach(|| {
         let cmp = comparer.compare(&a, &b);
         let mut buf = Vec::new();
@@ -80,8 +85,7 @@ pub fn render_html(
     options: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<String> {
     let o = Opts(options);
-    let comparer = comparer(&o)?;
-    let (sa, sb) = (side(&o, "a", &a)?, side(&o, "b", &b)?);
+    let (comparer, sa, sb) = sides(&o, &a, &b)?;
     let title = o
         .get::<String>("title")?
         .unwrap_or_else(|| format!("naql diff: {} ↔ {}", sa.name, sb.name));

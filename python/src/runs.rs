@@ -54,6 +54,45 @@ fn utf8(bytes: Vec<u8>) -> String {
     String::from_utf8(bytes).expect("the renderers write UTF-8")
 }
 
+/// How one level's result is written into the output buffer.
+type Render<'a, E, O> = &'a (dyn Fn(&mut Vec<u8>, &E, &O) -> std::io::Result<()> + Sync);
+
+/// What `cluster_json` and `pairs_jsonl` share: the records read (GIL released) and run at
+/// the level asked, and the result written by that level's renderer.
+fn run_level(
+    py: Python<'_>,
+    source: Source,
+    level: &str,
+    options: Option<&Bound<'_, PyDict>>,
+    copy_engine: impl FnOnce(naql::CopyEngine) -> naql::CopyEngine,
+    story: Render<'_, naql::StoryEngine, naql::StoryOutcome>,
+    copy: Render<'_, naql::CopyEngine, naql::copy::Outcome>,
+) -> PyResult<String> {
+    let o = Opts(options);
+    let read = read_options(&o)?;
+    let mut buf = Vec::new();
+    if level_is_story(level)? {
+        let mut engine = story_engine(&o)?;
+        py.detach(|| {
+            let (items, rep) = source.read(&read, |d| engine.prepare(d))?;
+            let out = engine.run(items, rep.skipped);
+            story(&mut buf, &engine, &out).expect("writing to memory");
+            Ok::<_, ReadError>(())
+        })
+        .map_err(py_err)?;
+    } else {
+        let engine = copy_engine(naql::CopyEngine::new(config(&o)?));
+        py.detach(|| {
+            let (items, rep) = source.read(&read, |d| engine.prepare(d))?;
+            let out = engine.run(items, rep.skipped);
+            copy(&mut buf, &engine, &out).expect("writing to memory");
+            Ok::<_, ReadError>(())
+        })
+        .map_err(py_err)?;
+    }
+    Ok(utf8(buf))
+}
+
 /// The clusters (or stories) as `naql cluster --format json` writes them.
 #[pyfunction]
 #[pyo3(signature = (paths, records, level, options=None))]
@@ -64,39 +103,16 @@ pub fn cluster_json(
     level: &str,
     options: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<String> {
-    let o = Opts(options);
+    let story = |buf: &mut Vec<u8>, engine: &naql::StoryEngine, out: &naql::StoryOutcome| {
+        let (config, idf) = (&engine.model.config, engine.idf_source());
+        stories::write_stories(buf, out, config, idf, Format::Json)
+    };
+    let copy = |buf: &mut Vec<u8>, engine: &naql::CopyEngine, out: &naql::copy::Outcome| {
+        let params = Params::new(&engine.config, out.lsh);
+        report::write_clusters(buf, out, &params, Format::Json)
+    };
     let source = Source::of(paths, records)?;
-    let read = read_options(&o)?;
-    let mut buf = Vec::new();
-    if level_is_story(level)? {
-        let mut engine = story_engine(&o)?;
-        py.detach(|| {
-            let (items, rep) = source.read(&read, |d| engine.prepare(d))?;
-            let out = engine.run(items, rep.skipped);
-            stories::write_stories(
-                &mut buf,
-                &out,
-                &engine.model.config,
-                engine.idf_source(),
-                Format::Json,
-            )
-            .expect("writing to memory");
-            Ok::<_, ReadError>(())
-        })
-        .map_err(py_err)?;
-    } else {
-        let engine = naql::CopyEngine::new(config(&o)?);
-        py.detach(|| {
-            let (items, rep) = source.read(&read, |d| engine.prepare(d))?;
-            let out = engine.run(items, rep.skipped);
-            let params = Params::new(&engine.config, out.lsh);
-            report::write_clusters(&mut buf, &out, &params, Format::Json)
-                .expect("writing to memory");
-            Ok::<_, ReadError>(())
-        })
-        .map_err(py_err)?;
-    }
-    Ok(utf8(buf))
+    run_level(py, source, level, options, |e| e, &story, &copy)
 }
 
 /// Every verified pair as `naql pairs` writes them (JSON lines).
@@ -109,28 +125,13 @@ pub fn pairs_jsonl(
     level: &str,
     options: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<String> {
-    let o = Opts(options);
+    let story = |buf: &mut Vec<u8>, _: &naql::StoryEngine, out: &naql::StoryOutcome| {
+        stories::write_pairs(buf, out)
+    };
+    let copy = |buf: &mut Vec<u8>, _: &naql::CopyEngine, out: &naql::copy::Outcome| {
+        report::write_pairs(buf, out, &out.all_pairs())
+    };
     let source = Source::of(paths, records)?;
-    let read = read_options(&o)?;
-    let mut buf = Vec::new();
-    if level_is_story(level)? {
-        let mut engine = story_engine(&o)?;
-        py.detach(|| {
-            let (items, rep) = source.read(&read, |d| engine.prepare(d))?;
-            let out = engine.run(items, rep.skipped);
-            stories::write_pairs(&mut buf, &out).expect("writing to memory");
-            Ok::<_, ReadError>(())
-        })
-        .map_err(py_err)?;
-    } else {
-        let engine = naql::CopyEngine::new(config(&o)?).all_pairs();
-        py.detach(|| {
-            let (items, rep) = source.read(&read, |d| engine.prepare(d))?;
-            let out = engine.run(items, rep.skipped);
-            report::write_pairs(&mut buf, &out, &out.all_pairs()).expect("writing to memory");
-            Ok::<_, ReadError>(())
-        })
-        .map_err(py_err)?;
-    }
-    Ok(utf8(buf))
+    let all_pairs = naql::CopyEngine::all_pairs;
+    run_level(py, source, level, options, all_pairs, &story, &copy)
 }

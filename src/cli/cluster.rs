@@ -29,6 +29,9 @@ enum FormatArg {
     Json,
     Jsonl,
     Csv,
+    /// One row per document (id, cluster, representative, jaccard, containment), as the Spark job.
+    #[cfg(feature = "parquet")]
+    Parquet,
 }
 
 impl From<FormatArg> for Format {
@@ -38,6 +41,8 @@ impl From<FormatArg> for Format {
             FormatArg::Json => Format::Json,
             FormatArg::Jsonl => Format::Jsonl,
             FormatArg::Csv => Format::Csv,
+            #[cfg(feature = "parquet")]
+            FormatArg::Parquet => unreachable!("Parquet is written by naql::render::parquet"),
         }
     }
 }
@@ -51,12 +56,21 @@ pub fn run(args: ClusterArgs) -> Result<Outcome, Failure> {
 }
 
 fn copies(args: ClusterArgs) -> Result<(), Failure> {
+    #[cfg(feature = "parquet")]
+    if args.format == FormatArg::Parquet
+        && args.run.output.is_none()
+        && std::io::IsTerminal::is_terminal(&std::io::stdout())
+    {
+        return Err("--format parquet is binary: write it with -o FILE or redirect stdout".into());
+    }
     let engine = Engine::new(args.run.config()?);
     let read = args.run.read_options();
     let out = engine.run_inputs(&args.run.inputs, &read)?;
     let params = Params::new(&engine.config, out.lsh);
-    with_output(args.run.output.as_deref(), |w| {
-        report::write_clusters(w, &out, &params, args.format.into())
+    with_output(args.run.output.as_deref(), |w| match args.format {
+        #[cfg(feature = "parquet")]
+        FormatArg::Parquet => naql::render::parquet::write_documents(w, &out, &params),
+        format => report::write_clusters(w, &out, &params, format.into()),
     })?;
     report_skipped(&args.run, &out.skipped_records);
     report_unread_dates(args.run.quiet, &out.unread_dates);
@@ -73,6 +87,12 @@ fn copies(args: ClusterArgs) -> Result<(), Failure> {
 fn stories(args: ClusterArgs) -> Result<(), Failure> {
     if args.format == FormatArg::Csv {
         return Err("--format csv is not available with --level story (use json or jsonl)".into());
+    }
+    #[cfg(feature = "parquet")]
+    if args.format == FormatArg::Parquet {
+        return Err(
+            "--format parquet is not available with --level story (use json or jsonl)".into(),
+        );
     }
     let mut engine = args
         .run

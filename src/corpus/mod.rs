@@ -1,5 +1,6 @@
-//! Documents and the readers that bring them in: JSONL (plain or gzip, also from stdin) and
-//! directories of `.txt` files, with field names detected or given.
+//! Documents and the readers that bring them in: JSONL (plain or gzip, also from stdin),
+//! Parquet (feature `parquet`) and directories of `.txt` files, with field names detected or
+//! given.
 //!
 //! Reading is streamed: one thread decompresses and cuts the input into chunks of whole lines,
 //! and the rayon pool parses them (and whatever the caller does next) in parallel. Results come
@@ -10,7 +11,7 @@
 //!
 //! Where things are: `document.rs` ([`Document`], [`Origin`]), `fields.rs` ([`FieldMap`] and
 //! the lists of field names detected), `record.rs` (one JSON line → a document), `jsonl.rs`
-//! (chunked reading of JSON lines), `read.rs` ([`read_with`], [`read_all`], `.txt` files and
+//! (chunked reading of JSON lines), `parquet.rs` (Parquet files, a row group at a time), `read.rs` ([`read_with`], [`read_all`], `.txt` files and
 //! directories), `error.rs` ([`ReadError`], [`BadRecord`]), `skipped.rs` ([`Skipped`]: bad records counted,
 //! the first thousand kept).
 //!
@@ -30,6 +31,8 @@ mod encoding;
 mod error;
 mod fields;
 mod jsonl;
+#[cfg(feature = "parquet")]
+mod parquet;
 mod read;
 mod record;
 mod skipped;

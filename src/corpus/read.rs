@@ -132,6 +132,7 @@ enum Input {
     Gzip(PathBuf),
     Dir(PathBuf),
     Txt(PathBuf),
+    Parquet(String),
 }
 
 fn classify(path: &str) -> Input {
@@ -145,6 +146,8 @@ fn classify(path: &str) -> Input {
         Input::Gzip(p)
     } else if path.ends_with(".txt") {
         Input::Txt(p)
+    } else if path.ends_with(".parquet") {
+        Input::Parquet(path.to_owned())
     } else {
         Input::Jsonl(p)
     }
@@ -224,7 +227,7 @@ fn read_input<U: Send>(
     report: &mut ReadReport,
 ) -> Result<(), ReadError> {
     match classify(path) {
-        Input::Dir(dir) => read_dir(&dir, run, chunks, report)?,
+        Input::Dir(dir) => read_dir(&dir, options, run, chunks, report)?,
         Input::Txt(f) => {
             let name = f.to_string_lossy().into_owned();
             let id = f
@@ -234,6 +237,19 @@ fn read_input<U: Send>(
         }
         Input::Stdin => {
             chunks.extend(read_jsonl(io::stdin(), "-", options, run)?);
+        }
+        #[cfg(feature = "parquet")]
+        Input::Parquet(file) => {
+            chunks.extend(super::parquet::read_parquet(&file, options, run)?);
+        }
+        #[cfg(not(feature = "parquet"))]
+        Input::Parquet(file) => {
+            return Err(ReadError::Format {
+                file,
+                what: "Parquet is not read by this build of naql (built without the `parquet` \
+                       feature)"
+                    .into(),
+            });
         }
         Input::Jsonl(p) | Input::Gzip(p) => {
             let name = p.display().to_string();
@@ -270,10 +286,11 @@ fn read_input<U: Send>(
     Ok(())
 }
 
-/// Every `.txt` file under `dir`, in path order, id relative to `dir`; other files are listed
-/// in the report as ignored.
+/// Every `.txt` file under `dir`, in path order, id relative to `dir`, then every `.parquet`
+/// file; other files are listed in the report as ignored.
 fn read_dir<U: Send>(
     dir: &Path,
+    options: &ReadOptions,
     run: &(impl Fn(Parsed) -> Processed<U> + Sync),
     chunks: &mut Vec<Processed<U>>,
     report: &mut ReadReport,
@@ -284,9 +301,14 @@ fn read_dir<U: Send>(
         error,
     })?;
     files.sort();
-    let (txt, mut other): (Vec<_>, Vec<_>) = files
+    let (txt, other): (Vec<_>, Vec<_>) = files
         .into_iter()
         .partition(|f| f.extension().is_some_and(|e| e == "txt"));
+    // Parquet files (a Spark or Hive table's directory of parts) are read whole, after the
+    // `.txt` files, in path order.
+    let (parquet, mut other): (Vec<_>, Vec<_>) = other
+        .into_iter()
+        .partition(|f| cfg!(feature = "parquet") && f.extension().is_some_and(|e| e == "parquet"));
     // A FIFO, socket or device named `.txt` is not read (a FIFO would block forever): it is
     // counted with the ignored files. A dangling symbolic link is a bad record.
     let mut dangling = Vec::new();
@@ -328,6 +350,13 @@ fn read_dir<U: Send>(
             .collect::<Result<Vec<_>, _>>()?;
         chunks.extend(records);
     }
+    #[cfg(feature = "parquet")]
+    for f in parquet {
+        let name = f.display().to_string();
+        chunks.extend(super::parquet::read_parquet(&name, options, run)?);
+    }
+    #[cfg(not(feature = "parquet"))]
+    let _ = (options, parquet);
     Ok(())
 }
 

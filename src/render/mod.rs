@@ -3,6 +3,8 @@
 
 pub mod clusters;
 pub mod diff;
+#[cfg(feature = "parquet")]
+pub mod parquet;
 pub mod reuse;
 pub mod stories;
 pub mod story_page;
