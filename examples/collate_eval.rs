@@ -37,6 +37,26 @@ fn read(inputs: &[String]) -> Vec<Document> {
     items.into_iter().map(|i| i.value).collect()
 }
 
+/// The options, with `MIN_SCORE`, `MIN_CONTAINED`, `MIN_SHARED` from the environment when set
+/// (for sensitivity runs).
+fn collator() -> Collator {
+    let mut o = naql::collate::Options::default();
+    let var = |k: &str| std::env::var(k).ok().map(|v| v.parse::<f64>().expect(k));
+    if let Some(v) = var("MIN_SCORE") {
+        o.min_score = v;
+    }
+    if let Some(v) = var("MIN_CONTAINED") {
+        o.min_contained = v;
+    }
+    if let Some(v) = var("MIN_TOP") {
+        o.min_top = v;
+    }
+    if let Some(v) = var("MIN_SHARED") {
+        o.min_shared = v as usize;
+    }
+    Collator::new(o)
+}
+
 fn reports(docs: &[Document]) -> Vec<Report<'_>> {
     docs.iter()
         .map(|d| Report {
@@ -187,7 +207,7 @@ fn score(paths: &[String]) {
         let l = labels(path);
         let docs = read(&l.inputs);
         let reps = reports(&docs);
-        let c = Collator::default().collate(&reps);
+        let c = collator().collate(&reps);
         for ((doc, s), t) in &l.texts {
             let r = docs
                 .iter()

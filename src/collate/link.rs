@@ -7,7 +7,7 @@ use std::ops::Range;
 use serde::Serialize;
 
 use super::Options;
-use super::prepare::Sentence;
+use super::prepare::{Sentence, Stem};
 
 /// How a linked pair relates.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -77,17 +77,15 @@ impl Weights {
         Weights { local }
     }
 
-    /// Weight of stem `key` with background rarity `rarity`, in (0, 1].
-    pub fn weight(&self, key: u64, rarity: f64) -> f64 {
-        self.local.get(&key).copied().unwrap_or(1.0) * rarity
+    /// Weight of a stem of a sentence, in (0, 1]: its rarity in news times its rarity in the
+    /// story.
+    pub fn weight(&self, st: &Stem) -> f64 {
+        self.local.get(&st.key).copied().unwrap_or(1.0) * st.rarity
     }
 
     /// Total content weight of a sentence.
     pub fn total(&self, s: &Sentence) -> f64 {
-        s.stems
-            .iter()
-            .map(|st| self.weight(st.key, st.rarity))
-            .sum()
+        s.stems.iter().map(|st| self.weight(st)).sum()
     }
 }
 
@@ -114,6 +112,9 @@ pub struct Scored {
     pub shared: usize,
     /// Lighter side's weight over the heavier's, in (0, 1].
     pub balance: f64,
+    /// Weight of the most telling shared stem: a fact needs one word rare in news and in the
+    /// story (or a shared number or quote), not only the story's common vocabulary.
+    pub top: f64,
     /// What they share.
     pub evidence: Evidence,
 }
@@ -140,7 +141,7 @@ impl Similarity for Lexical {
                 std::cmp::Ordering::Less => i += 1,
                 std::cmp::Ordering::Greater => j += 1,
                 std::cmp::Ordering::Equal => {
-                    words.push((w.weight(sa[i].key, sa[i].rarity), sa[i].word.clone()));
+                    words.push((w.weight(&sa[i]).min(w.weight(&sb[j])), sa[i].word.clone()));
                     i += 1;
                     j += 1;
                 }
@@ -167,6 +168,7 @@ impl Similarity for Lexical {
             } else {
                 0.0
             },
+            top: words.iter().map(|x| x.0).fold(0.0, f64::max),
             evidence,
         }
     }
@@ -287,6 +289,9 @@ fn round(x: f64) -> f64 {
 fn verdict(o: &Options, s: &Scored) -> Option<LinkKind> {
     let strong = !s.evidence.numbers.is_empty() || s.evidence.quote;
     if s.shared < o.min_shared && !(strong && s.shared + 1 >= o.min_shared) {
+        return None;
+    }
+    if s.top < o.min_top && !strong {
         return None;
     }
     if s.score >= o.min_score {

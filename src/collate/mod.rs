@@ -83,6 +83,9 @@ pub struct Options {
     pub min_contained: f64,
     /// Fewest shared content stems for any link: one shared word is never a fact.
     pub min_shared: usize,
+    /// Weight (news rarity × story rarity) the most telling shared word must reach, unless a
+    /// number or quote is shared: the story's everyday words alone never make a fact.
+    pub min_top: f64,
     /// A stem in more sentences than this proposes no candidates (it still counts in scores).
     pub max_postings: usize,
 }
@@ -90,9 +93,10 @@ pub struct Options {
 impl Default for Options {
     fn default() -> Self {
         Options {
-            min_score: 0.3,
+            min_score: 0.2,
             min_contained: 0.5,
             min_shared: 3,
+            min_top: 0.0,
             max_postings: 400,
         }
     }

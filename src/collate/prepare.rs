@@ -17,7 +17,7 @@ pub struct Sentence {
     pub chrome: bool,
     /// Distinct content stems (sorted by key) with their rarity in news, in (0, 1].
     pub stems: Vec<Stem>,
-    /// The numbers it states, normalized ("10 الاف", "2022").
+    /// The numbers it states with multiplier and unit, normalized ("10 الاف جند", "2022").
     pub numbers: Vec<String>,
     /// Where each of `numbers` is, with its unit word («10 آلاف جندي»), in the original text.
     pub number_spans: Vec<Range<usize>>,
@@ -124,8 +124,8 @@ fn sentence(text: &str, span: Range<usize>) -> Sentence {
     }
 }
 
-/// Numbers with their multiplier, keyed «10 آلاف جندي» → "10 الاف", «14000» → "14000"; the
-/// span runs on to the unit word after them (a content word).
+/// Numbers with their multiplier and unit word (the content word after them, stemmed), keyed
+/// «10 آلاف جندي» → "10 الاف جند", «14000 شخص» → "14000 شخص"; the span runs to the unit.
 fn numbers(toks: &[(String, Range<usize>)]) -> Vec<(String, Range<usize>)> {
     let mut out: Vec<(String, Range<usize>)> = Vec::new();
     for (i, (t, span)) in toks.iter().enumerate() {
@@ -144,8 +144,12 @@ fn numbers(toks: &[(String, Range<usize>)]) -> Vec<(String, Range<usize>)> {
             key = format!("{key} {m}");
             next += 1;
         }
+        // The unit word is part of the key too: «9 أشهر» is not «9 آب».
         let end = match toks.get(next) {
-            Some((u, s)) if crate::text::stem::for_alignment(u).is_some() && !is_number(u) => s.end,
+            Some((u, s)) if !is_number(u) && crate::text::stem::for_alignment(u).is_some() => {
+                key = format!("{key} {}", crate::text::stem::for_terms(u));
+                s.end
+            }
             _ => toks[next - 1].1.end,
         };
         if !out.iter().any(|o| o.0 == key) {
@@ -194,7 +198,8 @@ mod tests {
         assert!(s.numbers.is_empty(), "empty span, no tokens");
         let text = "حشدت روسيا ١٠ آلاف جندي و14000 آلية في 2022.";
         let s = sentence(text, 0..text.len());
-        assert_eq!(s.numbers, ["10 الاف", "2022"]);
+        assert_eq!(s.numbers[0], "10 الاف جند");
+        assert_eq!(s.numbers.len(), 2, "{:?}", s.numbers);
     }
 
     #[test]
