@@ -1,8 +1,6 @@
 //! Step 4: linked sentences grouped into facts (the grid's rows), and each report's sentences
 //! that link to nothing.
 
-use std::collections::BTreeMap;
-
 use super::prepare::Sentence;
 use super::{Link, Report};
 
@@ -24,15 +22,77 @@ impl Fact {
     }
 }
 
-fn find(parent: &mut [usize], mut x: usize) -> usize {
-    while parent[x] != x {
-        parent[x] = parent[parent[x]];
-        x = parent[x];
+/// A share of cross pairs that must be linked for a sentence to join a fact, or for two facts
+/// to merge: a fact is a group whose members mostly link to each other, not a chain.
+const COHESION: f64 = 0.5;
+
+/// Groups linked sentences into facts (global sentence numbers): links are taken best first;
+/// a sentence joins a fact when it links to at least half its members, two facts merge when
+/// half their cross pairs are linked. A linked sentence left out of every group at the end
+/// joins the fact of its best partner.
+fn groups(n: usize, links: &[(usize, usize, f64)]) -> Vec<Vec<usize>> {
+    let linked: std::collections::HashSet<(usize, usize)> = links
+        .iter()
+        .flat_map(|&(x, y, _)| [(x, y), (y, x)])
+        .collect();
+    let mut order: Vec<usize> = (0..links.len()).collect();
+    order.sort_by(|&i, &j| links[j].2.total_cmp(&links[i].2).then(i.cmp(&j)));
+    let mut fact: Vec<Option<usize>> = vec![None; n];
+    let mut members: Vec<Vec<usize>> = Vec::new();
+    let share = |xs: &[usize], ys: &[usize]| {
+        let hit = xs
+            .iter()
+            .flat_map(|x| ys.iter().map(move |y| (*x, *y)))
+            .filter(|p| linked.contains(p))
+            .count();
+        hit as f64 / (xs.len() * ys.len()) as f64
+    };
+    for &i in &order {
+        let (x, y, _) = links[i];
+        match (fact[x], fact[y]) {
+            (None, None) => {
+                fact[x] = Some(members.len());
+                fact[y] = Some(members.len());
+                members.push(vec![x, y]);
+            }
+            (Some(f), None) | (None, Some(f)) => {
+                let new = if fact[x].is_none() { x } else { y };
+                if share(&[new], &members[f]) >= COHESION {
+                    fact[new] = Some(f);
+                    members[f].push(new);
+                }
+            }
+            (Some(f), Some(g)) if f != g => {
+                if share(&members[f], &members[g]) >= COHESION {
+                    let moved = std::mem::take(&mut members[g]);
+                    for &m in &moved {
+                        fact[m] = Some(f);
+                    }
+                    members[f].extend(moved);
+                }
+            }
+            _ => {}
+        }
     }
-    x
+    for &i in &order {
+        let (x, y, _) = links[i];
+        match (fact[x], fact[y]) {
+            (None, Some(f)) => {
+                fact[x] = Some(f);
+                members[f].push(x);
+            }
+            (Some(f), None) => {
+                fact[y] = Some(f);
+                members[f].push(y);
+            }
+            _ => {}
+        }
+    }
+    members.retain(|m| !m.is_empty());
+    members
 }
 
-/// Connected groups of linked sentences, ordered by where they first appear in reading order.
+/// Cohesive groups of linked sentences, ordered by where they first appear in reading order.
 pub(super) fn facts(
     sentences: &[Vec<Sentence>],
     links: &[Link],
@@ -47,29 +107,17 @@ pub(super) fn facts(
             Some(b)
         })
         .collect();
-    let n = base
-        .last()
-        .map_or(0, |b| b + sentences.last().map_or(0, Vec::len));
-    let mut parent: Vec<usize> = (0..n).collect();
-    for l in links {
-        let (x, y) = (
-            find(&mut parent, base[l.a] + l.a_sentence),
-            find(&mut parent, base[l.b] + l.b_sentence),
-        );
-        parent[x.max(y)] = x.min(y);
-    }
-    let mut groups: BTreeMap<usize, Vec<Vec<usize>>> = BTreeMap::new();
-    for l in links {
-        for (r, s) in [(l.a, l.a_sentence), (l.b, l.b_sentence)] {
-            let root = find(&mut parent, base[r] + s);
-            let cells = groups
-                .entry(root)
-                .or_insert_with(|| vec![Vec::new(); sentences.len()]);
-            if !cells[r].contains(&s) {
-                cells[r].push(s);
-            }
+    let n: usize = sentences.iter().map(Vec::len).sum();
+    let mut of = vec![(0, 0); n];
+    for (r, ss) in sentences.iter().enumerate() {
+        for s in 0..ss.len() {
+            of[base[r] + s] = (r, s);
         }
     }
+    let pairs: Vec<(usize, usize, f64)> = links
+        .iter()
+        .map(|l| (base[l.a] + l.a_sentence, base[l.b] + l.b_sentence, l.score))
+        .collect();
     let rank: Vec<usize> = {
         let mut rank = vec![0; order.len()];
         for (i, &r) in order.iter().enumerate() {
@@ -77,9 +125,14 @@ pub(super) fn facts(
         }
         rank
     };
-    let mut facts: Vec<Fact> = groups
-        .into_values()
-        .map(|mut cells| {
+    let mut facts: Vec<Fact> = groups(n, &pairs)
+        .into_iter()
+        .map(|m| {
+            let mut cells = vec![Vec::new(); sentences.len()];
+            for g in m {
+                let (r, s) = of[g];
+                cells[r].push(s);
+            }
             cells.iter_mut().for_each(|c| c.sort_unstable());
             Fact {
                 first: earliest(&cells, reports),
