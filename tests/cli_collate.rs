@@ -214,3 +214,83 @@ fn the_html_page_is_self_contained_and_right_to_left() {
         assert!(out.contains(&format!("id=\"{id}\"")), "dangling #{id}");
     }
 }
+
+/// Measures the page in the browser and writes the result into the DOM for `--dump-dom`.
+const PROBE: &str = r##"<script>
+const q = s => Array.from(document.querySelectorAll(s));
+const heads = q('table.grid th');
+const links = q('a[href^="#"]').map(a => a.getAttribute('href').slice(1));
+const out = {
+  dir: document.documentElement.dir,
+  direction: getComputedStyle(document.querySelector('table.grid')).direction,
+  r1_right_of_r2: heads[1].getBoundingClientRect().left > heads[2].getBoundingClientRect().left,
+  fits: document.documentElement.scrollWidth <= window.innerWidth,
+  facts: q('table.grid:not(.ents) tr').length - 1,
+  first_cells: q('td.first').length,
+  links: links.length,
+  dangling: links.filter(id => !document.getElementById(id)),
+};
+const pre = document.createElement('pre');
+pre.id = 'probe';
+pre.textContent = JSON.stringify(out);
+document.body.appendChild(pre);
+</script>"##;
+
+/// The collation page in headless Chromium: right to left with R1 as the rightmost outlet
+/// column, no horizontal overflow, every anchor resolving, the earliest cells marked; a
+/// screenshot is left in `target/browser/collate.png` to look at. Needs `chromium` (as
+/// tests/browser.rs); `NAQL_SKIP_BROWSER=1` skips.
+#[test]
+fn the_html_page_in_a_browser() {
+    if std::env::var_os("NAQL_SKIP_BROWSER").is_some() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("collate.html");
+    ok(&naql_output_in(
+        ROOT.as_ref(),
+        &[
+            "collate",
+            "-q",
+            "fixtures/collate/snn-kerry.jsonl",
+            "--format",
+            "html",
+            "-o",
+            page.to_str().unwrap(),
+        ],
+    ));
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(!html.contains("<script"), "the page itself runs nothing");
+    let probed = dir.path().join("probed.html");
+    std::fs::write(&probed, html.replace("</body>", &format!("{PROBE}</body>"))).unwrap();
+    let chromium = |extra: &[&str], file: &std::path::Path| {
+        std::process::Command::new("chromium")
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--window-size=1400,1300",
+            ])
+            .args(extra)
+            .arg(format!("file://{}", file.display()))
+            .output()
+            .expect("chromium (the Debian package) runs; NAQL_SKIP_BROWSER=1 skips")
+    };
+    let dom = String::from_utf8_lossy(&chromium(&["--dump-dom"], &probed).stdout).into_owned();
+    let at = dom.find("<pre id=\"probe\">").expect("the probe ran") + "<pre id=\"probe\">".len();
+    let json = &dom[at..at + dom[at..].find("</pre>").unwrap()];
+    let v: Value = serde_json::from_str(&json.replace("&quot;", "\"")).unwrap();
+    assert_eq!(v["dir"], "rtl", "{v}");
+    assert_eq!(v["direction"], "rtl");
+    assert_eq!(v["r1_right_of_r2"], true, "{v}");
+    assert_eq!(v["fits"], true, "{v}");
+    assert!(v["facts"].as_u64().unwrap() >= 4, "{v}");
+    assert!(v["first_cells"].as_u64().unwrap() >= 4, "{v}");
+    assert!(v["links"].as_u64().unwrap() >= 10, "{v}");
+    assert_eq!(v["dangling"], serde_json::json!([]), "{v}");
+    let shots = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("../browser");
+    std::fs::create_dir_all(&shots).unwrap();
+    let png = shots.join("collate.png");
+    chromium(&[&format!("--screenshot={}", png.display())], &page);
+    assert_eq!(&std::fs::read(&png).unwrap()[1..4], b"PNG");
+}

@@ -293,13 +293,14 @@ pub fn text(w: &mut dyn Write, reports: &[Report], c: &Collation, width: usize) 
 
 const CSS: &str = "table.grid{width:100%;border-collapse:collapse;table-layout:fixed}\
 table.grid th,table.grid td{border:1px solid #ddd;padding:.35em .5em;vertical-align:top;\
-text-align:start;unicode-bidi:plaintext}\
-table.grid th{background:#eee;font-size:.9em}table.grid td.n{width:3.5em;color:#555;\
+text-align:start;unicode-bidi:plaintext;overflow-wrap:anywhere}\
+table.grid th{background:#eee;font-size:.9em}table.grid .n{width:3.5em;color:#555;\
 font-family:monospace;text-align:center}\
 td.first{background:#fff7d6}td.empty{background:#fafafa}\
 tr.all td.n{background:#d9f2d9}tr.one td.n{background:#f7e1e1}\
 .s{display:block;margin-bottom:.3em}.s:target{outline:2px solid #36c}\
-.to{font-size:.8em;color:#36c;margin-inline-start:.4em}.to a{color:#36c}\
+.to{font-size:.8em;margin-inline-start:.3em;white-space:nowrap}\
+.to a{color:#36c;unicode-bidi:isolate;direction:ltr}.summary{direction:ltr;text-align:left}\
 .chrome{color:#aaa;font-size:.85em}table.ents td.k{color:#555;width:5em}\
 table.ents td.c{text-align:center;width:3em}";
 
@@ -379,11 +380,12 @@ pub fn section(out: &mut String, reports: &[Report], c: &Collation, prefix: &str
                     id(r, s),
                     escape(&reports[r].text[c.span(r, s)])
                 );
-                for &(pr, ps) in &partners[r][s] {
+                for &(pr, ps) in first_per_report(&partners[r][s]).iter() {
                     let _ = write!(
                         out,
-                        "<span class=\"to\"><a href=\"#{}\">↔R{}</a></span>",
+                        "<span class=\"to\"><a href=\"#{}\" title=\"linked sentence of R{}\">R{}</a></span>",
                         id(pr, ps),
+                        pr + 1,
                         pr + 1
                     );
                 }
@@ -396,6 +398,15 @@ pub fn section(out: &mut String, reports: &[Report], c: &Collation, prefix: &str
     out.push_str("</table>\n");
     entities_html(out, reports, c, &id);
     unique_html(out, reports, c, &id);
+}
+
+/// One partner per report (its first sentence), in report order: a cell points at each other
+/// outlet that carries the fact once.
+fn first_per_report(partners: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    let mut v = partners.to_vec();
+    v.sort_unstable();
+    v.dedup_by_key(|p| p.0);
+    v
 }
 
 /// For every sentence, the sentences it links to.
