@@ -291,7 +291,8 @@ pub fn text(w: &mut dyn Write, reports: &[Report], c: &Collation, width: usize) 
     w.write_all(out.as_bytes())
 }
 
-const CSS: &str = "table.grid{width:100%;border-collapse:collapse;table-layout:fixed}\
+/// The page rules of the collation views (also used by the story report).
+pub const CSS: &str = "table.grid{width:100%;border-collapse:collapse;table-layout:fixed}\
 table.grid th,table.grid td{border:1px solid #ddd;padding:.35em .5em;vertical-align:top;\
 text-align:start;unicode-bidi:plaintext;overflow-wrap:anywhere}\
 table.grid th{background:#eee;font-size:.9em}table.grid .n{width:3.5em;color:#555;\
