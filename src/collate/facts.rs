@@ -62,14 +62,12 @@ fn groups(n: usize, links: &[(usize, usize, f64)]) -> Vec<Vec<usize>> {
                     members[f].push(new);
                 }
             }
-            (Some(f), Some(g)) if f != g => {
-                if share(&members[f], &members[g]) >= COHESION {
-                    let moved = std::mem::take(&mut members[g]);
-                    for &m in &moved {
-                        fact[m] = Some(f);
-                    }
-                    members[f].extend(moved);
+            (Some(f), Some(g)) if f != g && share(&members[f], &members[g]) >= COHESION => {
+                let moved = std::mem::take(&mut members[g]);
+                for &m in &moved {
+                    fact[m] = Some(f);
                 }
+                members[f].extend(moved);
             }
             _ => {}
         }

@@ -338,8 +338,7 @@ pub fn section(out: &mut String, reports: &[Report], c: &Collation, prefix: &str
     );
     let n = reports.len();
     out.push_str("<table class=\"grid\">\n<tr><th class=\"n\">fact</th>");
-    for r in 0..n {
-        let rep = &reports[r];
+    for (r, rep) in reports.iter().enumerate() {
         let _ = write!(
             out,
             "<th>R{} {}<br><span class=\"note\">{} {}</span></th>",
