@@ -100,6 +100,7 @@
 
 #![warn(missing_docs)]
 
+pub mod collate;
 pub mod copy;
 pub mod corpus;
 pub mod date;

@@ -6,8 +6,8 @@ use std::path::Path;
 
 /// The rooms in their order: each may use only the ones before it.
 const ORDER: &[&str] = &[
-    "hash", "date", "score", "error", "corpus", "text", "copy", "story", "diff", "reuse", "index",
-    "render",
+    "hash", "date", "score", "error", "corpus", "text", "copy", "story", "diff", "collate",
+    "reuse", "index", "render",
 ];
 
 /// Rooms a room may use although listed after it: `error` names every layer's error type.

@@ -10,6 +10,7 @@ use self::exit::{Failure, Outcome};
 
 mod args;
 mod cluster;
+mod collate;
 mod dedup;
 mod diff;
 mod exit;
@@ -70,6 +71,9 @@ enum Command {
     /// Passages documents share, corpus-wide: JSONL {"a","a_span","b","b_span","words",
     /// "score","source","target","reason","boilerplate"} with character spans.
     Reuse(reuse::ReuseArgs),
+    /// How each outlet told one story: the reports of a story (`--story N`, `--ids`, or all
+    /// the inputs) linked fact by fact; a fact grid, names/numbers/quotes, unique content.
+    Collate(collate::CollateArgs),
 }
 
 fn run(cli: Cli) -> Result<Outcome, Failure> {
@@ -90,6 +94,7 @@ fn run(cli: Cli) -> Result<Outcome, Failure> {
         Command::Dedup(args) => dedup::run(args),
         Command::Index(args) => index::run(args),
         Command::Reuse(args) => reuse::run(args),
+        Command::Collate(args) => collate::run(args),
     }
 }
 

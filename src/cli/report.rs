@@ -204,8 +204,9 @@ fn stories(args: ReportArgs) -> Result<Outcome, Failure> {
     let aligned = naql::story::align(&out, &chosen, &texts, args.max_diffs, |a, b| {
         comparer.compare(a, b)
     });
+    let collations = collate_stories(&out, &aligned, &texts);
     with_output(args.run.output.as_deref(), |w| {
-        story_page::html(w, &out, &chosen, &aligned, &texts)
+        story_page::html_collated(w, &out, &chosen, &aligned, &texts, Some(&collations))
     })?;
     if !args.run.quiet {
         let n = chosen.len();
@@ -220,6 +221,33 @@ fn stories(args: ReportArgs) -> Result<Outcome, Failure> {
     check_empty(&args.run, &out.copy.stats)?;
     std::mem::forget(out);
     Ok(Outcome::Done)
+}
+
+/// Each story's plan articles (centre, then one per copy group) collated, in parallel.
+fn collate_stories(
+    out: &StoryOutcome,
+    aligned: &[naql::story::Aligned<Comparison>],
+    texts: &[String],
+) -> Vec<naql::collate::Collation> {
+    let collator = naql::collate::Collator::default();
+    aligned
+        .par_iter()
+        .map(|a| {
+            let reports: Vec<naql::collate::Report> = std::iter::once(a.plan.centre)
+                .chain(a.plan.aligned.iter().copied())
+                .map(|d| {
+                    let info = &out.copy.docs[d].info;
+                    naql::collate::Report {
+                        id: &info.id,
+                        source: info.source.as_deref(),
+                        date: info.date.as_deref(),
+                        text: &texts[d],
+                    }
+                })
+                .collect();
+            collator.collate(&reports)
+        })
+        .collect()
 }
 
 /// Groups the inputs into stories in one pass that also keeps each text, in document order.

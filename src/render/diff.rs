@@ -59,7 +59,7 @@ impl Side<'_> {
 
 /// Maps byte offsets of a text to character offsets with a checkpoint every 4 KiB, so that a
 /// 50 MB text costs a few KB and each lookup counts at most 4 KiB of characters.
-struct CharIndex<'a> {
+pub(crate) struct CharIndex<'a> {
     text: &'a str,
     /// Character offset at byte `i * STEP` (rounded down to a char boundary).
     marks: Vec<(usize, usize)>,
@@ -68,7 +68,7 @@ struct CharIndex<'a> {
 const STEP: usize = 4096;
 
 impl<'a> CharIndex<'a> {
-    fn new(text: &'a str) -> Self {
+    pub(crate) fn new(text: &'a str) -> Self {
         let mut marks = vec![(0, 0)];
         let (mut byte, mut chars) = (0, 0);
         while byte + STEP < text.len() {
@@ -83,13 +83,13 @@ impl<'a> CharIndex<'a> {
         CharIndex { text, marks }
     }
 
-    fn at(&self, byte: usize) -> usize {
+    pub(crate) fn at(&self, byte: usize) -> usize {
         let k = self.marks.partition_point(|&(b, _)| b <= byte) - 1;
         let (b, c) = self.marks[k];
         c + self.text[b..byte].chars().count()
     }
 
-    fn span(&self, r: &Range<usize>) -> [usize; 2] {
+    pub(crate) fn span(&self, r: &Range<usize>) -> [usize; 2] {
         [self.at(r.start), self.at(r.end)]
     }
 }
@@ -271,7 +271,7 @@ impl Colors {
 /// wcwidth gives it (tmux, xterm, VTE and most emulators). Harakat and other combining marks
 /// are zero-width. Not `str::width`: that counts a lam-alef pair (لا) as one column, the
 /// ligature a shaping renderer draws, but terminals give each letter its own cell.
-fn cells(s: &str) -> usize {
+pub(crate) fn cells(s: &str) -> usize {
     s.chars().map(|c| c.width().unwrap_or(0)).sum()
 }
 

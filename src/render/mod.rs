@@ -2,6 +2,7 @@
 //! columns, unified, JSON, HTML) and the HTML pages.
 
 pub mod clusters;
+pub mod collate;
 pub mod diff;
 #[cfg(feature = "parquet")]
 pub mod parquet;

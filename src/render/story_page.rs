@@ -10,6 +10,7 @@
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
+use crate::collate::{Collation, Report};
 use crate::diff::Comparison;
 use crate::render::diff::{self as view, Section, Side, escape};
 use crate::render::html_meta;
@@ -37,6 +38,20 @@ pub fn html<T: AsRef<str>>(
     aligned: &[Aligned<Comparison>],
     texts: &[T],
 ) -> io::Result<()> {
+    html_collated(w, out, stories, aligned, texts, None)
+}
+
+/// [`html`] with each story's collation ([`crate::collate`]) of the plan's articles (centre
+/// first, then [`Plan::aligned`]) shown first, as its fact grid; the pairwise diffs follow,
+/// folded, one click away. `collations[k]` belongs to `stories[k]`.
+pub fn html_collated<T: AsRef<str>>(
+    w: &mut dyn Write,
+    out: &StoryOutcome,
+    stories: &[&Story],
+    aligned: &[Aligned<Comparison>],
+    texts: &[T],
+    collations: Option<&[Collation]>,
+) -> io::Result<()> {
     assert_eq!(texts.len(), out.copy.docs.len(), "one text per document");
     assert_eq!(aligned.len(), stories.len(), "one plan per story");
     let pairs: usize = aligned.iter().map(|a| a.plan.aligned.len()).sum();
@@ -46,7 +61,12 @@ pub fn html<T: AsRef<str>>(
         super::count(pairs, "aligned pair", "aligned pairs"),
     );
     let mut page = String::new();
-    view::page_start(&mut page, &title, STORY_CSS);
+    let css = if collations.is_some() {
+        format!("{STORY_CSS}{}", crate::render::collate::CSS)
+    } else {
+        STORY_CSS.to_owned()
+    };
+    view::page_start(&mut page, &title, &css);
     let _ = writeln!(
         page,
         "<p class=\"note\" dir=\"ltr\">{}</p>",
@@ -71,9 +91,12 @@ pub fn html<T: AsRef<str>>(
         page.push_str("</ol></nav>\n");
     }
     let mut p = 0;
-    for (s, Aligned { plan, comparisons }) in stories.iter().zip(aligned) {
+    for (k, (s, Aligned { plan, comparisons })) in stories.iter().zip(aligned).enumerate() {
         story_html(&mut page, out, s, plan, p);
         assert_eq!(comparisons.len(), plan.aligned.len());
+        if let Some(c) = collations.map(|c| &c[k]) {
+            collation_html(&mut page, out, s, plan, texts, c);
+        }
         for (&b, cmp) in plan.aligned.iter().zip(comparisons) {
             let sec = Section {
                 heading: Some(format!(
@@ -90,10 +113,49 @@ pub fn html<T: AsRef<str>>(
             view::section_html(&mut page, p, &sec);
             p += 1;
         }
+        if collations.is_some() && !plan.aligned.is_empty() {
+            page.push_str("</details>\n");
+        }
         page.push_str("</section>\n");
     }
     view::page_end(&mut page);
     w.write_all(page.as_bytes())
+}
+
+/// The story's fact grid, then the opening of the folded pairwise diffs (closed by the caller).
+fn collation_html<T: AsRef<str>>(
+    page: &mut String,
+    out: &StoryOutcome,
+    s: &Story,
+    plan: &Plan,
+    texts: &[T],
+    c: &Collation,
+) {
+    let docs: Vec<usize> = std::iter::once(plan.centre)
+        .chain(plan.aligned.iter().copied())
+        .collect();
+    let reports: Vec<Report> = docs
+        .iter()
+        .map(|&d| {
+            let info = &out.copy.docs[d].info;
+            Report {
+                id: &info.id,
+                source: info.source.as_deref(),
+                date: info.date.as_deref(),
+                text: texts[d].as_ref(),
+            }
+        })
+        .collect();
+    page.push_str("<h3 dir=\"ltr\">How each outlet told it</h3>\n");
+    crate::render::collate::section(page, &reports, c, &format!("s{}-", s.id));
+    if !plan.aligned.is_empty() {
+        let _ = writeln!(
+            page,
+            "<details class=\"pairwise\"><summary dir=\"ltr\">Pairwise diffs against the centre \
+             ({})</summary>",
+            plan.aligned.len()
+        );
+    }
 }
 
 fn outlets(n: usize) -> String {
