@@ -6,7 +6,7 @@ use naql::copy::Engine;
 use naql::render::clusters::{self as report, Format, Params};
 use naql::render::stories;
 
-use super::args::{Level, RunArgs, StoryArgs};
+use super::args::{Level, RunArgs, StoryArgs, TimingsArg};
 use super::exit::{Failure, Outcome};
 use super::output::with_output;
 use super::progress::{check_empty, print_timings, report_skipped, report_unread_dates};
@@ -15,6 +15,8 @@ use super::progress::{check_empty, print_timings, report_skipped, report_unread_
 pub struct ClusterArgs {
     #[command(flatten)]
     run: RunArgs,
+    #[command(flatten)]
+    timings: TimingsArg,
     /// Output format (story level: text, json or jsonl; the HTML page is `naql report`).
     #[arg(long, value_enum, default_value_t = FormatArg::Text)]
     format: FormatArg,
@@ -61,7 +63,7 @@ fn copies(args: ClusterArgs) -> Result<(), Failure> {
     report_skipped(&args.run, &out.skipped_records);
     report_unread_dates(args.run.quiet, &out.unread_dates);
     check_empty(&args.run, &out.stats)?;
-    print_timings(&args.run, &out.timings);
+    print_timings(args.timings.timings, &out.timings);
     if summary_on_stderr(&args) {
         eprintln!("naql: {}", report::summary_line(&out));
     }
@@ -91,7 +93,7 @@ fn stories(args: ClusterArgs) -> Result<(), Failure> {
     report_skipped(&args.run, &out.copy.skipped_records);
     report_unread_dates(args.run.quiet, &out.copy.unread_dates);
     check_empty(&args.run, &out.copy.stats)?;
-    print_timings(&args.run, &out.timings);
+    print_timings(args.timings.timings, &out.timings);
     if summary_on_stderr(&args) {
         eprintln!("naql: {}", stories::summary_line(&out));
     }

@@ -4,7 +4,7 @@
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 use self::exit::{Failure, Outcome};
 
@@ -12,9 +12,11 @@ mod args;
 mod cluster;
 mod dedup;
 mod diff;
+mod duration;
 mod exit;
 mod idf;
 mod index;
+mod manual;
 mod normalize;
 mod output;
 mod pairs;
@@ -27,6 +29,7 @@ mod sign;
 #[command(
     name = "naql",
     version,
+    long_version = manual::long_version(),
     about = "Find copied and rewritten Arabic news across outlets",
     long_about = "naql finds copied and rewritten Arabic news across outlets.\n\n\
                   Inputs are JSONL files (also .jsonl.gz), directories of .txt files (one \
@@ -50,7 +53,7 @@ enum Command {
     /// (with --level story: {"a","b","similarity"}).
     Pairs(pairs::PairsArgs),
     /// Print MinHash signatures as JSONL, one document a line, for pipelines.
-    Sign(args::RunArgs),
+    Sign(sign::SignCmdArgs),
     /// Print the normalized text of FILE (or stdin): one line per input line, tokens joined by spaces.
     Normalize(normalize::NormalizeArgs),
     /// Save the document frequencies of a corpus as an IDF table for `--level story --idf`.
@@ -70,6 +73,10 @@ enum Command {
     /// Passages documents share, corpus-wide: JSONL {"a","a_span","b","b_span","words",
     /// "score","source","target","reason","boilerplate"} with character spans.
     Reuse(reuse::ReuseArgs),
+    /// Print a shell completion script: `naql completions bash|zsh|fish|elvish|powershell`.
+    Completions(manual::CompletionsArgs),
+    /// Print the man page (roff), or write one page per command with --dir.
+    Man(manual::ManArgs),
 }
 
 fn run(cli: Cli) -> Result<Outcome, Failure> {
@@ -90,6 +97,8 @@ fn run(cli: Cli) -> Result<Outcome, Failure> {
         Command::Dedup(args) => dedup::run(args),
         Command::Index(args) => index::run(args),
         Command::Reuse(args) => reuse::run(args),
+        Command::Completions(args) => manual::completions(args, Cli::command()),
+        Command::Man(args) => manual::man(args, Cli::command()),
     }
 }
 

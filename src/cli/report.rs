@@ -3,6 +3,7 @@
 //! against the story's central article).
 
 use std::collections::HashMap;
+use std::io::IsTerminal;
 
 use clap::Args;
 use rayon::prelude::*;
@@ -16,7 +17,7 @@ use naql::render::stories;
 use naql::render::story_page;
 use naql::story::{StoryEngine, StoryOutcome};
 
-use super::args::{AlignArgs, Level, RunArgs, StoryGrouping};
+use super::args::{AlignArgs, Level, RunArgs, StoryGrouping, ViewArgs, ViewFormat};
 use super::exit::{Failure, Outcome};
 use super::output::with_output;
 use super::progress::{check_empty, report_skipped, report_unread_dates};
@@ -42,6 +43,20 @@ pub struct ReportArgs {
     grouping: StoryGrouping,
     #[command(flatten)]
     align: AlignArgs,
+    #[command(flatten)]
+    view: ViewArgs,
+}
+
+impl ReportArgs {
+    /// Writes the report's sections as `--format` says (HTML by default).
+    fn write(&self, title: &str, sections: &[Section]) -> Result<(), Failure> {
+        let to_terminal = self.run.output.is_none() && std::io::stdout().is_terminal();
+        let view = self.view.view(ViewFormat::Html, to_terminal);
+        let colors = self.view.colors(to_terminal);
+        with_output(self.run.output.as_deref(), |w| {
+            view::sections(w, title, sections, view, colors)
+        })
+    }
 }
 
 pub fn run(args: ReportArgs) -> Result<Outcome, Failure> {
@@ -95,9 +110,7 @@ fn copies(args: ReportArgs) -> Result<(), Failure> {
         naql::render::count(clusters.len(), "cluster", "clusters"),
         naql::render::count(sections.len(), "aligned pair", "aligned pairs"),
     );
-    with_output(args.run.output.as_deref(), |w| {
-        view::html(w, &title, &sections)
-    })?;
+    args.write(&title, &sections)?;
     if !args.run.quiet {
         eprintln!("{title}; {}", summary::summary_line(&out));
     }
@@ -204,9 +217,23 @@ fn stories(args: ReportArgs) -> Result<Outcome, Failure> {
     let aligned = naql::story::align(&out, &chosen, &texts, args.max_diffs, |a, b| {
         comparer.compare(a, b)
     });
-    with_output(args.run.output.as_deref(), |w| {
-        story_page::html(w, &out, &chosen, &aligned, &texts)
-    })?;
+    if args.view.format.is_none_or(|f| f == ViewFormat::Html) {
+        with_output(args.run.output.as_deref(), |w| {
+            story_page::html(w, &out, &chosen, &aligned, &texts)
+        })?;
+    } else {
+        let sections: Vec<Section> = chosen
+            .iter()
+            .zip(&aligned)
+            .flat_map(|(s, a)| story_page::sections(&out, s, &a.plan, &a.comparisons, &texts))
+            .collect();
+        let title = format!(
+            "naql report: {}, {}",
+            naql::render::count(chosen.len(), "story", "stories"),
+            naql::render::count(sections.len(), "aligned pair", "aligned pairs"),
+        );
+        args.write(&title, &sections)?;
+    }
     if !args.run.quiet {
         let n = chosen.len();
         eprintln!(

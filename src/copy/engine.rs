@@ -267,6 +267,8 @@ impl Engine {
         let clusters = cluster::clusters(groups, &docs, &exact_of, &sets);
         ledger.stats.clusters = clusters.len();
         ledger.lap("cluster");
+        let mut skipped_records = skipped_records;
+        list_empty_texts(&docs, &mut skipped_records);
         Outcome {
             docs,
             pairs,
@@ -278,6 +280,18 @@ impl Engine {
             exact_of,
             timings: ledger.clock.timings,
         }
+    }
+}
+
+/// Records read but with no words to compare join the bad records (after them) as "empty
+/// text", so that `skipped_records` names every record the counts call skipped.
+fn list_empty_texts(docs: &[Signed], skipped: &mut Skipped) {
+    for d in docs.iter().filter(|d| d.kept_len == 0) {
+        skipped.push(corpus::BadRecord {
+            file: d.origin.file.clone(),
+            line: d.origin.line,
+            reason: "empty text (no words after normalization)".into(),
+        });
     }
 }
 

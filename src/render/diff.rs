@@ -31,6 +31,9 @@ use serde::Serialize;
 use unicode_width::UnicodeWidthChar;
 
 use super::{clean, html_meta};
+
+/// The version of the JSON document [`json`] writes (its `"schema"`).
+pub const SCHEMA: &str = "naql-diff-v2";
 use crate::diff::{Comparison, Edit, Kind, Op, Row, Slot};
 
 /// One of the two texts, with what is shown about it.
@@ -166,7 +169,7 @@ pub fn json(w: &mut dyn Write, a: &Side, b: &Side, cmp: &Comparison) -> io::Resu
         })
         .collect();
     let doc = JsonDiff {
-        schema: "naql-diff-v2",
+        schema: SCHEMA,
         a: ja,
         b: jb,
         summary: &cmp.summary,
@@ -679,6 +682,63 @@ pub fn html(w: &mut dyn Write, title: &str, sections: &[Section]) -> io::Result<
     }
     page_end(&mut out);
     w.write_all(out.as_bytes())
+}
+
+/// How a list of pairs is written: HTML page, side by side, word diff or JSON lines.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum View {
+    /// One page, [`html`].
+    Html,
+    /// [`columns`] `width` columns wide, each pair under its heading.
+    Columns {
+        /// Display columns in all.
+        width: usize,
+    },
+    /// [`unified`], each pair under its heading.
+    Unified,
+    /// One [`json`] document a line, each with a `"heading"`.
+    Jsonl,
+}
+
+/// Writes `sections` as `view` says (colours apply to the two terminal views); the HTML page
+/// is titled `title`. A report's text views are its page's sections, in the page's order.
+pub fn sections(
+    w: &mut dyn Write,
+    title: &str,
+    sections: &[Section],
+    view: View,
+    colors: Colors,
+) -> io::Result<()> {
+    if view == View::Html {
+        return html(w, title, sections);
+    }
+    if view != View::Jsonl {
+        writeln!(w, "{}", clean(title))?;
+    }
+    for sec in sections {
+        let heading = sec.heading.as_deref().unwrap_or("");
+        match view {
+            View::Jsonl => {
+                // The diff's own document with the heading put first, keys in their order.
+                let mut one = Vec::new();
+                json(&mut one, &sec.a, &sec.b, sec.cmp)?;
+                let rest = one.trim_ascii().strip_prefix(b"{").expect("a JSON object");
+                write!(w, "{{\"heading\":{},", serde_json::to_string(heading)?)?;
+                w.write_all(rest)?;
+                writeln!(w)?;
+            }
+            View::Columns { width } => {
+                writeln!(w, "\n{}", colors.paint(&clean(heading), Style::Note))?;
+                columns(w, &sec.a, &sec.b, sec.cmp, width, colors)?;
+            }
+            View::Unified => {
+                writeln!(w, "\n{}", colors.paint(&clean(heading), Style::Note))?;
+                unified(w, &sec.a, &sec.b, sec.cmp, colors)?;
+            }
+            View::Html => unreachable!("handled above"),
+        }
+    }
+    Ok(())
 }
 
 /// The head of a page and its `<h1>`: right to left, the diff CSS plus `extra_css` (already

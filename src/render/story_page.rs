@@ -74,19 +74,7 @@ pub fn html<T: AsRef<str>>(
     for (s, Aligned { plan, comparisons }) in stories.iter().zip(aligned) {
         story_html(&mut page, out, s, plan, p);
         assert_eq!(comparisons.len(), plan.aligned.len());
-        for (&b, cmp) in plan.aligned.iter().zip(comparisons) {
-            let sec = Section {
-                heading: Some(format!(
-                    "story {}: {} ↔ {}{}",
-                    s.id,
-                    out.id(plan.centre),
-                    out.id(b),
-                    copies_note(s, b)
-                )),
-                a: side(out, texts, plan.centre),
-                b: side(out, texts, b),
-                cmp,
-            };
+        for sec in sections(out, s, plan, comparisons, texts) {
             view::section_html(&mut page, p, &sec);
             p += 1;
         }
@@ -94,6 +82,34 @@ pub fn html<T: AsRef<str>>(
     }
     view::page_end(&mut page);
     w.write_all(page.as_bytes())
+}
+
+/// The diffs of one story as page sections: its central article against each aligned one,
+/// headed "story N: A ↔ B" (what the page shows and `naql report --format text` prints).
+pub fn sections<'a, T: AsRef<str>>(
+    out: &StoryOutcome,
+    s: &Story,
+    plan: &crate::story::Plan,
+    comparisons: &'a [Comparison],
+    texts: &'a [T],
+) -> Vec<Section<'a>> {
+    assert_eq!(comparisons.len(), plan.aligned.len());
+    plan.aligned
+        .iter()
+        .zip(comparisons)
+        .map(|(&b, cmp)| Section {
+            heading: Some(format!(
+                "story {}: {} ↔ {}{}",
+                s.id,
+                out.id(plan.centre),
+                out.id(b),
+                copies_note(s, b)
+            )),
+            a: side(out, texts, plan.centre),
+            b: side(out, texts, b),
+            cmp,
+        })
+        .collect()
 }
 
 fn outlets(n: usize) -> String {
