@@ -12,6 +12,7 @@ use naql::copy::{self, Cluster, Engine};
 use naql::corpus::Item;
 use naql::diff::{Comparer, Comparison};
 use naql::render::clusters as summary;
+use naql::render::copy_page;
 use naql::render::diff::{self as view, Section, Side};
 use naql::render::stories;
 use naql::render::story_page;
@@ -110,7 +111,13 @@ fn copies(args: ReportArgs) -> Result<(), Failure> {
         naql::render::count(clusters.len(), "cluster", "clusters"),
         naql::render::count(sections.len(), "aligned pair", "aligned pairs"),
     );
-    args.write(&title, &sections)?;
+    if args.view.format.is_none_or(|f| f == ViewFormat::Html) {
+        with_output(args.run.output.as_deref(), |w| {
+            copy_page::html(w, &out, &clusters, &sections)
+        })?;
+    } else {
+        args.write(&title, &sections)?;
+    }
     if !args.run.quiet {
         eprintln!("{title}; {}", summary::summary_line(&out));
     }
