@@ -9,7 +9,10 @@ use naql::render::stories;
 use super::args::{Level, RunArgs, StoryArgs, TimingsArg};
 use super::exit::{Failure, Outcome};
 use super::output::with_output;
-use super::progress::{check_empty, print_timings, report_skipped, report_unread_dates};
+use super::progress::{
+    check_empty, copy_engine, done, print_timings, report_skipped, report_unread_dates, spinner,
+    stage, story_engine,
+};
 
 #[derive(Args)]
 pub struct ClusterArgs {
@@ -53,13 +56,16 @@ pub fn run(args: ClusterArgs) -> Result<Outcome, Failure> {
 }
 
 fn copies(args: ClusterArgs) -> Result<(), Failure> {
-    let engine = Engine::new(args.run.config()?);
+    let spin = spinner(args.run.quiet);
+    let engine = copy_engine(Engine::new(args.run.config()?), &spin);
     let read = args.run.read_options();
     let out = engine.run_inputs(&args.run.inputs, &read)?;
     let params = Params::new(&engine.config, out.lsh);
+    stage(&spin, "render", out.clusters.len(), "clusters");
     with_output(args.run.output.as_deref(), |w| {
         report::write_clusters(w, &out, &params, args.format.into())
     })?;
+    done(&spin);
     report_skipped(&args.run, &out.skipped_records);
     report_unread_dates(args.run.quiet, &out.unread_dates);
     check_empty(&args.run, &out.stats)?;
@@ -76,11 +82,14 @@ fn stories(args: ClusterArgs) -> Result<(), Failure> {
     if args.format == FormatArg::Csv {
         return Err("--format csv is not available with --level story (use json or jsonl)".into());
     }
-    let mut engine = args
+    let spin = spinner(args.run.quiet);
+    let engine = args
         .run
         .story_engine(&args.story.grouping, args.story.idf.as_deref())?;
+    let mut engine = story_engine(engine, &spin);
     let read = args.run.read_options();
     let out = engine.run_inputs(&args.run.inputs, &read)?;
+    stage(&spin, "render", out.stories.len(), "stories");
     with_output(args.run.output.as_deref(), |w| {
         stories::write_stories(
             w,
@@ -90,6 +99,7 @@ fn stories(args: ClusterArgs) -> Result<(), Failure> {
             args.format.into(),
         )
     })?;
+    done(&spin);
     report_skipped(&args.run, &out.copy.skipped_records);
     report_unread_dates(args.run.quiet, &out.copy.unread_dates);
     check_empty(&args.run, &out.copy.stats)?;

@@ -9,7 +9,10 @@ use naql::render::stories;
 use super::args::{Level, RunArgs, StoryArgs, TimingsArg};
 use super::exit::{Failure, Outcome};
 use super::output::with_output;
-use super::progress::{check_empty, print_timings, report_skipped, report_unread_dates};
+use super::progress::{
+    check_empty, copy_engine, done, print_timings, report_skipped, report_unread_dates, spinner,
+    stage, story_engine,
+};
 
 #[derive(Args)]
 pub struct PairsArgs {
@@ -30,13 +33,16 @@ pub fn run(args: PairsArgs) -> Result<Outcome, Failure> {
 }
 
 fn copies(args: RunArgs, timings: bool) -> Result<(), Failure> {
-    let engine = Engine::new(args.config()?).all_pairs();
+    let spin = spinner(args.quiet);
+    let engine = copy_engine(Engine::new(args.config()?).all_pairs(), &spin);
     let read = args.read_options();
     let out = engine.run_inputs(&args.inputs, &read)?;
     let pairs = out.all_pairs();
+    stage(&spin, "render", pairs.len(), "pairs");
     with_output(args.output.as_deref(), |w| {
         report::write_pairs(w, &out, &pairs)
     })?;
+    done(&spin);
     report_skipped(&args, &out.skipped_records);
     report_unread_dates(args.quiet, &out.unread_dates);
     check_empty(&args, &out.stats)?;
@@ -52,10 +58,14 @@ fn copies(args: RunArgs, timings: bool) -> Result<(), Failure> {
 }
 
 fn stories(args: RunArgs, story: StoryArgs, timings: bool) -> Result<(), Failure> {
-    let mut engine = args.story_engine(&story.grouping, story.idf.as_deref())?;
+    let spin = spinner(args.quiet);
+    let engine = args.story_engine(&story.grouping, story.idf.as_deref())?;
+    let mut engine = story_engine(engine, &spin);
     let read = args.read_options();
     let out = engine.run_inputs(&args.inputs, &read)?;
+    stage(&spin, "render", out.pairs.len(), "story pairs");
     with_output(args.output.as_deref(), |w| stories::write_pairs(w, &out))?;
+    done(&spin);
     report_skipped(&args, &out.copy.skipped_records);
     report_unread_dates(args.quiet, &out.copy.unread_dates);
     check_empty(&args, &out.copy.stats)?;

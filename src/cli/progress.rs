@@ -45,6 +45,81 @@ pub fn bar(inputs: &[String], quiet: bool) -> Option<Arc<dyn Progress>> {
     })
 }
 
+/// A spinner on stderr naming the stage after reading and what it works through
+/// (`verify: 237 candidate pairs`), cargo style; cleared when the run ends.
+pub struct Spinner(std::sync::Mutex<Option<indicatif::ProgressBar>>);
+
+impl naql::copy::Stages for Spinner {
+    fn start(&self, name: &'static str, count: usize, what: &'static str) {
+        let mut bar = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let bar = bar.get_or_insert_with(|| {
+            let b = indicatif::ProgressBar::new_spinner();
+            b.set_style(
+                indicatif::ProgressStyle::with_template("{spinner} {elapsed:>4} {msg}")
+                    .expect("valid template"),
+            );
+            b.enable_steady_tick(std::time::Duration::from_millis(120));
+            b
+        });
+        bar.set_message(format!("{name}: {count} {what}"));
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = self.0.lock().unwrap_or_else(|e| e.into_inner()).take() {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+impl Drop for Spinner {
+    /// A run that fails between stages leaves no spinner line behind.
+    fn drop(&mut self) {
+        naql::copy::Stages::finish(self);
+    }
+}
+
+/// The stage spinner, when stderr is a terminal and not `quiet` (else nothing is drawn).
+pub fn spinner(quiet: bool) -> Option<Arc<Spinner>> {
+    (!quiet && io::stderr().is_terminal()).then(|| Arc::new(Spinner(Default::default())))
+}
+
+/// `engine` telling `spinner`, if any, of its stages.
+pub fn copy_engine(
+    engine: naql::copy::Engine,
+    spinner: &Option<Arc<Spinner>>,
+) -> naql::copy::Engine {
+    match spinner {
+        Some(s) => engine.with_stages(s.clone()),
+        None => engine,
+    }
+}
+
+/// `engine` telling `spinner`, if any, of the stages of both levels.
+pub fn story_engine(
+    engine: naql::story::StoryEngine,
+    spinner: &Option<Arc<Spinner>>,
+) -> naql::story::StoryEngine {
+    match spinner {
+        Some(s) => engine.with_stages(s.clone()),
+        None => engine,
+    }
+}
+
+/// Tells `spinner`, if any, that `name` starts (the stages the command line runs itself:
+/// align, render, write).
+pub fn stage(spinner: &Option<Arc<Spinner>>, name: &'static str, count: usize, what: &'static str) {
+    if let Some(s) = spinner {
+        naql::copy::Stages::start(&**s, name, count, what);
+    }
+}
+
+/// Ends the spinner, if any, before the summary is printed.
+pub fn done(spinner: &Option<Arc<Spinner>>) {
+    if let Some(s) = spinner {
+        naql::copy::Stages::finish(&**s);
+    }
+}
+
 /// `--timings`: one line per stage, as the copy and story engines measured them.
 pub fn print_timings(on: bool, timings: &[(&'static str, f64)]) {
     if on {

@@ -21,7 +21,10 @@ use naql::story::{StoryEngine, StoryOutcome};
 use super::args::{AlignArgs, Level, RunArgs, StoryGrouping, ViewArgs, ViewFormat};
 use super::exit::{Failure, Outcome};
 use super::output::with_output;
-use super::progress::{check_empty, report_skipped, report_unread_dates};
+use super::progress::{
+    check_empty, copy_engine, done, report_skipped, report_unread_dates, spinner, stage,
+    story_engine,
+};
 
 #[derive(Args)]
 pub struct ReportArgs {
@@ -74,7 +77,8 @@ fn copies(args: ReportArgs) -> Result<(), Failure> {
     if args.story.is_some() {
         return Err("--story needs --level story (for copy clusters: --cluster)".into());
     }
-    let engine = Engine::new(args.run.config()?);
+    let spin = spinner(args.run.quiet);
+    let engine = copy_engine(Engine::new(args.run.config()?), &spin);
     let comparer = Comparer::new(
         engine.config.clone(),
         args.align.options(&engine.config.normalize)?,
@@ -92,6 +96,7 @@ fn copies(args: ReportArgs) -> Result<(), Failure> {
         }
     };
     let pairs = member_pairs(&clusters);
+    stage(&spin, "align", pairs.len(), "pairs");
     let comparisons = compare_pairs(&comparer, &out, &texts, &pairs);
     let sections: Vec<Section> = pairs
         .iter()
@@ -111,6 +116,7 @@ fn copies(args: ReportArgs) -> Result<(), Failure> {
         naql::render::count(clusters.len(), "cluster", "clusters"),
         naql::render::count(sections.len(), "aligned pair", "aligned pairs"),
     );
+    stage(&spin, "render", sections.len(), "pairs");
     if args.view.format.is_none_or(|f| f == ViewFormat::Html) {
         with_output(args.run.output.as_deref(), |w| {
             copy_page::html(w, &out, &clusters, &sections)
@@ -118,6 +124,7 @@ fn copies(args: ReportArgs) -> Result<(), Failure> {
     } else {
         args.write(&title, &sections)?;
     }
+    done(&spin);
     if !args.run.quiet {
         eprintln!("{title}; {}", summary::summary_line(&out));
     }
@@ -211,9 +218,11 @@ fn stories(args: ReportArgs) -> Result<Outcome, Failure> {
     if args.cluster.is_some() {
         return Err("--cluster is for --level copy; with --level story use --story".into());
     }
-    let mut engine = args
+    let spin = spinner(args.run.quiet);
+    let engine = args
         .run
         .story_engine(&args.grouping, args.align.align_idf.as_deref())?;
+    let mut engine = story_engine(engine, &spin);
     let comparer = Comparer::new(
         engine.copy.config.clone(),
         args.align.options(&engine.copy.config.normalize)?,
@@ -221,9 +230,11 @@ fn stories(args: ReportArgs) -> Result<Outcome, Failure> {
     let (out, texts) = stories_keeping_texts(&mut engine, &args.run)?;
     // A number that names no story is a usage error, as clap's are.
     let chosen = naql::story::select(&out, args.story).map_err(Failure::usage)?;
+    stage(&spin, "align", chosen.len(), "stories");
     let aligned = naql::story::align(&out, &chosen, &texts, args.max_diffs, |a, b| {
         comparer.compare(a, b)
     });
+    stage(&spin, "render", chosen.len(), "stories");
     if args.view.format.is_none_or(|f| f == ViewFormat::Html) {
         with_output(args.run.output.as_deref(), |w| {
             story_page::html(w, &out, &chosen, &aligned, &texts)
@@ -241,6 +252,7 @@ fn stories(args: ReportArgs) -> Result<Outcome, Failure> {
         );
         args.write(&title, &sections)?;
     }
+    done(&spin);
     if !args.run.quiet {
         let n = chosen.len();
         eprintln!(
