@@ -324,7 +324,7 @@ fn the_story_page_links_resolve_and_every_story_has_its_centre() {
 /// is left in the page.
 const BIDI_PROBE: &str = r#"
 const th = document.querySelector('th.a');
-const node = th.firstChild;
+const node = th.querySelector('.date').firstChild;
 const s = node.textContent;
 const at = s.indexOf('2020-01-01');
 const left = i => { const r = document.createRange(); r.setStart(node, i); r.setEnd(node, i + 1);
@@ -488,4 +488,123 @@ fn the_reuse_page_highlights_the_spans_and_links_each_passage_to_its_other_side(
     assert_eq!(v["pwned"], Value::Null);
     assert_eq!(v["evil_text"], true);
     assert_eq!(&png[1..4], b"PNG");
+}
+
+
+
+/// The copy report's layout (#13 items 7–9): column widths, whole dates, isolated header
+/// fields, and the contents and members tables.
+const LAYOUT_PROBE: &str = r#"
+const q = s => Array.from(document.querySelectorAll(s));
+const w = e => e.getBoundingClientRect().width;
+const th = s => document.querySelector('table.diff th.' + s);
+const head = th('a');
+const tag = document.createRange();
+tag.setStart(head.firstChild, 0); tag.setEnd(head.firstChild, 1);
+const id = head.querySelector('bdi');
+const h1 = q('h1 bdi');
+return {
+  a: w(th('a')), m: w(th('m')), b: w(th('b')),
+  dates: q('.date').length,
+  broken_dates: q('.date').filter(e => e.getClientRects().length > 1).map(e => e.textContent),
+  tag: head.firstChild.textContent.slice(0, 1),
+  tag_left: tag.getBoundingClientRect().left,
+  id_right: id.getBoundingClientRect().right,
+  toc: q('nav.toc li').map(li => li.textContent),
+  members: q('table.members').map(t => t.querySelectorAll('tbody tr').length),
+  clusters: q('section.cluster').length,
+  diff_links: q('table.members a').filter(a => document.getElementById(a.getAttribute('href').slice(1))).length,
+  h1: h1.map(e => e.textContent),
+};
+"#;
+
+/// What the diff page's title looks like: its isolated fields in the order they appear.
+const TITLE_PROBE: &str = r#"
+const parts = Array.from(document.querySelectorAll('h1 bdi'));
+return parts.map(e => ({text: e.textContent, left: e.getBoundingClientRect().left,
+                        right: e.getBoundingClientRect().right,
+                        lines: e.getClientRects().length}));
+"#;
+
+#[test]
+fn the_copy_report_gives_the_texts_the_width_and_keeps_header_fields_apart() {
+    let Some(driver) = start_driver() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("report.html");
+    ok(&naql_output(&[
+        "report",
+        "-q",
+        "-o",
+        page.to_str().unwrap(),
+        SAMPLE,
+    ]));
+    let (v, png) = probe(&driver, &page, LAYOUT_PROBE, "report.png");
+    // The marker column is a marker's width: the two texts share the page (at 1,400 px it
+    // took about a third, ~450 px).
+    let (a, m, b) = (
+        v["a"].as_f64().unwrap(),
+        v["m"].as_f64().unwrap(),
+        v["b"].as_f64().unwrap(),
+    );
+    assert!(m < 60.0, "marker column {m} px: {v:#}");
+    assert!((a - b).abs() < 2.0 && a > 600.0, "{v:#}");
+    // Every date is on one line.
+    assert!(v["dates"].as_u64().unwrap() > 100, "{v:#}");
+    assert_eq!(v["broken_dates"], json!([]), "{v:#}");
+    // "A:" stands right of the id that follows it (a right-to-left header reads A first).
+    assert_eq!(v["tag"], "A");
+    assert!(
+        v["tag_left"].as_f64().unwrap() >= v["id_right"].as_f64().unwrap() - 1.0,
+        "{v:#}"
+    );
+    // The contents name each cluster's outlets, dates and representative headline; each
+    // cluster has its members table, representative included, every B linked to its diff.
+    let toc = v["toc"].as_array().unwrap();
+    assert_eq!(toc.len() as u64, v["clusters"].as_u64().unwrap());
+    let first = toc[0].as_str().unwrap();
+    assert!(first.contains("9 reports, 7 outlets: 3alyoum"), "{first}");
+    assert!(first.contains("2015-08-06 … 2015-08-07"), "{first}");
+    assert!(first.contains("مفتي عام المملكة"), "{first}");
+    let members: Vec<u64> = v["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_u64().unwrap())
+        .collect();
+    assert_eq!(members.len(), toc.len());
+    assert_eq!(members[0], 9);
+    let diffs: u64 = members.iter().map(|n| n - 1).sum();
+    assert_eq!(v["diff_links"].as_u64(), Some(diffs));
+    assert_eq!(&png[1..4], b"PNG");
+}
+
+#[test]
+fn the_diff_title_keeps_its_fields_in_order() {
+    let Some(driver) = start_driver() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("title.html");
+    ok(&naql_output(&[
+        "diff",
+        SAMPLE,
+        "24008",
+        "22911",
+        "--format",
+        "html",
+        "-o",
+        page.to_str().unwrap(),
+    ]));
+    let (v, _) = probe(&driver, &page, TITLE_PROBE, "title.png");
+    let parts = v.as_array().unwrap();
+    let text: Vec<&str> = parts.iter().map(|p| p["text"].as_str().unwrap()).collect();
+    assert_eq!(text[0], "naql diff", "{v:#}");
+    assert_eq!(text[1], "24008", "{v:#}");
+    // "naql diff" then the id, left to right, on the first line: not "24008 :naql diff".
+    assert!(
+        parts[0]["right"].as_f64().unwrap() <= parts[1]["left"].as_f64().unwrap(),
+        "{v:#}"
+    );
 }

@@ -414,8 +414,9 @@ fn report_aligns_every_member_of_every_cluster_with_its_representative() {
     ]));
     let html = std::fs::read_to_string(&out).unwrap();
     assert_eq!(html.matches("<section class=\"pair\"").count(), members);
-    // A table of contents links every section.
-    assert_eq!(html.matches("<li><a href=\"#p").count(), members);
+    // The contents link every cluster, and its members table every diff.
+    assert_eq!(html.matches("<li><a href=\"#c").count(), clusters.len());
+    assert_eq!(html.matches("\">B</a>").count(), members);
     assert!(html.contains(&format!("{} clusters", clusters.len())));
 
     let first = &clusters[0];

@@ -97,7 +97,7 @@ fn the_seeds_are_one_story_with_five_outlets_and_every_article_in_its_table() {
     assert_eq!(articles(seed_story).len(), 5);
     let part = story_part(&html, seed_story["id"].as_u64().unwrap());
     assert!(
-        part.contains("5 reports · 5 outlets · 2022-01-25"),
+        part.contains("5 reports · 5 outlets · <bdi class=\"date\" dir=\"ltr\">2022-01-25</bdi>"),
         "{part}"
     );
     assert!(
@@ -143,7 +143,10 @@ fn the_centre_is_the_article_closest_to_the_story_centre_and_copies_are_not_diff
         })
         .unwrap();
     // Side A of every diff is the centre.
-    let a_head = format!("<th class=\"a\">A: {}", best["id"].as_str().unwrap());
+    let a_head = format!(
+        "<th class=\"a\">A: <bdi>{}</bdi>",
+        best["id"].as_str().unwrap()
+    );
     let groups = first["copy_groups"].as_array().unwrap().len();
     assert_eq!(html.matches(&a_head).count(), groups - 1, "{a_head}");
     assert_eq!(html.matches("<section class=\"pair\"").count(), groups - 1);

@@ -13,22 +13,13 @@ use naql::text::NormalizeOptions;
 use super::exit::Failure;
 use super::progress;
 
-/// The inputs and run flags of every command that clusters or signs a corpus.
+/// The inputs and output flags of every command that reads a corpus and signs it (`cluster`,
+/// `pairs`, `sign`, `report`).
 #[derive(Args)]
-pub struct RunArgs {
+pub struct Inputs {
     /// JSONL (.jsonl, .jsonl.gz), directories of .txt, .txt files, or - (JSONL on stdin).
     #[arg(required = true)]
     pub inputs: Vec<String>,
-    /// Jaccard similarity at which two reports count as copies (default 0.8); with --level
-    /// story, the cosine at which they tell the same story (default 0.2; 0.39 with an --idf
-    /// table that holds LSA vectors).
-    #[arg(long)]
-    pub threshold: Option<f64>,
-    #[command(flatten)]
-    pub sign: SignArgs,
-    /// How candidates are verified.
-    #[arg(long, value_enum, default_value_t = VerifyArg::Exact)]
-    pub verify: VerifyArg,
     #[command(flatten)]
     pub fields: FieldArgs,
     /// Set bad records aside (reported with file, line and reason) instead of stopping.
@@ -41,19 +32,71 @@ pub struct RunArgs {
     /// No progress bar, no summary on stderr.
     #[arg(short, long)]
     pub quiet: bool,
-    /// Print the wall time of each stage on stderr (cluster and pairs).
-    #[arg(long)]
-    pub timings: bool,
     /// Exit 1 when the inputs hold no document at all (an empty directory, only non-.txt
     /// files), instead of only warning: for cron jobs that must notice a feed gone dry.
     #[arg(long)]
     pub fail_on_empty: bool,
 }
 
-/// The flags that decide signatures and copy matching (defaults: the library's), defined once for every command that
-/// signs (`cluster`, `pairs`, `sign`, `report`, `index create`) so they cannot drift apart.
-/// `--verify` is not among them: `index create` always verifies exactly (its `--history`
-/// decides what is kept for that).
+/// The flags of every command that clusters (`cluster`, `pairs`, `report`): the inputs, the
+/// signatures, LSH and verification. `sign` takes only [`Inputs`] and [`SignArgs`].
+#[derive(Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub io: Inputs,
+    /// Jaccard similarity at which two reports count as copies (default 0.8); with --level
+    /// story, the cosine at which they tell the same story (default 0.2; 0.39 with an --idf
+    /// table that holds LSA vectors).
+    #[arg(long)]
+    pub threshold: Option<f64>,
+    #[command(flatten)]
+    pub sign: SignArgs,
+    #[command(flatten)]
+    pub lsh: LshArgs,
+    /// How candidates are verified.
+    #[arg(long, value_enum, default_value_t = VerifyArg::Exact)]
+    pub verify: VerifyArg,
+}
+
+impl std::ops::Deref for RunArgs {
+    type Target = Inputs;
+    fn deref(&self) -> &Inputs {
+        &self.io
+    }
+}
+
+/// `--timings` (`cluster` and `pairs`, whose engines time their stages).
+#[derive(Args)]
+pub struct TimingsArg {
+    /// Print the wall time of each stage on stderr.
+    #[arg(long)]
+    pub timings: bool,
+}
+
+/// The LSH tuning flags of the commands that look for candidates (not `sign`).
+#[derive(Args)]
+pub struct LshArgs {
+    /// LSH tuning: weight of false candidates (they only cost verification time).
+    #[arg(long, default_value_t = Config::default().false_positive_weight)]
+    fp_weight: f64,
+    /// LSH tuning: weight of missed pairs.
+    #[arg(long, default_value_t = Config::default().false_negative_weight)]
+    fn_weight: f64,
+}
+
+impl Default for LshArgs {
+    fn default() -> Self {
+        LshArgs {
+            fp_weight: Config::default().false_positive_weight,
+            fn_weight: Config::default().false_negative_weight,
+        }
+    }
+}
+
+/// The flags that decide signatures (defaults: the library's), defined once for every command
+/// that signs (`cluster`, `pairs`, `sign`, `report`, `index create`) so they cannot drift
+/// apart. LSH tuning is [`LshArgs`]; `--verify` is in [`RunArgs`] (`index create` always
+/// verifies exactly: its `--history` decides what is kept for that).
 #[derive(Args)]
 pub struct SignArgs {
     /// Words per shingle (3 finds rewritten wire copies that 5 misses; see BENCHMARKS.md).
@@ -68,12 +111,6 @@ pub struct SignArgs {
     /// Hash seed (signatures from different seeds are not comparable).
     #[arg(long, default_value_t = Signer::default().seed)]
     seed: u64,
-    /// LSH tuning: weight of false candidates (they only cost verification time).
-    #[arg(long, default_value_t = Config::default().false_positive_weight)]
-    fp_weight: f64,
-    /// LSH tuning: weight of missed pairs.
-    #[arg(long, default_value_t = Config::default().false_negative_weight)]
-    fn_weight: f64,
     /// A paragraph in this many distinct documents of one source is boilerplate (0: off).
     #[arg(long, default_value_t = Config::default().boilerplate_min_docs)]
     boilerplate_min_docs: usize,
@@ -151,9 +188,10 @@ pub struct StoryArgs {
 /// How stories are delimited (shared by `cluster`, `pairs` and `report`).
 #[derive(Args)]
 pub struct StoryGrouping {
-    /// Story level: candidate pairs are at most this many days apart, and a story spans at most
-    /// this many days (articles with dates; undated ones pair with any date).
-    #[arg(long, default_value_t = 3.0, value_name = "DAYS")]
+    /// Story level: candidate pairs are at most this far apart, and a story spans at most
+    /// this much (articles with dates; undated ones pair with any date): 3d, 12h, 1w; a bare
+    /// number is days.
+    #[arg(long, default_value = "3d", value_parser = super::duration::days, value_name = "DURATION")]
     window: f64,
     /// Story level: no date window.
     #[arg(long)]
@@ -211,7 +249,7 @@ pub fn normalize_options(no_fold: &[String]) -> Result<NormalizeOptions, Failure
 impl SignArgs {
     /// The copy-level [`Config`] at `threshold`: the one place where the flags are checked and
     /// turned into library parameters.
-    pub fn config(&self, threshold: f64, verify: Verify) -> Result<Config, Failure> {
+    pub fn config(&self, threshold: f64, verify: Verify, lsh: &LshArgs) -> Result<Config, Failure> {
         Config {
             normalize: normalize_options(&self.no_fold)?,
             signer: Signer {
@@ -223,8 +261,8 @@ impl SignArgs {
                 seed: self.seed,
             },
             threshold,
-            false_positive_weight: self.fp_weight,
-            false_negative_weight: self.fn_weight,
+            false_positive_weight: lsh.fp_weight,
+            false_negative_weight: lsh.fn_weight,
             verify,
             boilerplate_min_docs: self.boilerplate_min_docs,
             datelines: !self.keep_datelines,
@@ -253,20 +291,22 @@ impl FieldArgs {
     }
 }
 
-impl RunArgs {
-    /// The copy-level [`Config`]; `--threshold` defaults to the library's (the story level
-    /// reads it itself).
-    pub fn config(&self) -> Result<Config, Failure> {
-        let threshold = self.threshold.unwrap_or(Config::default().threshold);
-        self.sign.config(threshold, self.verify.into())
-    }
-
+impl Inputs {
     /// How to read the inputs: with a progress bar on a terminal, unless `--quiet`.
     pub fn read_options(&self) -> ReadOptions {
         ReadOptions {
             progress: progress::bar(&self.inputs, self.quiet),
             ..self.fields.read_options(self.skip_bad)
         }
+    }
+}
+
+impl RunArgs {
+    /// The copy-level [`Config`]; `--threshold` defaults to the library's (the story level
+    /// reads it itself).
+    pub fn config(&self) -> Result<Config, Failure> {
+        let threshold = self.threshold.unwrap_or(Config::default().threshold);
+        self.sign.config(threshold, self.verify.into(), &self.lsh)
     }
 
     /// The engines of `--level story`: copy level with the copy flags (at the library's copy
@@ -278,7 +318,7 @@ impl RunArgs {
     ) -> Result<StoryEngine, Failure> {
         let copy = self
             .sign
-            .config(Config::default().threshold, self.verify.into())?;
+            .config(Config::default().threshold, self.verify.into(), &self.lsh)?;
         let mut cfg = StoryConfig {
             normalize: copy.normalize,
             ..StoryConfig::default()
@@ -315,5 +355,70 @@ impl AlignArgs {
         };
         options.validate()?;
         Ok(options)
+    }
+}
+
+/// The output format of `diff` and `report`.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ViewFormat {
+    /// Two columns side by side (`diff`'s default on a terminal).
+    Text,
+    /// Git-style word diff, `[-removed-]{+added+}` (`diff`'s default when piped).
+    Unified,
+    /// JSON, spans in character offsets (schema: naql-diff-v2); `report`: one pair a line.
+    Json,
+    /// One self-contained HTML page (`report`'s default).
+    Html,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+/// How `diff` and `report` show their alignments.
+#[derive(Args)]
+pub struct ViewArgs {
+    /// Output format (diff: text on a terminal, unified otherwise; report: html).
+    #[arg(long, value_enum)]
+    pub format: Option<ViewFormat>,
+    /// Colors in text and unified output; `auto` means on a terminal and NO_COLOR unset.
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    color: ColorArg,
+    /// Width of the side-by-side view in columns (default: the terminal's, else 120).
+    #[arg(long)]
+    width: Option<usize>,
+}
+
+impl ViewArgs {
+    /// The view, `default` unless `--format` says otherwise; `to_terminal` when stdout is one
+    /// and no `-o` was given.
+    pub fn view(&self, default: ViewFormat, to_terminal: bool) -> naql::render::diff::View {
+        use naql::render::diff::View;
+        match self.format.unwrap_or(default) {
+            ViewFormat::Text => View::Columns {
+                width: self.width.unwrap_or_else(|| {
+                    terminal_size::terminal_size()
+                        .filter(|_| to_terminal)
+                        .map_or(120, |(w, _)| w.0 as usize)
+                }),
+            },
+            ViewFormat::Unified => View::Unified,
+            ViewFormat::Json => View::Jsonl,
+            ViewFormat::Html => View::Html,
+        }
+    }
+
+    /// Whether to colour the terminal views.
+    pub fn colors(&self, to_terminal: bool) -> naql::render::diff::Colors {
+        naql::render::diff::Colors(match self.color {
+            ColorArg::Always => true,
+            ColorArg::Never => false,
+            ColorArg::Auto => {
+                to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
+        })
     }
 }

@@ -6,15 +6,20 @@ use naql::copy::Engine;
 use naql::render::clusters::{self as report, Format, Params};
 use naql::render::stories;
 
-use super::args::{Level, RunArgs, StoryArgs};
+use super::args::{Level, RunArgs, StoryArgs, TimingsArg};
 use super::exit::{Failure, Outcome};
 use super::output::with_output;
-use super::progress::{check_empty, print_timings, report_skipped, report_unread_dates};
+use super::progress::{
+    check_empty, copy_engine, done, print_timings, report_skipped, report_unread_dates, spinner,
+    stage, story_engine,
+};
 
 #[derive(Args)]
 pub struct ClusterArgs {
     #[command(flatten)]
     run: RunArgs,
+    #[command(flatten)]
+    timings: TimingsArg,
     /// Output format (story level: text, json or jsonl; the HTML page is `naql report`).
     #[arg(long, value_enum, default_value_t = FormatArg::Text)]
     format: FormatArg,
@@ -63,19 +68,22 @@ fn copies(args: ClusterArgs) -> Result<(), Failure> {
     {
         return Err("--format parquet is binary: write it with -o FILE or redirect stdout".into());
     }
-    let engine = Engine::new(args.run.config()?);
+    let spin = spinner(args.run.quiet);
+    let engine = copy_engine(Engine::new(args.run.config()?), &spin);
     let read = args.run.read_options();
     let out = engine.run_inputs(&args.run.inputs, &read)?;
     let params = Params::new(&engine.config, out.lsh);
+    stage(&spin, "render", out.clusters.len(), "clusters");
     with_output(args.run.output.as_deref(), |w| match args.format {
         #[cfg(feature = "parquet")]
         FormatArg::Parquet => naql::render::parquet::write_documents(w, &out, &params),
         format => report::write_clusters(w, &out, &params, format.into()),
     })?;
+    done(&spin);
     report_skipped(&args.run, &out.skipped_records);
     report_unread_dates(args.run.quiet, &out.unread_dates);
     check_empty(&args.run, &out.stats)?;
-    print_timings(&args.run, &out.timings);
+    print_timings(args.timings.timings, &out.timings);
     if summary_on_stderr(&args) {
         eprintln!("naql: {}", report::summary_line(&out));
     }
@@ -94,11 +102,14 @@ fn stories(args: ClusterArgs) -> Result<(), Failure> {
             "--format parquet is not available with --level story (use json or jsonl)".into(),
         );
     }
-    let mut engine = args
+    let spin = spinner(args.run.quiet);
+    let engine = args
         .run
         .story_engine(&args.story.grouping, args.story.idf.as_deref())?;
+    let mut engine = story_engine(engine, &spin);
     let read = args.run.read_options();
     let out = engine.run_inputs(&args.run.inputs, &read)?;
+    stage(&spin, "render", out.stories.len(), "stories");
     with_output(args.run.output.as_deref(), |w| {
         stories::write_stories(
             w,
@@ -108,10 +119,11 @@ fn stories(args: ClusterArgs) -> Result<(), Failure> {
             args.format.into(),
         )
     })?;
+    done(&spin);
     report_skipped(&args.run, &out.copy.skipped_records);
     report_unread_dates(args.run.quiet, &out.copy.unread_dates);
     check_empty(&args.run, &out.copy.stats)?;
-    print_timings(&args.run, &out.timings);
+    print_timings(args.timings.timings, &out.timings);
     if summary_on_stderr(&args) {
         eprintln!("naql: {}", stories::summary_line(&out));
     }

@@ -10,6 +10,7 @@ use naql::corpus::{self, ReadReport, UnreadDates};
 use naql::index::{self, Access, BatchOutcome, DedupOptions, Index, Status};
 
 use super::args::{FieldArgs, normalize_options};
+use super::duration::{self, Bare};
 use super::exit::{Failure, Outcome};
 use super::index::wait_of;
 use super::output::with_output;
@@ -23,9 +24,9 @@ pub struct DedupArgs {
     /// JSONL (.jsonl, .jsonl.gz), directories of .txt, .txt files, or - (JSONL on stdin).
     #[arg(required = true)]
     inputs: Vec<String>,
-    /// Only match documents dated within this of the new one: 7d, 12h, 2w (s, m, h, d, w).
-    /// A document without a usable date then matches nothing.
-    #[arg(long)]
+    /// Only match documents dated within this of the new one: 7d, 12h, 2w (s, m, h, d, w; a
+    /// bare number is days). A document without a usable date then matches nothing.
+    #[arg(long, value_name = "DURATION")]
     window: Option<String>,
     /// Check the batch, add nothing.
     #[arg(long)]
@@ -33,9 +34,10 @@ pub struct DedupArgs {
     /// Exit with 3 when a document is a duplicate or exact duplicate (after adding the batch).
     #[arg(long)]
     fail_on_duplicate: bool,
-    /// Seconds to wait for another job that holds the index; then exit 4.
-    #[arg(long, default_value_t = 60.0)]
-    wait: f64,
+    /// How long to wait for another job that holds the index (60, 2m; a bare number is
+    /// seconds); then exit 4.
+    #[arg(long, default_value = "60", value_name = "DURATION")]
+    wait: String,
     /// Refuse to run unless the index was made with this threshold.
     #[arg(long)]
     threshold: Option<f64>,
@@ -73,16 +75,14 @@ pub fn run(args: DedupArgs) -> Result<Outcome, Failure> {
     let window = args
         .window
         .as_deref()
-        .map(index::parse_window)
-        .transpose()
-        // Worded as the index says it (`window "7x": …`), not as a flag.
-        .map_err(|e| e.to_string())?;
+        .map(|w| duration::seconds("--window", w, Bare::Days).map(|s| s.round() as i64))
+        .transpose()?;
     let access = if args.dry_run {
         Access::ReadOnly
     } else {
         Access::ReadWrite
     };
-    let mut idx = Index::open(&args.index, access, wait_of(args.wait)?)?;
+    let mut idx = Index::open(&args.index, access, wait_of(&args.wait)?)?;
     check_params(&args, &idx)?;
     let read = args.fields.read_options(args.skip_bad);
     let engine = idx.engine();

@@ -9,45 +9,19 @@ use clap::Args;
 use naql::copy::{Config, Shingling, Signer};
 use naql::corpus::Document;
 use naql::diff::{Comparer, Comparison};
-use naql::render::diff::{self as view, Colors, Section, Side};
+use naql::render::diff::{self as view, Section, Side, View};
 
-use super::args::{AlignArgs, FieldArgs, Validated, normalize_options};
+use super::args::{AlignArgs, FieldArgs, Validated, ViewArgs, ViewFormat, normalize_options};
 use super::exit::{Failure, Outcome};
 use super::output::{read_text, with_output};
-
-#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum DiffFormat {
-    /// Two columns side by side (the default on a terminal).
-    Text,
-    /// Git-style word diff, `[-removed-]{+added+}` (the default when piped).
-    Unified,
-    /// One JSON document, spans in character offsets (schema: naql-diff-v2).
-    Json,
-    /// One self-contained HTML page.
-    Html,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum ColorArg {
-    Auto,
-    Always,
-    Never,
-}
 
 #[derive(Args)]
 pub struct DiffArgs {
     /// Two text files, or a corpus (JSONL, .jsonl.gz, directory of .txt) and two ids in it.
     #[arg(required = true, num_args = 2..=3, value_names = ["A|CORPUS", "B|ID_A", "ID_B"])]
     args: Vec<String>,
-    /// Output format (default: text on a terminal, unified otherwise).
-    #[arg(long, value_enum)]
-    format: Option<DiffFormat>,
-    /// Colors in text and unified output; `auto` means on a terminal and NO_COLOR unset.
-    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
-    color: ColorArg,
-    /// Width of the side-by-side view in columns (default: the terminal's, else 120).
-    #[arg(long)]
-    width: Option<usize>,
+    #[command(flatten)]
+    view: ViewArgs,
     #[command(flatten)]
     align: AlignArgs,
     /// Turn a normalization rule off (repeatable); see `naql cluster --help`.
@@ -151,37 +125,27 @@ fn side(d: &Document) -> Side<'_> {
 fn render(args: &DiffArgs, a: &Document, b: &Document, cmp: &Comparison) -> Result<(), Failure> {
     let (sa, sb) = (side(a), side(b));
     let to_terminal = args.output.is_none() && io::stdout().is_terminal();
-    let format = args.format.unwrap_or(if to_terminal {
-        DiffFormat::Text
+    let default = if to_terminal {
+        ViewFormat::Text
     } else {
-        DiffFormat::Unified
-    });
-    let colors = Colors(match args.color {
-        ColorArg::Always => true,
-        ColorArg::Never => false,
-        ColorArg::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
-    });
-    let width = args.width.unwrap_or_else(|| {
-        terminal_size::terminal_size()
-            .filter(|_| to_terminal)
-            .map_or(120, |(w, _)| w.0 as usize)
-    });
-    with_output(args.output.as_deref(), |w| match format {
-        DiffFormat::Text => view::columns(w, &sa, &sb, cmp, width, colors),
-        DiffFormat::Unified => view::unified(w, &sa, &sb, cmp, colors),
-        DiffFormat::Json => view::json(w, &sa, &sb, cmp),
-        DiffFormat::Html => {
-            let title = format!("naql diff: {} ↔ {}", sa.name, sb.name);
-            view::html(
-                w,
-                &title,
-                &[Section {
+        ViewFormat::Unified
+    };
+    let colors = args.view.colors(to_terminal);
+    with_output(args.output.as_deref(), |w| {
+        match args.view.view(default, to_terminal) {
+            View::Columns { width } => view::columns(w, &sa, &sb, cmp, width, colors),
+            View::Unified => view::unified(w, &sa, &sb, cmp, colors),
+            View::Jsonl => view::json(w, &sa, &sb, cmp),
+            View::Html => {
+                let title = format!("naql diff: {} ↔ {}", sa.name, sb.name);
+                let section = Section {
                     heading: None,
                     a: sa.clone(),
                     b: sb.clone(),
                     cmp,
-                }],
-            )
+                };
+                view::html(w, &title, &[section])
+            }
         }
     })
 }

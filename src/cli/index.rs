@@ -9,7 +9,8 @@ use clap::{Args, Subcommand};
 
 use naql::index::{Access, History, Index, IndexError, IndexStats};
 
-use super::args::SignArgs;
+use super::args::{LshArgs, SignArgs};
+use super::duration::{self, Bare};
 use super::exit::{Failure, Outcome};
 use super::output::with_output;
 
@@ -43,9 +44,10 @@ enum IndexCommand {
 struct FileArg {
     /// The index file.
     file: PathBuf,
-    /// Seconds to wait for another job that holds the index.
-    #[arg(long, default_value_t = 60.0)]
-    wait: f64,
+    /// How long to wait for another job that holds the index (60, 2m; a bare number is
+    /// seconds).
+    #[arg(long, default_value = "60", value_name = "DURATION")]
+    wait: String,
 }
 
 #[derive(Args)]
@@ -57,6 +59,8 @@ struct CreateArgs {
     threshold: f64,
     #[command(flatten)]
     sign: SignArgs,
+    #[command(flatten)]
+    lsh: LshArgs,
     /// How matches against indexed documents are verified: `estimate` (MinHash, under 1 KB
     /// per document) or `exact` (stores shingle sets: exact like `naql cluster`, ~4 bytes
     /// more per word).
@@ -74,9 +78,18 @@ enum HistoryArg {
 struct StatsArgs {
     #[command(flatten)]
     file: FileArg,
-    /// Print JSON instead of text.
-    #[arg(long)]
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = StatsFormat::Text)]
+    format: StatsFormat,
+    /// The same as `--format json` (the flag's older name).
+    #[arg(long, hide = true)]
     json: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum StatsFormat {
+    Text,
+    Json,
 }
 
 #[derive(Args)]
@@ -92,8 +105,9 @@ struct RemoveArgs {
 struct PruneArgs {
     #[command(flatten)]
     file: FileArg,
-    /// Remove documents dated before this (YYYY-MM-DD[ hh:mm:ss]).
-    #[arg(long)]
+    /// Remove documents dated before this: a date (YYYY-MM-DD[ hh:mm:ss], UTC) or a duration
+    /// back from now (30d, 12h, 2w; a bare number is days).
+    #[arg(long, value_name = "DATE|DURATION")]
     before: String,
 }
 
@@ -107,9 +121,10 @@ struct ExportArgs {
 }
 
 /// `--wait` as a duration.
-pub fn wait_of(secs: f64) -> Result<Duration, Failure> {
+pub fn wait_of(wait: &str) -> Result<Duration, Failure> {
+    let secs = duration::seconds("--wait", wait, Bare::Seconds)?;
     Duration::try_from_secs_f64(secs)
-        .map_err(|_| Failure::error(format!("--wait {secs}: not a duration")))
+        .map_err(|_| Failure::error(format!("--wait {wait}: not a duration")))
 }
 
 pub fn run(args: IndexArgs) -> Result<Outcome, Failure> {
@@ -126,12 +141,14 @@ pub fn run(args: IndexArgs) -> Result<Outcome, Failure> {
 
 impl FileArg {
     fn open(&self, access: Access) -> Result<Index, Failure> {
-        Ok(Index::open(&self.file, access, wait_of(self.wait)?)?)
+        Ok(Index::open(&self.file, access, wait_of(&self.wait)?)?)
     }
 }
 
 fn create(a: CreateArgs) -> Result<Outcome, Failure> {
-    let config = a.sign.config(a.threshold, naql::copy::Verify::Exact)?;
+    let config = a
+        .sign
+        .config(a.threshold, naql::copy::Verify::Exact, &a.lsh)?;
     let history = match a.history {
         HistoryArg::Exact => History::Exact,
         HistoryArg::Estimate => History::Estimate,
@@ -157,7 +174,7 @@ fn stats(a: StatsArgs) -> Result<Outcome, Failure> {
     let idx = a.file.open(Access::ReadOnly)?;
     let s = idx.stats()?;
     with_output(None, |w| {
-        if a.json {
+        if a.json || a.format == StatsFormat::Json {
             serde_json::to_writer(&mut *w, &s)?;
             writeln!(w)
         } else {
@@ -210,12 +227,26 @@ fn remove(a: RemoveArgs) -> Result<Outcome, Failure> {
 }
 
 fn prune(a: PruneArgs) -> Result<Outcome, Failure> {
-    let epoch = naql::date::epoch_seconds(&a.before)
-        .ok_or_else(|| format!("--before {:?}: expected YYYY-MM-DD", a.before))?;
+    let epoch = before_epoch(&a.before)?;
     let mut idx = a.file.open(Access::ReadWrite)?;
     let n = idx.prune_before(epoch)?;
-    eprintln!("naql: removed {n} documents dated before {}", a.before);
+    let when = jiff::Timestamp::from_second(epoch).map_or(a.before.clone(), |t| t.to_string());
+    eprintln!("naql: removed {n} documents dated before {when}");
     Ok(Outcome::Done)
+}
+
+/// `--before` in Unix seconds: a date, or a duration back from now.
+fn before_epoch(before: &str) -> Result<i64, Failure> {
+    // A duration first: a bare number is days back, not a Unix time.
+    let Ok(ago) = duration::seconds("--before", before, Bare::Days) else {
+        return naql::date::epoch_seconds(before).ok_or_else(|| {
+            format!("--before {before:?}: expected a date YYYY-MM-DD or a duration like 30d").into()
+        });
+    };
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    Ok(now - ago.round() as i64)
 }
 
 fn compact(a: FileArg) -> Result<Outcome, Failure> {

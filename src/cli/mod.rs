@@ -4,7 +4,7 @@
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 use self::exit::{Failure, Outcome};
 
@@ -13,9 +13,11 @@ mod cluster;
 mod collate;
 mod dedup;
 mod diff;
+mod duration;
 mod exit;
 mod idf;
 mod index;
+mod manual;
 mod normalize;
 mod output;
 mod pairs;
@@ -28,6 +30,7 @@ mod sign;
 #[command(
     name = "naql",
     version,
+    long_version = manual::long_version(),
     about = "Find copied and rewritten Arabic news across outlets",
     long_about = "naql finds copied and rewritten Arabic news across outlets.\n\n\
                   Inputs are JSONL files (also .jsonl.gz), directories of .txt files (one \
@@ -51,7 +54,7 @@ enum Command {
     /// (with --level story: {"a","b","similarity"}).
     Pairs(pairs::PairsArgs),
     /// Print MinHash signatures as JSONL, one document a line, for pipelines.
-    Sign(args::RunArgs),
+    Sign(sign::SignCmdArgs),
     /// Print the normalized text of FILE (or stdin): one line per input line, tokens joined by spaces.
     Normalize(normalize::NormalizeArgs),
     /// Save the document frequencies of a corpus as an IDF table for `--level story --idf`.
@@ -74,6 +77,10 @@ enum Command {
     /// How each outlet told one story: the reports of a story (`--story N`, `--ids`, or all
     /// the inputs) linked fact by fact; a fact grid, names/numbers/quotes, unique content.
     Collate(collate::CollateArgs),
+    /// Print a shell completion script: `naql completions bash|zsh|fish|elvish|powershell`.
+    Completions(manual::CompletionsArgs),
+    /// Print the man page (roff), or write one page per command with --dir.
+    Man(manual::ManArgs),
 }
 
 fn run(cli: Cli) -> Result<Outcome, Failure> {
@@ -95,6 +102,8 @@ fn run(cli: Cli) -> Result<Outcome, Failure> {
         Command::Index(args) => index::run(args),
         Command::Reuse(args) => reuse::run(args),
         Command::Collate(args) => collate::run(args),
+        Command::Completions(args) => manual::completions(args, Cli::command()),
+        Command::Man(args) => manual::man(args, Cli::command()),
     }
 }
 

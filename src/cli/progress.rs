@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use naql::corpus::{Progress, Skipped, UnreadDates};
 
-use super::args::RunArgs;
+use super::args::Inputs;
 use super::exit::Failure;
 
 /// The progress bar on stderr while inputs are read (only on a terminal, without `--quiet`).
@@ -45,35 +45,111 @@ pub fn bar(inputs: &[String], quiet: bool) -> Option<Arc<dyn Progress>> {
     })
 }
 
+/// A spinner on stderr naming the stage after reading and what it works through
+/// (`verify: 237 candidate pairs`), cargo style; cleared when the run ends.
+pub struct Spinner(std::sync::Mutex<Option<indicatif::ProgressBar>>);
+
+impl naql::copy::Stages for Spinner {
+    fn start(&self, name: &'static str, count: usize, what: &'static str) {
+        let mut bar = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let bar = bar.get_or_insert_with(|| {
+            let b = indicatif::ProgressBar::new_spinner();
+            b.set_style(
+                indicatif::ProgressStyle::with_template("{spinner} {elapsed:>4} {msg}")
+                    .expect("valid template"),
+            );
+            b.enable_steady_tick(std::time::Duration::from_millis(120));
+            b
+        });
+        bar.set_message(format!("{name}: {count} {what}"));
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = self.0.lock().unwrap_or_else(|e| e.into_inner()).take() {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+impl Drop for Spinner {
+    /// A run that fails between stages leaves no spinner line behind.
+    fn drop(&mut self) {
+        naql::copy::Stages::finish(self);
+    }
+}
+
+/// The stage spinner, when stderr is a terminal and not `quiet` (else nothing is drawn).
+pub fn spinner(quiet: bool) -> Option<Arc<Spinner>> {
+    (!quiet && io::stderr().is_terminal()).then(|| Arc::new(Spinner(Default::default())))
+}
+
+/// `engine` telling `spinner`, if any, of its stages.
+pub fn copy_engine(
+    engine: naql::copy::Engine,
+    spinner: &Option<Arc<Spinner>>,
+) -> naql::copy::Engine {
+    match spinner {
+        Some(s) => engine.with_stages(s.clone()),
+        None => engine,
+    }
+}
+
+/// `engine` telling `spinner`, if any, of the stages of both levels.
+pub fn story_engine(
+    engine: naql::story::StoryEngine,
+    spinner: &Option<Arc<Spinner>>,
+) -> naql::story::StoryEngine {
+    match spinner {
+        Some(s) => engine.with_stages(s.clone()),
+        None => engine,
+    }
+}
+
+/// Tells `spinner`, if any, that `name` starts (the stages the command line runs itself:
+/// align, render, write).
+pub fn stage(spinner: &Option<Arc<Spinner>>, name: &'static str, count: usize, what: &'static str) {
+    if let Some(s) = spinner {
+        naql::copy::Stages::start(&**s, name, count, what);
+    }
+}
+
+/// Ends the spinner, if any, before the summary is printed.
+pub fn done(spinner: &Option<Arc<Spinner>>) {
+    if let Some(s) = spinner {
+        naql::copy::Stages::finish(&**s);
+    }
+}
+
 /// `--timings`: one line per stage, as the copy and story engines measured them.
-pub fn print_timings(args: &RunArgs, timings: &[(&'static str, f64)]) {
-    if args.timings {
+pub fn print_timings(on: bool, timings: &[(&'static str, f64)]) {
+    if on {
         for (stage, secs) in timings {
             eprintln!("naql: {stage:<18} {secs:>8.3} s");
         }
     }
 }
 
-/// The records `--skip-bad` set aside: the first 20 with file, line and reason.
-pub fn report_skipped(args: &RunArgs, skipped: &Skipped) {
-    if args.quiet || skipped.is_empty() {
+/// The records `--skip-bad` set aside: the first 20 with file, line and reason. Empty texts
+/// are only counted in the summary (`--format json` lists them with the bad records).
+pub fn report_skipped(args: &Inputs, skipped: &Skipped) {
+    let empty = skipped.by_kind().get("empty text").copied().unwrap_or(0);
+    let total = skipped.total() - empty;
+    if args.quiet || total == 0 {
         return;
     }
-    let n = naql::render::count(skipped.total(), "bad record", "bad records");
+    let n = naql::render::count(total, "bad record", "bad records");
     eprintln!("naql: skipped {n}:");
-    for b in skipped.listed().iter().take(20) {
+    let bad = skipped.listed().iter().filter(|b| b.kind() != "empty text");
+    for b in bad.clone().take(20) {
         eprintln!("  {b}");
     }
-    if skipped.total() > 20 {
+    if total > 20 {
         let listed = if skipped.left_out() == 0 {
             "all are listed".to_string()
         } else {
-            format!("the first {} are listed", skipped.listed().len())
+            format!("the first {} are listed", bad.count())
         };
-        eprintln!(
-            "  … and {} more ({listed} in --format json)",
-            skipped.total() - 20
-        );
+        eprintln!("  … and {} more ({listed} in --format json)", total - 20);
     }
 }
 
@@ -94,7 +170,7 @@ pub fn report_unread_dates(quiet: bool, unread: &UnreadDates) {
 
 /// No document was read: a warning on stderr (unless `--quiet`) naming the inputs and the files
 /// left unread, or with `--fail-on-empty` the same words as an error (exit 1), for cron jobs.
-pub fn check_empty(args: &RunArgs, stats: &naql::copy::Stats) -> Result<(), Failure> {
+pub fn check_empty(args: &Inputs, stats: &naql::copy::Stats) -> Result<(), Failure> {
     if stats.documents > 0 {
         return Ok(());
     }

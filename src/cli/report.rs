@@ -3,6 +3,7 @@
 //! against the story's central article).
 
 use std::collections::HashMap;
+use std::io::IsTerminal;
 
 use clap::Args;
 use rayon::prelude::*;
@@ -11,15 +12,19 @@ use naql::copy::{self, Cluster, Engine};
 use naql::corpus::Item;
 use naql::diff::{Comparer, Comparison};
 use naql::render::clusters as summary;
+use naql::render::copy_page;
 use naql::render::diff::{self as view, Section, Side};
 use naql::render::stories;
 use naql::render::story_page;
 use naql::story::{StoryEngine, StoryOutcome};
 
-use super::args::{AlignArgs, Level, RunArgs, StoryGrouping};
+use super::args::{AlignArgs, Level, RunArgs, StoryGrouping, ViewArgs, ViewFormat};
 use super::exit::{Failure, Outcome};
 use super::output::with_output;
-use super::progress::{check_empty, report_skipped, report_unread_dates};
+use super::progress::{
+    check_empty, copy_engine, done, report_skipped, report_unread_dates, spinner, stage,
+    story_engine,
+};
 
 #[derive(Args)]
 pub struct ReportArgs {
@@ -42,6 +47,20 @@ pub struct ReportArgs {
     grouping: StoryGrouping,
     #[command(flatten)]
     align: AlignArgs,
+    #[command(flatten)]
+    view: ViewArgs,
+}
+
+impl ReportArgs {
+    /// Writes the report's sections as `--format` says (HTML by default).
+    fn write(&self, title: &str, sections: &[Section]) -> Result<(), Failure> {
+        let to_terminal = self.run.output.is_none() && std::io::stdout().is_terminal();
+        let view = self.view.view(ViewFormat::Html, to_terminal);
+        let colors = self.view.colors(to_terminal);
+        with_output(self.run.output.as_deref(), |w| {
+            view::sections(w, title, sections, view, colors)
+        })
+    }
 }
 
 pub fn run(args: ReportArgs) -> Result<Outcome, Failure> {
@@ -58,7 +77,8 @@ fn copies(args: ReportArgs) -> Result<(), Failure> {
     if args.story.is_some() {
         return Err("--story needs --level story (for copy clusters: --cluster)".into());
     }
-    let engine = Engine::new(args.run.config()?);
+    let spin = spinner(args.run.quiet);
+    let engine = copy_engine(Engine::new(args.run.config()?), &spin);
     let comparer = Comparer::new(
         engine.config.clone(),
         args.align.options(&engine.config.normalize)?,
@@ -76,6 +96,7 @@ fn copies(args: ReportArgs) -> Result<(), Failure> {
         }
     };
     let pairs = member_pairs(&clusters);
+    stage(&spin, "align", pairs.len(), "pairs");
     let comparisons = compare_pairs(&comparer, &out, &texts, &pairs);
     let sections: Vec<Section> = pairs
         .iter()
@@ -95,9 +116,15 @@ fn copies(args: ReportArgs) -> Result<(), Failure> {
         naql::render::count(clusters.len(), "cluster", "clusters"),
         naql::render::count(sections.len(), "aligned pair", "aligned pairs"),
     );
-    with_output(args.run.output.as_deref(), |w| {
-        view::html(w, &title, &sections)
-    })?;
+    stage(&spin, "render", sections.len(), "pairs");
+    if args.view.format.is_none_or(|f| f == ViewFormat::Html) {
+        with_output(args.run.output.as_deref(), |w| {
+            copy_page::html(w, &out, &clusters, &sections)
+        })?;
+    } else {
+        args.write(&title, &sections)?;
+    }
+    done(&spin);
     if !args.run.quiet {
         eprintln!("{title}; {}", summary::summary_line(&out));
     }
@@ -191,9 +218,11 @@ fn stories(args: ReportArgs) -> Result<Outcome, Failure> {
     if args.cluster.is_some() {
         return Err("--cluster is for --level copy; with --level story use --story".into());
     }
-    let mut engine = args
+    let spin = spinner(args.run.quiet);
+    let engine = args
         .run
         .story_engine(&args.grouping, args.align.align_idf.as_deref())?;
+    let mut engine = story_engine(engine, &spin);
     let comparer = Comparer::new(
         engine.copy.config.clone(),
         args.align.options(&engine.copy.config.normalize)?,
@@ -201,13 +230,30 @@ fn stories(args: ReportArgs) -> Result<Outcome, Failure> {
     let (out, texts) = stories_keeping_texts(&mut engine, &args.run)?;
     // A number that names no story is a usage error, as clap's are.
     let chosen = naql::story::select(&out, args.story).map_err(Failure::usage)?;
+    stage(&spin, "align", chosen.len(), "stories");
     let aligned = naql::story::align(&out, &chosen, &texts, args.max_diffs, |a, b| {
         comparer.compare(a, b)
     });
-    let collations = collate_stories(&out, &aligned, &texts);
-    with_output(args.run.output.as_deref(), |w| {
-        story_page::html_collated(w, &out, &chosen, &aligned, &texts, Some(&collations))
-    })?;
+    stage(&spin, "render", chosen.len(), "stories");
+    if args.view.format.is_none_or(|f| f == ViewFormat::Html) {
+        let collations = collate_stories(&out, &aligned, &texts);
+        with_output(args.run.output.as_deref(), |w| {
+            story_page::html_collated(w, &out, &chosen, &aligned, &texts, Some(&collations))
+        })?;
+    } else {
+        let sections: Vec<Section> = chosen
+            .iter()
+            .zip(&aligned)
+            .flat_map(|(s, a)| story_page::sections(&out, s, &a.plan, &a.comparisons, &texts))
+            .collect();
+        let title = format!(
+            "naql report: {}, {}",
+            naql::render::count(chosen.len(), "story", "stories"),
+            naql::render::count(sections.len(), "aligned pair", "aligned pairs"),
+        );
+        args.write(&title, &sections)?;
+    }
+    done(&spin);
     if !args.run.quiet {
         let n = chosen.len();
         eprintln!(

@@ -16,6 +16,15 @@ use super::prepared::{Prepared, Signed, fold_all, kept_units};
 use super::verify::{Overlap, ShingleSets, verified_pairs};
 use super::{boilerplate, buckets, cluster};
 
+/// Told when each stage after reading starts, with what it works through, so that a front
+/// door can show progress (the library shows nothing; `naql` draws it on a terminal).
+pub trait Stages: Send + Sync {
+    /// Stage `name` starts, over `count` of `what` (`"verify"`, 237, `"candidate pairs"`).
+    fn start(&self, name: &'static str, count: usize, what: &'static str);
+    /// The run's last stage ended.
+    fn finish(&self) {}
+}
+
 /// Runs the stages with one configuration.
 pub struct Engine {
     /// The configuration every stage reads.
@@ -23,6 +32,8 @@ pub struct Engine {
     normalizer: Normalizer,
     /// LSH buckets larger than this are linked (see `buckets.rs`) instead of listing all pairs.
     max_bucket: usize,
+    /// Told of each stage (see [`Engine::with_stages`]).
+    pub(crate) stages: Option<std::sync::Arc<dyn Stages>>,
 }
 
 /// LSH buckets of more members than this are linked, not verified pair by pair; smaller
@@ -90,6 +101,20 @@ impl Engine {
             config,
             normalizer,
             max_bucket: MAX_BUCKET_PAIRS,
+            stages: None,
+        }
+    }
+
+    /// The same engine, telling `stages` when each stage starts.
+    pub fn with_stages(mut self, stages: std::sync::Arc<dyn Stages>) -> Self {
+        self.stages = Some(stages);
+        self
+    }
+
+    /// Tells the stage reporter, if any, that `name` starts.
+    pub(crate) fn stage(&self, name: &'static str, count: usize, what: &'static str) {
+        if let Some(s) = &self.stages {
+            s.start(name, count, what);
         }
     }
 
@@ -223,6 +248,7 @@ impl Engine {
     /// All stages after reading: sign, candidates, verify, cluster.
     pub fn run(&self, items: Vec<Item<Prepared>>, skipped_records: Skipped) -> Outcome {
         let mut ledger = Ledger::new(items.len(), &skipped_records);
+        self.stage("sign", items.len(), "documents");
         let docs = self.sign_all(items, &mut ledger.stats);
         let unread_dates =
             UnreadDates::of(docs.iter().map(|d| (&d.origin, d.info.date.as_deref())));
@@ -231,11 +257,13 @@ impl Engine {
         let lsh = self.config.lsh();
         ledger.lap("lsh params");
 
+        self.stage("candidates", docs.len(), "documents");
         let exact_of = exact_duplicates(&docs, &mut ledger.stats);
         let (candidates, large) = candidates(&docs, &exact_of, &lsh, self.max_bucket);
         ledger.stats.candidate_pairs = candidates.len();
         ledger.lap("candidates");
 
+        self.stage("verify", candidates.len(), "candidate pairs");
         let exact = self.config.verify == Verify::Exact;
         let signer = self.config.signer;
         let mut sets = ShingleSets::of_candidates(signer, &docs, &candidates, exact);
@@ -260,6 +288,7 @@ impl Engine {
         ledger.stats.verified_pairs = pairs.len();
         ledger.lap("verify");
 
+        self.stage("cluster", pairs.len(), "verified pairs");
         let groups = cluster::groups(&docs, &exact_of, &pairs, &mut ledger.stats);
         if exact {
             sets.add_members(signer, &docs, &groups, &exact_of);
@@ -267,6 +296,8 @@ impl Engine {
         let clusters = cluster::clusters(groups, &docs, &exact_of, &sets);
         ledger.stats.clusters = clusters.len();
         ledger.lap("cluster");
+        let mut skipped_records = skipped_records;
+        list_empty_texts(&docs, &mut skipped_records);
         Outcome {
             docs,
             pairs,
@@ -278,6 +309,18 @@ impl Engine {
             exact_of,
             timings: ledger.clock.timings,
         }
+    }
+}
+
+/// Records read but with no words to compare join the bad records (after them) as "empty
+/// text", so that `skipped_records` names every record the counts call skipped.
+fn list_empty_texts(docs: &[Signed], skipped: &mut Skipped) {
+    for d in docs.iter().filter(|d| d.kept_len == 0) {
+        skipped.push(corpus::BadRecord {
+            file: d.origin.file.clone(),
+            line: d.origin.line,
+            reason: "empty text (no words after normalization)".into(),
+        });
     }
 }
 

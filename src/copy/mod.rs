@@ -48,7 +48,7 @@ mod prepared;
 mod verify;
 
 pub use self::config::{Config, MAX_NGRAM, MAX_NUM_PERM, Verify};
-pub use self::engine::{Engine, MAX_BUCKET_PAIRS};
+pub use self::engine::{Engine, MAX_BUCKET_PAIRS, Stages};
 pub use self::lsh::{LshParams, bucketed_candidates, candidate_pairs, candidate_probability};
 pub use self::minhash::{ALGORITHM, EMPTY_BIN, Shingling, Signature, Signer, Sketcher, fmix64};
 pub use self::outcome::{Cluster, Member, Outcome, Pair, Stats};

@@ -30,6 +30,7 @@ impl BadRecord {
             ("cannot read", "truncated input"),
             ("line too long", "line too long"),
             ("dangling symbolic link", "unreadable file"),
+            ("empty text", "empty text"),
         ];
         KINDS
             .iter()

@@ -255,7 +255,7 @@ fn write_text(w: &mut dyn Write, out: &Outcome, params: &Params) -> io::Result<(
     )?;
     writeln!(
         w,
-        "{} exact duplicates · {} candidate pairs → {} verified · {} boilerplate paragraphs removed · {} datelines removed",
+        "{} exact duplicates · {} candidate pairs → {} verified between distinct texts · {} boilerplate paragraphs removed · {} datelines removed",
         s.exact_duplicates,
         s.candidate_pairs,
         s.verified_pairs,

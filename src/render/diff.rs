@@ -30,7 +30,10 @@ use std::ops::Range;
 use serde::Serialize;
 use unicode_width::UnicodeWidthChar;
 
-use super::{clean, html_meta};
+use super::{clean, html_date, html_field, html_heading, html_meta};
+
+/// The version of the JSON document [`json`] writes (its `"schema"`).
+pub const SCHEMA: &str = "naql-diff-v2";
 use crate::diff::{Comparison, Edit, Kind, Op, Row, Slot};
 
 /// One of the two texts, with what is shown about it.
@@ -47,6 +50,20 @@ pub struct Side<'a> {
 }
 
 impl Side<'_> {
+    /// `A: ` and the side's fields for a page, each isolated, the date kept whole.
+    fn html_label(&self, tag: &str) -> String {
+        let mut s = format!("{tag}: {}", html_heading(&self.name));
+        if let Some(source) = &self.source {
+            s.push_str(" · ");
+            s.push_str(&html_field(source));
+        }
+        if let Some(date) = &self.date {
+            s.push_str(" · ");
+            s.push_str(&html_date(date));
+        }
+        s
+    }
+
     fn label(&self) -> String {
         let mut s = self.name.clone();
         for x in [&self.source, &self.date].into_iter().flatten() {
@@ -166,7 +183,7 @@ pub fn json(w: &mut dyn Write, a: &Side, b: &Side, cmp: &Comparison) -> io::Resu
         })
         .collect();
     let doc = JsonDiff {
-        schema: "naql-diff-v2",
+        schema: SCHEMA,
         a: ja,
         b: jb,
         summary: &cmp.summary,
@@ -627,10 +644,11 @@ h1{font-size:1.3em}h2{font-size:1.15em;margin-top:2em;border-bottom:2px solid #c
 .summary{background:#f4f4f8;padding:.5em 1em;border-radius:6px;margin:.5em 0}\
 .summary span{margin-inline-end:1.2em;white-space:nowrap}\
 table.diff{width:100%;border-collapse:collapse;table-layout:fixed}\
+table.diff col.m{width:2.6em}.date{white-space:nowrap}\
 table.diff th{background:#eee;padding:.4em;text-align:start}\
 table.diff td{vertical-align:top;padding:.35em .6em;border-top:1px solid #eee;\
 unicode-bidi:plaintext;text-align:start}\
-td.m{width:2.2em;text-align:center;color:#777;font-family:monospace}\
+td.m{text-align:center;color:#777;font-family:monospace}\
 tr.only_a td.a{background:#fdecec}tr.only_b td.b{background:#eafbea}tr.boilerplate td{color:#999;font-size:.85em}\
 tr.changed td.m{color:#b58900}tr.moved td{background:#eef3fd}\
 del{background:#f8c8c8;text-decoration:line-through;text-decoration-color:#a33}\
@@ -667,7 +685,7 @@ pub fn html(w: &mut dyn Write, title: &str, sections: &[Section]) -> io::Result<
                 out,
                 "<li><a href=\"#p{p}\">{}</a> <span class=\"note\">Jaccard {:.3}, \
                  B carries {:.0}% of A</span></li>",
-                html_meta(&name),
+                html_heading(&name),
                 sec.cmp.summary.jaccard,
                 100.0 * sec.cmp.summary.a_shared
             );
@@ -681,6 +699,63 @@ pub fn html(w: &mut dyn Write, title: &str, sections: &[Section]) -> io::Result<
     w.write_all(out.as_bytes())
 }
 
+/// How a list of pairs is written: HTML page, side by side, word diff or JSON lines.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum View {
+    /// One page, [`html`].
+    Html,
+    /// [`columns`] `width` columns wide, each pair under its heading.
+    Columns {
+        /// Display columns in all.
+        width: usize,
+    },
+    /// [`unified`], each pair under its heading.
+    Unified,
+    /// One [`json`] document a line, each with a `"heading"`.
+    Jsonl,
+}
+
+/// Writes `sections` as `view` says (colours apply to the two terminal views); the HTML page
+/// is titled `title`. A report's text views are its page's sections, in the page's order.
+pub fn sections(
+    w: &mut dyn Write,
+    title: &str,
+    sections: &[Section],
+    view: View,
+    colors: Colors,
+) -> io::Result<()> {
+    if view == View::Html {
+        return html(w, title, sections);
+    }
+    if view != View::Jsonl {
+        writeln!(w, "{}", clean(title))?;
+    }
+    for sec in sections {
+        let heading = sec.heading.as_deref().unwrap_or("");
+        match view {
+            View::Jsonl => {
+                // The diff's own document with the heading put first, keys in their order.
+                let mut one = Vec::new();
+                json(&mut one, &sec.a, &sec.b, sec.cmp)?;
+                let rest = one.trim_ascii().strip_prefix(b"{").expect("a JSON object");
+                write!(w, "{{\"heading\":{},", serde_json::to_string(heading)?)?;
+                w.write_all(rest)?;
+                writeln!(w)?;
+            }
+            View::Columns { width } => {
+                writeln!(w, "\n{}", colors.paint(&clean(heading), Style::Note))?;
+                columns(w, &sec.a, &sec.b, sec.cmp, width, colors)?;
+            }
+            View::Unified => {
+                writeln!(w, "\n{}", colors.paint(&clean(heading), Style::Note))?;
+                unified(w, &sec.a, &sec.b, sec.cmp, colors)?;
+            }
+            View::Html => unreachable!("handled above"),
+        }
+    }
+    Ok(())
+}
+
 /// The head of a page and its `<h1>`: right to left, the diff CSS plus `extra_css` (already
 /// trusted: the caller's own rules, never document text), no scripts. Other pages built of
 /// diff sections ([`crate::render::story_page`]) start here so that they look the same.
@@ -689,10 +764,10 @@ pub(crate) fn page_start(out: &mut String, title: &str, extra_css: &str) {
         out,
         "<!DOCTYPE html>\n<html lang=\"ar\" dir=\"rtl\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"generator\" content=\"naql {}\">\n<title>{}</title>\n<style>{CSS}{extra_css}</style>\n\
-         </head>\n<body>\n<h1>{}</h1>\n",
+         </head>\n<body>\n<h1 dir=\"auto\">{}</h1>\n",
         env!("CARGO_PKG_VERSION"),
         html_meta(title),
-        html_meta(title)
+        html_heading(title)
     );
 }
 
@@ -707,7 +782,7 @@ pub(crate) fn section_html(out: &mut String, p: usize, sec: &Section) {
     let (a, b, cmp) = (&sec.a, &sec.b, sec.cmp);
     let _ = writeln!(out, "<section class=\"pair\" id=\"p{p}\">");
     if let Some(h) = &sec.heading {
-        let _ = writeln!(out, "<h2>{}</h2>", html_meta(h));
+        let _ = writeln!(out, "<h2 dir=\"auto\">{}</h2>", html_heading(h));
     }
     out.push_str("<div class=\"summary\">");
     for (key, phrase) in summary_items(&cmp.summary) {
@@ -718,10 +793,11 @@ pub(crate) fn section_html(out: &mut String, p: usize, sec: &Section) {
     out.push_str("</div>\n");
     let _ = writeln!(
         out,
-        "<table class=\"diff\"><thead><tr><th class=\"a\">A: {}</th><th class=\"m\"></th>\
-         <th class=\"b\">B: {}</th></tr></thead><tbody>",
-        html_meta(&a.label()),
-        html_meta(&b.label())
+        "<table class=\"diff\"><colgroup><col class=\"a\"><col class=\"m\"><col class=\"b\">\
+         </colgroup><thead><tr><th class=\"a\">{}</th><th class=\"m\"></th>\
+         <th class=\"b\">{}</th></tr></thead><tbody>",
+        a.html_label("A"),
+        b.html_label("B")
     );
     for &slot in &cmp.layout {
         let (i, kind, id, link) = match slot {

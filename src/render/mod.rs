@@ -3,6 +3,7 @@
 
 pub mod clusters;
 pub mod collate;
+pub mod copy_page;
 pub mod diff;
 #[cfg(feature = "parquet")]
 pub mod parquet;
@@ -43,6 +44,39 @@ pub(crate) fn html_meta(s: &str) -> String {
         diff::escape(&s.replace(is_bidi_control, ""))
     } else {
         diff::escape(s)
+    }
+}
+
+/// One field of a page's header (an id, a headline, an outlet), isolated from its neighbours:
+/// `<bdi>` keeps an Arabic headline and the number beside it from trading places ("24008
+/// :naql diff").
+pub(crate) fn html_field(s: &str) -> String {
+    format!("<bdi>{}</bdi>", html_meta(s))
+}
+
+/// A date as one left-to-right unit that never wraps (`2015-08-07 06:43:38`, not `2015-` /
+/// `08-07`).
+pub(crate) fn html_date(s: &str) -> String {
+    format!("<bdi class=\"date\" dir=\"ltr\">{}</bdi>", html_meta(s))
+}
+
+/// A heading naql composed, `PREFIX: A ↔ B` with `ID — HEADLINE` on each side (any part may
+/// be missing), with every part isolated ([`html_field`]). Only these separators are split,
+/// once each, so a headline's own colon stays inside its field.
+pub(crate) fn html_heading(s: &str) -> String {
+    let (prefix, rest) = match s.split_once(": ") {
+        Some((p, r)) => (Some(p), r),
+        None => (None, s),
+    };
+    let side = |t: &str| match t.split_once(" — ") {
+        Some((id, title)) => format!("{} — {}", html_field(id), html_field(title)),
+        None => html_field(t),
+    };
+    let sides: Vec<String> = rest.split(" ↔ ").map(side).collect();
+    let body = sides.join(" ↔ ");
+    match prefix {
+        Some(p) => format!("{}: {body}", html_field(p)),
+        None => body,
     }
 }
 

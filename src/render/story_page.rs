@@ -13,11 +13,11 @@ use std::io::{self, Write};
 use crate::collate::{Collation, Report};
 use crate::diff::Comparison;
 use crate::render::diff::{self as view, Section, Side, escape};
-use crate::render::html_meta;
 use crate::render::stories::summary_line;
+use crate::render::{html_date, html_field, html_meta};
 use crate::story::{Aligned, Plan, Story, StoryOutcome};
 
-const STORY_CSS: &str = "section.story{margin-top:2.5em}\
+pub(crate) const STORY_CSS: &str = "section.story{margin-top:2.5em}\
 h2.story{font-size:1.3em;border-bottom:3px solid #888}\
 .terms span{background:#f4f4f8;border-radius:4px;padding:0 .4em;margin-inline-end:.4em}\
 table.members{border-collapse:collapse;margin:.5em 0}\
@@ -74,18 +74,20 @@ pub fn html_collated<T: AsRef<str>>(
     );
     if stories.len() > 1 {
         page.push_str("<nav class=\"toc\"><ol>\n");
-        for s in stories {
+        for (s, a) in stories.iter().zip(aligned) {
             let h = Header::new(out, s);
+            let centre = &out.copy.docs[a.plan.centre].info;
             let _ = writeln!(
                 page,
                 "<li><a href=\"#s{}\">story {}</a> <span class=\"note\"><bdi dir=\"ltr\">{} \
-                 reports, {}, {}</bdi> — {}</span></li>",
+                 reports, {}, {}</bdi> — {}</span> — {}</li>",
                 s.id,
                 s.id,
                 s.size,
-                outlets(h.sources.len()),
-                html_meta(&h.span()),
-                html_meta(&h.terms(s).join(" · "))
+                html_meta(&super::outlets_label(&h.sources)),
+                h.span_html(),
+                html_meta(&h.terms(s).join(" · ")),
+                html_field(centre.title.as_deref().unwrap_or(&centre.id)),
             );
         }
         page.push_str("</ol></nav>\n");
@@ -97,19 +99,7 @@ pub fn html_collated<T: AsRef<str>>(
         if let Some(c) = collations.map(|c| &c[k]) {
             collation_html(&mut page, out, s, plan, texts, c);
         }
-        for (&b, cmp) in plan.aligned.iter().zip(comparisons) {
-            let sec = Section {
-                heading: Some(format!(
-                    "story {}: {} ↔ {}{}",
-                    s.id,
-                    out.id(plan.centre),
-                    out.id(b),
-                    copies_note(s, b)
-                )),
-                a: side(out, texts, plan.centre),
-                b: side(out, texts, b),
-                cmp,
-            };
+        for sec in sections(out, s, plan, comparisons, texts) {
             view::section_html(&mut page, p, &sec);
             p += 1;
         }
@@ -156,6 +146,34 @@ fn collation_html<T: AsRef<str>>(
             plan.aligned.len()
         );
     }
+}
+
+/// The diffs of one story as page sections: its central article against each aligned one,
+/// headed "story N: A ↔ B" (what the page shows and `naql report --format text` prints).
+pub fn sections<'a, T: AsRef<str>>(
+    out: &StoryOutcome,
+    s: &Story,
+    plan: &crate::story::Plan,
+    comparisons: &'a [Comparison],
+    texts: &'a [T],
+) -> Vec<Section<'a>> {
+    assert_eq!(comparisons.len(), plan.aligned.len());
+    plan.aligned
+        .iter()
+        .zip(comparisons)
+        .map(|(&b, cmp)| Section {
+            heading: Some(format!(
+                "story {}: {} ↔ {}{}",
+                s.id,
+                out.id(plan.centre),
+                out.id(b),
+                copies_note(s, b)
+            )),
+            a: side(out, texts, plan.centre),
+            b: side(out, texts, b),
+            cmp,
+        })
+        .collect()
 }
 
 fn outlets(n: usize) -> String {
@@ -223,11 +241,12 @@ impl<'a> Header<'a> {
     }
 
     /// "2015-08-06 … 2015-08-07" (days only), or "undated".
-    fn span(&self) -> String {
+    /// `2015-08-06 … 2015-08-07` (one day once), each date kept whole.
+    fn span_html(&self) -> String {
         let day = |d: &str| crate::date::shown_day(d).into_owned();
         match (self.first, self.last) {
-            (Some(f), Some(l)) if day(f) == day(l) => day(f),
-            (Some(f), Some(l)) => format!("{} … {}", day(f), day(l)),
+            (Some(f), Some(l)) if day(f) == day(l) => html_date(&day(f)),
+            (Some(f), Some(l)) => format!("{} … {}", html_date(&day(f)), html_date(&day(l))),
             _ => "undated".into(),
         }
     }
@@ -250,7 +269,7 @@ fn story_html(page: &mut String, out: &StoryOutcome, s: &Story, plan: &Plan, p: 
         s.id,
         s.size,
         outlets(h.sources.len()),
-        html_meta(&h.span())
+        h.span_html()
     );
     if !h.sources.is_empty() {
         let _ = writeln!(
@@ -302,11 +321,11 @@ fn members_table(page: &mut String, out: &StoryOutcome, s: &Story, plan: &Plan, 
                     "article"
                 },
                 escape(&copies),
-                html_meta(info.source.as_deref().unwrap_or("-")),
-                html_meta(info.date.as_deref().unwrap_or("-")),
+                html_field(info.source.as_deref().unwrap_or("-")),
+                html_date(info.date.as_deref().unwrap_or("-")),
                 m.similarity,
-                html_meta(&info.id),
-                html_meta(info.title.as_deref().unwrap_or("")),
+                html_field(&info.id),
+                html_field(info.title.as_deref().unwrap_or("")),
                 diff
             );
         }

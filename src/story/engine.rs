@@ -36,6 +36,12 @@ pub struct StoryEngine {
 }
 
 impl StoryEngine {
+    /// The same engine, telling `stages` when each stage of both levels starts.
+    pub fn with_stages(mut self, stages: std::sync::Arc<dyn crate::copy::Stages>) -> Self {
+        self.copy.stages = Some(stages);
+        self
+    }
+
     /// Both levels with their settings; `idf`: document frequencies from a saved table
     /// instead of the input.
     pub fn new(copy: dedup::Config, story: StoryConfig, idf: Option<Idf>) -> StoryEngine {
@@ -120,9 +126,11 @@ impl StoryEngine {
         if !self.fixed_idf {
             self.model.idf = self.input_idf(&docs);
         }
+        self.copy.stage("weigh", docs.len(), "documents");
         let level = Level::weigh(&self.model, &copy, &docs);
         clock.lap("weigh");
 
+        self.copy.stage("story candidates", docs.len(), "documents");
         let config = &self.model.config;
         let candidates = candidate_pairs(
             &level.vectors,
@@ -131,8 +139,11 @@ impl StoryEngine {
             config.window_days,
         );
         clock.lap("candidates");
+        self.copy
+            .stage("story verify", candidates.len(), "candidate pairs");
         let pairs = verify(&level.vectors, &candidates, config.threshold);
         clock.lap("verify");
+        self.copy.stage("link", pairs.len(), "story pairs");
 
         let (groups, refused, by_root) = level.link(&pairs);
         clock.lap("stories");
