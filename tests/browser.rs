@@ -490,8 +490,6 @@ fn the_reuse_page_highlights_the_spans_and_links_each_passage_to_its_other_side(
     assert_eq!(&png[1..4], b"PNG");
 }
 
-
-
 /// The copy report's layout (#13 items 7–9): column widths, whole dates, isolated header
 /// fields, and the contents and members tables.
 const LAYOUT_PROBE: &str = r#"
