@@ -6,7 +6,6 @@ use std::io::{self, IsTerminal};
 use clap::Args;
 
 use naql::collate::{Collator, Report};
-use naql::corpus::Item;
 use naql::render::collate as view;
 
 use super::args::{RunArgs, StoryGrouping};
@@ -138,26 +137,7 @@ fn listed_docs(args: &CollateArgs) -> Result<Vec<Doc>, Failure> {
 /// One article per copy group of story `n`, as `naql report --level story` picks them.
 fn story_docs(args: &CollateArgs, n: usize) -> Result<Vec<Doc>, Failure> {
     let mut engine = args.run.story_engine(&args.grouping, None)?;
-    let read = args.run.read_options();
-    let (items, report) = naql::corpus::read_with(&args.run.inputs, &read, |doc| {
-        let (prepared, sdoc) = engine.prepare(doc);
-        let text = sdoc.text.clone();
-        ((prepared, sdoc), text)
-    })?;
-    let mut texts = Vec::with_capacity(items.len());
-    let items = items
-        .into_iter()
-        .map(|i| {
-            let (value, text) = i.value;
-            texts.push(text);
-            Item {
-                id: i.id,
-                origin: i.origin,
-                value,
-            }
-        })
-        .collect();
-    let out = engine.run(items, report.skipped);
+    let (out, mut texts) = super::report::stories_keeping_texts(&mut engine, &args.run)?;
     report_skipped(&args.run, &out.copy.skipped_records);
     let story = naql::story::select(&out, Some(n)).map_err(Failure::usage)?[0];
     let plan = naql::story::plan(&out, story, args.max_reports.saturating_sub(1));

@@ -297,7 +297,7 @@ fn collate_stories(
 }
 
 /// Groups the inputs into stories in one pass that also keeps each text, in document order.
-fn stories_keeping_texts(
+pub(super) fn stories_keeping_texts(
     engine: &mut StoryEngine,
     run: &RunArgs,
 ) -> Result<(StoryOutcome, Vec<String>), Failure> {

@@ -240,7 +240,6 @@ impl<'a> Header<'a> {
         }
     }
 
-    /// "2015-08-06 … 2015-08-07" (days only), or "undated".
     /// `2015-08-06 … 2015-08-07` (one day once), each date kept whole.
     fn span_html(&self) -> String {
         let day = |d: &str| crate::date::shown_day(d).into_owned();
