@@ -223,6 +223,28 @@ fn a_column_of_the_wrong_type_or_a_bad_file_is_a_clear_error() {
     assert!(err.contains("missing.parquet: "), "{err}");
 }
 
+/// `corrupt-footer.parquet` is what the `parquet_read` fuzz target found in CI (a mutation of
+/// fuzz/seeds/parquet_read/three-rows.parquet): a column chunk of negative length, on which
+/// the parquet crate panics instead of returning an error.
+#[test]
+fn a_footer_pointing_outside_the_file_is_an_error_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let corrupt = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/parquet/corrupt-footer.parquet"
+    );
+    for args in [
+        vec!["cluster", corrupt],
+        vec!["cluster", "--skip-bad", corrupt],
+    ] {
+        let err = fails(&naql(dir.path(), &args));
+        assert!(
+            err.contains("corrupt-footer.parquet: corrupt Parquet footer: column \"source\""),
+            "{err}"
+        );
+    }
+}
+
 #[test]
 fn a_null_id_is_a_bad_record_naming_its_row() {
     let dir = tempfile::tempdir().unwrap();

@@ -20,6 +20,7 @@ use arrow_array::{Array, ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Schema};
 use parquet::arrow::ProjectionMask;
 use parquet::arrow::arrow_reader::{ArrowReaderMetadata, ParquetRecordBatchReaderBuilder};
+use parquet::file::metadata::ParquetMetaData;
 use rayon::prelude::*;
 
 use super::document::{Document, Origin};
@@ -306,6 +307,8 @@ where
     })?;
     let meta = ArrowReaderMetadata::load(&handle, Default::default())
         .map_err(|e| format(format!("not a readable Parquet file: {e}")))?;
+    let size = handle.metadata().map(|m| m.len()).unwrap_or(u64::MAX);
+    check_chunks(meta.metadata(), size).map_err(format)?;
     let columns = Columns::of(meta.schema(), &options.fields).map_err(format)?;
     let (tx, rx) = sync_channel::<Decoded>(4);
     std::thread::scope(|scope| {
@@ -322,6 +325,32 @@ where
         done.sort_by_key(|(i, _)| *i);
         done.into_iter().map(|(_, r)| r).collect()
     })
+}
+
+/// Checks that every column chunk lies inside the file, as the footer claims it does: the
+/// parquet crate asserts this (a panic) rather than returning an error, so a corrupt footer
+/// must be caught here.
+fn check_chunks(meta: &ParquetMetaData, size: u64) -> Result<(), String> {
+    for (g, group) in meta.row_groups().iter().enumerate() {
+        for column in group.columns() {
+            let start = column
+                .dictionary_page_offset()
+                .unwrap_or(column.data_page_offset());
+            let length = column.compressed_size();
+            let end = u64::try_from(start)
+                .ok()
+                .zip(u64::try_from(length).ok())
+                .and_then(|(s, l)| s.checked_add(l));
+            if end.is_none_or(|end| end > size) {
+                return Err(format!(
+                    "corrupt Parquet footer: column {} of row group {g} claims {length} bytes \
+                     at offset {start} of a {size}-byte file",
+                    column.column_path()
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Decodes the projected columns one row group at a time and sends the batches, numbered by
