@@ -25,6 +25,24 @@ pub fn options_and_text(data: &[u8]) -> Option<(NormalizeOptions, &str)> {
     Some((options(bits), std::str::from_utf8(&data[2..]).ok()?))
 }
 
+/// Lets panics raised inside the named dependencies unwind instead of aborting (libFuzzer's
+/// hook aborts on any panic). naql catches those panics at the call and turns them into errors,
+/// because the crate is known to assert on corrupt input; any other panic, or one of theirs
+/// that naql fails to catch (it reaches libFuzzer's own catch), is still a crash.
+pub fn unwind_panics_inside(crates: &'static [&'static str]) {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let abort = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let file = info.location().map_or("", |l| l.file());
+            let theirs = crates.iter().any(|c| file.contains(&format!("/{c}-")));
+            if !theirs {
+                abort(info);
+            }
+        }));
+    });
+}
+
 /// A file path of this process's own in a scratch folder (made on first use).
 pub fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("naql-fuzz-{}", std::process::id()));

@@ -305,14 +305,20 @@ where
         file: file.to_owned(),
         error,
     })?;
-    let meta = ArrowReaderMetadata::load(&handle, Default::default())
+    let meta = contained(|| ArrowReaderMetadata::load(&handle, Default::default()))
+        .and_then(|loaded| loaded.map_err(|e| e.to_string()))
         .map_err(|e| format(format!("not a readable Parquet file: {e}")))?;
     let size = handle.metadata().map(|m| m.len()).unwrap_or(u64::MAX);
     check_chunks(meta.metadata(), size).map_err(format)?;
     let columns = Columns::of(meta.schema(), &options.fields).map_err(format)?;
     let (tx, rx) = sync_channel::<Decoded>(4);
     std::thread::scope(|scope| {
-        scope.spawn(|| decode(handle, meta, &columns, file, options, tx));
+        scope.spawn(|| {
+            let last = tx.clone();
+            if let Err(e) = contained(|| decode(handle, meta, &columns, file, options, tx)) {
+                let _ = last.send(Err(format(format!("corrupt Parquet data: {e}"))));
+            }
+        });
         let mut done: Vec<(usize, Result<T, ReadError>)> = rx
             .into_iter()
             .enumerate()
@@ -324,6 +330,20 @@ where
             .collect();
         done.sort_by_key(|(i, _)| *i);
         done.into_iter().map(|(_, r)| r).collect()
+    })
+}
+
+/// Runs `f`, turning a panic into its message. The parquet crate still asserts on some
+/// corrupt inputs instead of returning an error (apache/arrow-rs#9742); one bad file must
+/// end in an error naming it, not a crash, and never in a silently short read.
+fn contained<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|payload| {
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown failure".to_owned());
+        format!("the Parquet decoder failed: {message}")
     })
 }
 
