@@ -269,6 +269,41 @@ fn a_null_id_is_a_bad_record_naming_its_row() {
     assert_eq!(json["clusters"][0]["size"], 2);
 }
 
+/// `--max-record-bytes` caps a Parquet row as it caps a JSON line: an over-long row is a bad
+/// record naming its row, skipped with `--skip-bad`, the others kept.
+#[test]
+fn a_row_over_the_record_cap_is_a_bad_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let long = STORY.repeat(40);
+    write(
+        &dir.path().join("big.parquet"),
+        vec![
+            ("id", strings(&[Some("a"), Some("b"), Some("c")])),
+            ("text", strings(&[Some(STORY), Some(&long), Some(STORY)])),
+        ],
+    );
+    let cap = (long.len() - 1).to_string();
+    let err = fails(&naql(
+        dir.path(),
+        &["cluster", "--max-record-bytes", &cap, "big.parquet"],
+    ));
+    assert!(err.contains("big.parquet:2: row too long (over"), "{err}");
+    let json = json_of(&naql(
+        dir.path(),
+        &[
+            "cluster",
+            "--format",
+            "json",
+            "--skip-bad",
+            "--max-record-bytes",
+            &cap,
+            "big.parquet",
+        ],
+    ));
+    assert_eq!(json["skipped_records"][0]["line"], 2);
+    assert_eq!(json["clusters"][0]["members"].as_array().unwrap().len(), 2);
+}
+
 #[test]
 fn parquet_output_is_refused_at_story_level() {
     let dir = tempfile::tempdir().unwrap();

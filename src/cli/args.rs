@@ -156,8 +156,9 @@ pub struct FieldArgs {
     /// Field holding the title (default: detect title, headline).
     #[arg(long)]
     title_field: Option<String>,
-    /// Longest JSON line read as a record, in bytes (default 67108864 = 64 MiB); a longer
-    /// line is a bad record ("line too long"), an error unless --skip-bad.
+    /// Longest JSON line (or Parquet row, its fields' bytes) read as a record, in bytes
+    /// (default 67108864 = 64 MiB); a longer one is a bad record ("line too long"), an
+    /// error unless --skip-bad.
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
     max_record_bytes: Option<u64>,
 }

@@ -29,6 +29,7 @@ impl BadRecord {
             ("input ends", "truncated input"),
             ("cannot read", "truncated input"),
             ("line too long", "line too long"),
+            ("row too long", "line too long"),
             ("dangling symbolic link", "unreadable file"),
             ("empty text", "empty text"),
         ];

@@ -227,8 +227,15 @@ fn day(days: i64) -> String {
     }
 }
 
-/// The documents of one batch whose first row is `first_row` (1-based).
-fn parse_batch(batch: &RecordBatch, first_row: u64, file: &str, columns: &Columns) -> Parsed {
+/// The documents of one batch whose first row is `first_row` (1-based). A row whose fields
+/// add up to more than `max` bytes is a bad record, as an over-long JSON line is.
+fn parse_batch(
+    batch: &RecordBatch,
+    first_row: u64,
+    file: &str,
+    columns: &Columns,
+    max: usize,
+) -> Parsed {
     let values = |c: &Option<Column>| {
         c.as_ref()
             .and_then(|c| batch.column_by_name(&c.name))
@@ -275,6 +282,14 @@ fn parse_batch(batch: &RecordBatch, first_row: u64, file: &str, columns: &Column
             title: optional(&title, row),
             text: text.get(row).map(Cow::into_owned).unwrap_or_default(),
         };
+        if row_bytes(&doc) > max {
+            parsed.bad.push(BadRecord {
+                file: file.to_owned(),
+                line,
+                reason: format!("row too long (over {max} bytes; see --max-record-bytes)"),
+            });
+            continue;
+        }
         let origin = Origin {
             file: file.to_owned(),
             line,
@@ -282,6 +297,18 @@ fn parse_batch(batch: &RecordBatch, first_row: u64, file: &str, columns: &Column
         parsed.docs.push((doc, origin));
     }
     parsed
+}
+
+/// A row's size as the cap counts it: the bytes of its fields' values.
+fn row_bytes(doc: &Document) -> usize {
+    let optional = [&doc.source, &doc.date, &doc.title];
+    doc.id.len()
+        + doc.text.len()
+        + optional
+            .iter()
+            .filter_map(|f| f.as_ref())
+            .map(String::len)
+            .sum::<usize>()
 }
 
 /// A batch as decoded, with its first row; or the error that ended the file.
@@ -311,6 +338,7 @@ where
     let size = handle.metadata().map(|m| m.len()).unwrap_or(u64::MAX);
     check_chunks(meta.metadata(), size).map_err(format)?;
     let columns = Columns::of(meta.schema(), &options.fields).map_err(format)?;
+    let max = options.max_record_bytes();
     let (tx, rx) = sync_channel::<Decoded>(4);
     std::thread::scope(|scope| {
         scope.spawn(|| {
@@ -324,7 +352,7 @@ where
             .enumerate()
             .par_bridge()
             .map(|(i, decoded)| {
-                let parsed = decoded.map(|(first, b)| parse_batch(&b, first, file, &columns));
+                let parsed = decoded.map(|(first, b)| parse_batch(&b, first, file, &columns, max));
                 (i, parsed.map(process))
             })
             .collect();
@@ -502,7 +530,7 @@ mod tests {
         )
         .unwrap();
         let columns = Columns::of(&s, &FieldMap::default()).unwrap();
-        let parsed = parse_batch(&batch, 11, "c.parquet", &columns);
+        let parsed = parse_batch(&batch, 11, "c.parquet", &columns, usize::MAX);
         let ids: Vec<_> = parsed
             .docs
             .iter()
