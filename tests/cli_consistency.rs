@@ -72,6 +72,33 @@ fn index_prune_takes_a_duration_and_stats_take_format_json() {
     );
 }
 
+/// A bad duration is a usage error (exit 2, the flag named) in every command that takes one,
+/// before any file is touched.
+#[test]
+fn a_bad_duration_is_a_usage_error_everywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("never.naql");
+    let index = index.to_str().unwrap();
+    for args in [
+        vec!["cluster", "--level", "story", "--window", "3x", SEEDS],
+        vec!["dedup", "--index", index, "--window", "3x", SEEDS],
+        vec!["dedup", "--index", index, "--wait", "3x", SEEDS],
+        vec!["index", "stats", index, "--wait", "3x"],
+        vec!["index", "prune", index, "--before", "3x"],
+    ] {
+        let (_, err, code) = naql(&args);
+        let flag = args
+            .iter()
+            .find(|a| a.starts_with("--w") || a.starts_with("--b"));
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(
+            err.contains(&format!("for '{}", flag.unwrap())),
+            "{args:?}: {err}"
+        );
+    }
+    assert!(!std::path::Path::new(index).exists());
+}
+
 #[test]
 fn sign_help_lists_only_the_flags_sign_takes() {
     let (help, _, code) = naql(&["sign", "--help"]);

@@ -358,7 +358,7 @@ fn dry_run_window_and_fail_on_duplicate() {
     let (_, _, code) = dedup(&index, &[&batch1], &["--fail-on-duplicate"]);
     assert_eq!(code, 0, "already indexed is not a duplicate");
     let (_, err, code) = dedup(&index, &[&batch2], &["--window", "7 days"]);
-    assert_eq!(code, 1);
+    assert_eq!(code, 2, "a usage error, as in cluster");
     assert!(err.contains("unit"), "{err}");
 }
 
@@ -405,7 +405,7 @@ fn remove_prune_export_and_check() {
     assert_eq!(s["params"]["algorithm"], "naql-oph-v1");
     assert!(s["bytes_per_document"].as_f64().unwrap() > 0.0);
     let (_, err, code) = naql(&["index", "prune", &index, "--before", "last week"]);
-    assert_eq!(code, 1);
+    assert_eq!(code, 2, "a usage error");
     assert!(err.contains("YYYY-MM-DD"), "{err}");
     // Pruning leaves free pages; compacting gives them back and keeps every document.
     let size = |p: &str| std::fs::metadata(p).unwrap().len();

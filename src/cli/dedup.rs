@@ -10,9 +10,8 @@ use naql::corpus::{self, ReadReport, UnreadDates};
 use naql::index::{self, Access, BatchOutcome, DedupOptions, Index, Status};
 
 use super::args::{FieldArgs, normalize_options};
-use super::duration::{self, Bare};
+use super::duration;
 use super::exit::{Failure, Outcome};
-use super::index::wait_of;
 use super::output::with_output;
 use super::progress::report_unread_dates;
 
@@ -26,8 +25,8 @@ pub struct DedupArgs {
     inputs: Vec<String>,
     /// Only match documents dated within this of the new one: 7d, 12h, 2w (s, m, h, d, w; a
     /// bare number is days). A document without a usable date then matches nothing.
-    #[arg(long, value_name = "DURATION")]
-    window: Option<String>,
+    #[arg(long, value_parser = duration::window_seconds, value_name = "DURATION")]
+    window: Option<i64>,
     /// Check the batch, add nothing.
     #[arg(long)]
     dry_run: bool,
@@ -36,8 +35,8 @@ pub struct DedupArgs {
     fail_on_duplicate: bool,
     /// How long to wait for another job that holds the index (60, 2m; a bare number is
     /// seconds); then exit 4.
-    #[arg(long, default_value = "60", value_name = "DURATION")]
-    wait: String,
+    #[arg(long, default_value = "60", value_parser = duration::wait, value_name = "DURATION")]
+    wait: std::time::Duration,
     /// Refuse to run unless the index was made with this threshold.
     #[arg(long)]
     threshold: Option<f64>,
@@ -72,17 +71,13 @@ pub struct DedupArgs {
 }
 
 pub fn run(args: DedupArgs) -> Result<Outcome, Failure> {
-    let window = args
-        .window
-        .as_deref()
-        .map(|w| duration::seconds("--window", w, Bare::Days).map(|s| s.round() as i64))
-        .transpose()?;
+    let window = args.window;
     let access = if args.dry_run {
         Access::ReadOnly
     } else {
         Access::ReadWrite
     };
-    let mut idx = Index::open(&args.index, access, wait_of(&args.wait)?)?;
+    let mut idx = Index::open(&args.index, access, args.wait)?;
     check_params(&args, &idx)?;
     let read = args.fields.read_options(args.skip_bad);
     let engine = idx.engine();

@@ -36,6 +36,31 @@ pub fn days(s: &str) -> Result<f64, String> {
     seconds("window", s, Bare::Days).map(|secs| secs / 86_400.0)
 }
 
+/// A clap value parser for a window in whole seconds (a bare number is days).
+pub fn window_seconds(s: &str) -> Result<i64, String> {
+    seconds("window", s, Bare::Days).map(|secs| secs.round() as i64)
+}
+
+/// A clap value parser for `--wait` (a bare number is seconds).
+pub fn wait(s: &str) -> Result<std::time::Duration, String> {
+    let secs = seconds("wait", s, Bare::Seconds)?;
+    std::time::Duration::try_from_secs_f64(secs).map_err(|_| format!("wait {s:?}: not a duration"))
+}
+
+/// A clap value parser for `index prune --before`: Unix seconds of a date, or of a duration
+/// back from now (a bare number is days back, not a Unix time).
+pub fn before(s: &str) -> Result<i64, String> {
+    let Ok(ago) = seconds("before", s, Bare::Days) else {
+        return naql::date::epoch_seconds(s).ok_or_else(|| {
+            format!("before {s:?}: expected a date YYYY-MM-DD or a duration like 30d")
+        });
+    };
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    Ok(now - ago.round() as i64)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

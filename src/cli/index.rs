@@ -10,7 +10,7 @@ use clap::{Args, Subcommand};
 use naql::index::{Access, History, Index, IndexError, IndexStats};
 
 use super::args::{LshArgs, SignArgs};
-use super::duration::{self, Bare};
+use super::duration;
 use super::exit::{Failure, Outcome};
 use super::output::with_output;
 
@@ -46,8 +46,8 @@ struct FileArg {
     file: PathBuf,
     /// How long to wait for another job that holds the index (60, 2m; a bare number is
     /// seconds).
-    #[arg(long, default_value = "60", value_name = "DURATION")]
-    wait: String,
+    #[arg(long, default_value = "60", value_parser = duration::wait, value_name = "DURATION")]
+    wait: Duration,
 }
 
 #[derive(Args)]
@@ -107,8 +107,8 @@ struct PruneArgs {
     file: FileArg,
     /// Remove documents dated before this: a date (YYYY-MM-DD[ hh:mm:ss], UTC) or a duration
     /// back from now (30d, 12h, 2w; a bare number is days).
-    #[arg(long, value_name = "DATE|DURATION")]
-    before: String,
+    #[arg(long, value_parser = duration::before, value_name = "DATE|DURATION")]
+    before: i64,
 }
 
 #[derive(Args)]
@@ -118,13 +118,6 @@ struct ExportArgs {
     /// Write here instead of stdout (replaced atomically).
     #[arg(short, long)]
     output: Option<PathBuf>,
-}
-
-/// `--wait` as a duration.
-pub fn wait_of(wait: &str) -> Result<Duration, Failure> {
-    let secs = duration::seconds("--wait", wait, Bare::Seconds)?;
-    Duration::try_from_secs_f64(secs)
-        .map_err(|_| Failure::error(format!("--wait {wait}: not a duration")))
 }
 
 pub fn run(args: IndexArgs) -> Result<Outcome, Failure> {
@@ -141,7 +134,7 @@ pub fn run(args: IndexArgs) -> Result<Outcome, Failure> {
 
 impl FileArg {
     fn open(&self, access: Access) -> Result<Index, Failure> {
-        Ok(Index::open(&self.file, access, wait_of(&self.wait)?)?)
+        Ok(Index::open(&self.file, access, self.wait)?)
     }
 }
 
@@ -227,26 +220,12 @@ fn remove(a: RemoveArgs) -> Result<Outcome, Failure> {
 }
 
 fn prune(a: PruneArgs) -> Result<Outcome, Failure> {
-    let epoch = before_epoch(&a.before)?;
+    let epoch = a.before;
     let mut idx = a.file.open(Access::ReadWrite)?;
     let n = idx.prune_before(epoch)?;
-    let when = jiff::Timestamp::from_second(epoch).map_or(a.before.clone(), |t| t.to_string());
+    let when = jiff::Timestamp::from_second(epoch).map_or(epoch.to_string(), |t| t.to_string());
     eprintln!("naql: removed {n} documents dated before {when}");
     Ok(Outcome::Done)
-}
-
-/// `--before` in Unix seconds: a date, or a duration back from now.
-fn before_epoch(before: &str) -> Result<i64, Failure> {
-    // A duration first: a bare number is days back, not a Unix time.
-    let Ok(ago) = duration::seconds("--before", before, Bare::Days) else {
-        return naql::date::epoch_seconds(before).ok_or_else(|| {
-            format!("--before {before:?}: expected a date YYYY-MM-DD or a duration like 30d").into()
-        });
-    };
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64);
-    Ok(now - ago.round() as i64)
 }
 
 fn compact(a: FileArg) -> Result<Outcome, Failure> {
