@@ -9,7 +9,7 @@ use std::io::{self, Write};
 use super::clusters::summary_line;
 use super::diff::{self as view, Section};
 use super::story_page::STORY_CSS;
-use super::{count, html_date, html_field, html_meta, outlets_label};
+use super::{Header, count, html_date, html_field, html_meta, outlets_label};
 use crate::copy::{Cluster, Outcome};
 
 /// Writes the page for `clusters` of `out`. `sections` are the diffs of every member but the
@@ -41,7 +41,7 @@ pub fn html(
     if clusters.len() > 1 {
         page.push_str("<nav class=\"toc\"><ol>\n");
         for c in clusters {
-            let h = Header::new(out, c);
+            let h = Header::of(c.members.iter().map(|m| &out.docs[m.doc].info));
             let rep = &out.docs[c.representative].info;
             let _ = writeln!(
                 page,
@@ -71,48 +71,10 @@ pub fn html(
     w.write_all(page.as_bytes())
 }
 
-/// A cluster's outlets and first and last dates.
-struct Header<'a> {
-    sources: Vec<&'a str>,
-    first: Option<&'a str>,
-    last: Option<&'a str>,
-}
-
-impl<'a> Header<'a> {
-    fn new(out: &'a Outcome, c: &Cluster) -> Header<'a> {
-        let infos = c.members.iter().map(|m| &out.docs[m.doc].info);
-        let mut sources: Vec<&str> = infos.clone().filter_map(|i| i.source.as_deref()).collect();
-        sources.sort_unstable();
-        sources.dedup();
-        let mut dates: Vec<(u64, &str)> = infos
-            .filter_map(|i| {
-                let d = i.date.as_deref()?;
-                Some((crate::date::sort_key(d)?, d))
-            })
-            .collect();
-        dates.sort_unstable();
-        Header {
-            sources,
-            first: dates.first().map(|d| d.1),
-            last: dates.last().map(|d| d.1),
-        }
-    }
-
-    /// `2015-08-06 … 2015-08-07` (one day once), each date kept whole.
-    fn span_html(&self) -> String {
-        let day = |d: &str| crate::date::shown_day(d).into_owned();
-        match (self.first, self.last) {
-            (Some(f), Some(l)) if day(f) == day(l) => html_date(&day(f)),
-            (Some(f), Some(l)) => format!("{} … {}", html_date(&day(f)), html_date(&day(l))),
-            _ => "undated".into(),
-        }
-    }
-}
-
 /// Opens the cluster's `<section>` (closed by the caller after its diffs) and writes its
 /// header and members table; its diffs are numbered from `p`.
 fn cluster_html(page: &mut String, out: &Outcome, c: &Cluster, p: usize) {
-    let h = Header::new(out, c);
+    let h = Header::of(c.members.iter().map(|m| &out.docs[m.doc].info));
     let _ = writeln!(
         page,
         "<section class=\"story cluster\" id=\"c{}\">\n<h2 class=\"story\"><bdi dir=\"ltr\">\

@@ -13,6 +13,47 @@ pub mod story_page;
 
 use std::collections::BTreeMap;
 
+use crate::copy::Prepared;
+
+/// What a group's header says about it (a copy cluster's, a story's): its outlets, sorted
+/// once each, and its first and last dates.
+pub(crate) struct Header<'a> {
+    pub sources: Vec<&'a str>,
+    first: Option<&'a str>,
+    last: Option<&'a str>,
+}
+
+impl<'a> Header<'a> {
+    /// The header of the documents `infos`.
+    pub fn of(infos: impl Iterator<Item = &'a Prepared> + Clone) -> Header<'a> {
+        let mut sources: Vec<&str> = infos.clone().filter_map(|i| i.source.as_deref()).collect();
+        sources.sort_unstable();
+        sources.dedup();
+        let mut dates: Vec<(u64, &str)> = infos
+            .filter_map(|i| {
+                let d = i.date.as_deref()?;
+                Some((crate::date::sort_key(d)?, d))
+            })
+            .collect();
+        dates.sort_unstable();
+        Header {
+            sources,
+            first: dates.first().map(|d| d.1),
+            last: dates.last().map(|d| d.1),
+        }
+    }
+
+    /// `2015-08-06 … 2015-08-07` (one day once), each date kept whole.
+    pub fn span_html(&self) -> String {
+        let day = |d: &str| crate::date::shown_day(d).into_owned();
+        match (self.first, self.last) {
+            (Some(f), Some(l)) if day(f) == day(l) => html_date(&day(f)),
+            (Some(f), Some(l)) => format!("{} … {}", html_date(&day(f)), html_date(&day(l))),
+            _ => "undated".into(),
+        }
+    }
+}
+
 /// Makes text safe for a terminal: control characters (escape sequences!) and bidi
 /// overrides from article text must not reach it; line breaks become spaces. Every terminal
 /// output (diff bodies and headers, cluster and story listings) passes ids, titles, sources

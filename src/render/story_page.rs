@@ -14,7 +14,7 @@ use crate::collate::{Collation, Report};
 use crate::diff::Comparison;
 use crate::render::diff::{self as view, Section, Side, escape};
 use crate::render::stories::summary_line;
-use crate::render::{html_date, html_field, html_meta};
+use crate::render::{Header, html_date, html_field, html_meta};
 use crate::story::{Aligned, Plan, Story, StoryOutcome};
 
 pub(crate) const STORY_CSS: &str = "section.story{margin-top:2.5em}\
@@ -75,7 +75,7 @@ pub fn html_collated<T: AsRef<str>>(
     if stories.len() > 1 {
         page.push_str("<nav class=\"toc\"><ol>\n");
         for (s, a) in stories.iter().zip(aligned) {
-            let h = Header::new(out, s);
+            let h = header(out, s);
             let centre = &out.copy.docs[a.plan.centre].info;
             let _ = writeln!(
                 page,
@@ -86,7 +86,7 @@ pub fn html_collated<T: AsRef<str>>(
                 s.size,
                 html_meta(&super::outlets_label(&h.sources)),
                 h.span_html(),
-                html_meta(&h.terms(s).join(" · ")),
+                html_meta(&terms(s).join(" · ")),
                 html_field(centre.title.as_deref().unwrap_or(&centre.id)),
             );
         }
@@ -209,57 +209,22 @@ fn side<'a, T: AsRef<str>>(out: &StoryOutcome, texts: &'a [T], doc: usize) -> Si
     }
 }
 
-/// What a story's header says about it: its outlets and dates.
-struct Header<'a> {
-    sources: Vec<&'a str>,
-    first: Option<&'a str>,
-    last: Option<&'a str>,
+/// The story's terms, most distinctive first.
+fn terms(s: &Story) -> Vec<&str> {
+    s.terms.iter().map(|t| t.0.as_str()).collect()
 }
 
-impl<'a> Header<'a> {
-    fn new(out: &'a StoryOutcome, s: &Story) -> Header<'a> {
-        let infos = s
-            .groups
-            .iter()
-            .flat_map(|g| &g.members)
-            .map(|m| &out.copy.docs[m.doc].info);
-        let mut sources: Vec<&str> = infos.clone().filter_map(|i| i.source.as_deref()).collect();
-        sources.sort_unstable();
-        sources.dedup();
-        let mut dates: Vec<(u64, &str)> = infos
-            .filter_map(|i| {
-                let d = i.date.as_deref()?;
-                Some((crate::date::sort_key(d)?, d))
-            })
-            .collect();
-        dates.sort_unstable();
-        Header {
-            sources,
-            first: dates.first().map(|d| d.1),
-            last: dates.last().map(|d| d.1),
-        }
-    }
-
-    /// `2015-08-06 … 2015-08-07` (one day once), each date kept whole.
-    fn span_html(&self) -> String {
-        let day = |d: &str| crate::date::shown_day(d).into_owned();
-        match (self.first, self.last) {
-            (Some(f), Some(l)) if day(f) == day(l) => html_date(&day(f)),
-            (Some(f), Some(l)) => format!("{} … {}", html_date(&day(f)), html_date(&day(l))),
-            _ => "undated".into(),
-        }
-    }
-
-    fn terms<'s>(&self, s: &'s Story) -> Vec<&'s str> {
-        s.terms.iter().map(|t| t.0.as_str()).collect()
-    }
+/// A story's header: the outlets and dates of every member.
+fn header<'a>(out: &'a StoryOutcome, s: &Story) -> Header<'a> {
+    let members = s.groups.iter().flat_map(|g| &g.members);
+    Header::of(members.map(|m| &out.copy.docs[m.doc].info))
 }
 
 /// Opens the story's `<section>` (closed by the caller after its diffs) and writes its header,
 /// its table of articles ([`members_table`]) and what was not aligned ([`plan_note`]). Diff
 /// sections are numbered from `p`.
 fn story_html(page: &mut String, out: &StoryOutcome, s: &Story, plan: &Plan, p: usize) {
-    let h = Header::new(out, s);
+    let h = header(out, s);
     let _ = writeln!(
         page,
         "<section class=\"story\" id=\"s{}\">\n<h2 class=\"story\"><bdi dir=\"ltr\">Story {} · \
@@ -278,7 +243,7 @@ fn story_html(page: &mut String, out: &StoryOutcome, s: &Story, plan: &Plan, p: 
         );
     }
     page.push_str("<p class=\"terms\">Terms:");
-    for t in h.terms(s) {
+    for t in terms(s) {
         let _ = write!(page, " <span>{}</span>", html_meta(t));
     }
     page.push_str("</p>\n");
