@@ -70,3 +70,28 @@ fn a_pipe_or_quiet_sees_no_progress() {
     let drawn = on_a_terminal(&["cluster", "-q", SAMPLE]);
     assert!(!drawn.contains("verify: "), "--quiet:\n{drawn}");
 }
+
+/// `reuse` and `dedup` show their stages too, each with its count.
+#[test]
+fn reuse_and_dedup_show_their_stages() {
+    let drawn = on_a_terminal(&["reuse", SAMPLE]);
+    for label in ["seeds: 316 documents", "align: ", "passages: ", "render: "] {
+        assert!(drawn.contains(label), "reuse: no {label:?}:\n{drawn}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("news.naql");
+    let index = index.to_str().unwrap();
+    let (_, err, code) = common::naql(&["index", "create", index]);
+    assert_eq!(code, 0, "{err}");
+    let drawn = on_a_terminal(&["dedup", "--index", index, SAMPLE]);
+    for label in [
+        "look up: 316 documents",
+        "sign: 316 new documents",
+        "verify: ",
+        "link: ",
+        "commit: ",
+        "write: 316 verdicts",
+    ] {
+        assert!(drawn.contains(label), "dedup: no {label:?}:\n{drawn}");
+    }
+}

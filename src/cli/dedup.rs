@@ -13,7 +13,7 @@ use super::args::{FieldArgs, normalize_options};
 use super::duration;
 use super::exit::{Failure, Outcome};
 use super::output::with_output;
-use super::progress::report_unread_dates;
+use super::progress::{done, report_unread_dates, spinner, stage};
 
 #[derive(Args)]
 pub struct DedupArgs {
@@ -79,7 +79,10 @@ pub fn run(args: DedupArgs) -> Result<Outcome, Failure> {
     };
     let mut idx = Index::open(&args.index, access, args.wait)?;
     check_params(&args, &idx)?;
-    let read = args.fields.read_options(args.skip_bad);
+    let read = naql::corpus::ReadOptions {
+        progress: super::progress::bar(&args.inputs, args.quiet),
+        ..args.fields.read_options(args.skip_bad)
+    };
     let engine = idx.engine();
     let seeder = args.passages.then(|| idx.passage_seeder());
     let (items, report) = corpus::read_with(&args.inputs, &read, |doc| {
@@ -98,11 +101,14 @@ pub fn run(args: DedupArgs) -> Result<Outcome, Failure> {
         max_matches: args.max_matches,
         ..DedupOptions::default()
     };
-    let out = idx.dedup(items.into(), &options)?;
+    let spin = spinner(args.quiet);
+    let stages = spin.as_deref().map(|s| s as &dyn naql::copy::Stages);
+    let out = idx.dedup_telling(items.into(), &options, stages)?;
     crash_point_for_tests();
     if let (Some(s), false) = (&seeds, args.dry_run) {
         idx.store_passage_seeds(s.as_slice())?;
     }
+    stage(&spin, "write", out.verdicts.len(), "verdicts");
     with_output(args.output.as_deref(), |w| {
         for (i, v) in out.verdicts.iter().enumerate() {
             match &passages {
@@ -113,6 +119,7 @@ pub fn run(args: DedupArgs) -> Result<Outcome, Failure> {
         }
         Ok(())
     })?;
+    done(&spin);
     if !args.quiet {
         summary(&args, &out, &report);
     }

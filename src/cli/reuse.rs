@@ -95,7 +95,11 @@ impl ReuseArgs {
 }
 
 pub fn run(args: ReuseArgs) -> Result<Outcome, Failure> {
-    let engine = Engine::new(args.config()?);
+    let spin = progress::spinner(args.quiet);
+    let engine = match &spin {
+        Some(s) => Engine::new(args.config()?).with_stages(s.clone()),
+        None => Engine::new(args.config()?),
+    };
     let read = naql::corpus::ReadOptions {
         progress: progress::bar(&args.inputs, args.quiet),
         ..args.fields.read_options(args.skip_bad)
@@ -105,12 +109,14 @@ pub fn run(args: ReuseArgs) -> Result<Outcome, Failure> {
     } else {
         (engine.run_inputs(&args.inputs, &read)?, Vec::new())
     };
+    progress::stage(&spin, "render", out.links.len(), "passage links");
     with_output(args.output.as_deref(), |w| match args.format {
         Format::Jsonl => render::jsonl(w, &out),
         Format::Json => render::json(w, &out),
         Format::Text => render::text(w, &out),
         Format::Html => render::html(w, &out, &texts),
     })?;
+    progress::done(&spin);
     if args.timings {
         for (stage, secs) in &out.timings {
             eprintln!("naql: {stage:<18} {secs:>8.3} s");

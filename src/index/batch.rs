@@ -31,7 +31,7 @@ use super::overlap::{containment_from, estimate16, overlap32};
 use super::{
     BatchOutcome, DedupOptions, History, Index, IndexError, Match, PreparedBatch, Status, Verdict,
 };
-use crate::copy::{self as dedup, Config, LshParams, Prepared, Signature, Signer};
+use crate::copy::{self as dedup, Config, LshParams, Prepared, Signature, Signer, Stages};
 use crate::corpus::Item;
 use crate::score::round4;
 
@@ -44,18 +44,39 @@ impl Index {
         batch: PreparedBatch,
         options: &DedupOptions,
     ) -> Result<BatchOutcome, IndexError> {
+        self.dedup_telling(batch, options, None)
+    }
+
+    /// [`Index::dedup`], telling `stages` when each stage starts (what `naql dedup` shows
+    /// on a terminal).
+    pub fn dedup_telling(
+        &mut self,
+        batch: PreparedBatch,
+        options: &DedupOptions,
+        stages: Option<&dyn Stages>,
+    ) -> Result<BatchOutcome, IndexError> {
+        let stage = |name, count, what| {
+            if let Some(s) = stages {
+                s.start(name, count, what);
+            }
+        };
+        stage("look up", batch.0.len(), "documents");
         let mut run = Run::begin(self, batch.0, options)?;
         run.existing = run.indexed_clusters()?;
         run.sources = run.source_ids()?;
         let fresh_idx = run.not_indexed();
+        stage("sign", fresh_idx.len(), "new documents");
         let boiler = run.boilerplate(&fresh_idx)?;
         let (fresh, skipped_empty) = run.sign(&fresh_idx, &boiler);
         run.fresh = fresh;
         run.skipped_empty = skipped_empty;
+        stage("candidates", run.fresh.len(), "new documents");
         let history = run.history_candidates()?;
         let mut groups = Groups::new(&run.fresh);
         let batch_key = run.batch_candidates(&groups);
+        stage("verify", run.fresh.len(), "new documents");
         run.verify(&history, &batch_key, &mut groups);
+        stage("link", run.fresh.len(), "new documents");
         let clusters = run.clusters(&history, &batch_key, &mut groups)?;
         let (verdicts, replayed) = run.verdicts(&history.old, &groups, &clusters)?;
         let boilerplate_removed = run.fresh.iter().map(|f| f.removed).sum();
@@ -70,6 +91,7 @@ impl Index {
             });
         }
         let added = run.fresh.len();
+        stage("commit", added, "new documents");
         run.write(&clusters, &verdicts)?;
         Ok(BatchOutcome {
             verdicts,

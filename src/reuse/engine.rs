@@ -2,10 +2,12 @@
 
 use std::collections::BTreeMap;
 use std::ops::Range;
+use std::sync::Arc;
 use std::time::Instant;
 
 use rayon::prelude::*;
 
+use crate::copy::Stages;
 use crate::corpus::{self, Document, ReadError, ReadOptions, Skipped};
 use crate::text::Normalizer;
 use crate::text::stem::Stopwords;
@@ -127,6 +129,8 @@ pub struct Engine {
     normalizer: Normalizer,
     /// The stopword list normalized with `normalizer`, built once.
     stopwords: Stopwords,
+    /// Told of each stage (see [`Engine::with_stages`]).
+    stages: Option<Arc<dyn Stages>>,
 }
 
 impl Engine {
@@ -138,6 +142,19 @@ impl Engine {
             config,
             normalizer,
             stopwords,
+            stages: None,
+        }
+    }
+
+    /// The same engine, telling `stages` when each stage starts.
+    pub fn with_stages(mut self, stages: Arc<dyn Stages>) -> Self {
+        self.stages = Some(stages);
+        self
+    }
+
+    fn stage(&self, name: &'static str, count: usize, what: &'static str) {
+        if let Some(s) = &self.stages {
+            s.start(name, count, what);
         }
     }
 
@@ -193,6 +210,7 @@ impl Engine {
             clock = Instant::now();
         };
         let (docs, mut prepared): (Vec<Document>, Vec<Prepared>) = docs.into_iter().unzip();
+        self.stage("seeds", prepared.len(), "documents");
         let align_df = (self.config.align_df_share * prepared.len() as f64) as usize;
         let index = SeedIndex::build(&prepared, self.config.max_df, align_df);
         let repeats = self.config.max_repeats;
@@ -201,6 +219,7 @@ impl Engine {
             .for_each(|p| index.restrict(p, repeats));
         let candidates = index.candidates(&prepared, self.config.min_shared);
         lap("seeds+candidates", &mut timings);
+        self.stage("align", candidates.len(), "candidate pairs");
         let mut links = self.align(&candidates, &prepared);
         lap("align", &mut timings);
         let info: Vec<DocInfo> = docs
@@ -214,6 +233,7 @@ impl Engine {
                 words: p.words,
             })
             .collect();
+        self.stage("passages", links.len(), "passage links");
         spans(&mut links, &docs, &self.normalizer);
         self.finish_links(&mut links, &info);
         let clusters = clusters_of(&links, &info);
