@@ -4,10 +4,12 @@
 //! the two documents is small); the passage listing must, with the spans of the paragraph in
 //! both documents.
 
+mod common;
+
 use std::io::Write;
 use std::path::Path;
-use std::process::Command;
 
+use common::naql;
 use serde_json::{Value, json};
 
 const SAMPLE: &str = concat!(
@@ -15,22 +17,28 @@ const SAMPLE: &str = concat!(
     "/fixtures/saudinewsnet-sample.jsonl"
 );
 
-fn naql(args: &[&str]) -> (String, String, i32) {
-    let out = Command::new(env!("CARGO_BIN_EXE_naql"))
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-        out.status.code().unwrap_or(-1),
-    )
-}
-
 fn ok(args: &[&str]) -> String {
     let (out, err, code) = naql(args);
     assert_eq!(code, 0, "{args:?}: {err}");
     out
+}
+
+/// The verdicts of `naql dedup --index INDEX -q FLAGS… BATCH`.
+fn dedup(index: &str, flags: &[&str], batch: &str) -> Vec<Value> {
+    let mut args = vec!["dedup", "--index", index, "-q"];
+    args.extend_from_slice(flags);
+    args.push(batch);
+    verdicts(&ok(&args))
+}
+
+/// A new index and the two days' batches written beside it: (folder, index, day 1, day 2).
+fn two_days(r: &Replay) -> (tempfile::TempDir, String, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("news.naql").to_str().unwrap().to_owned();
+    ok(&["index", "create", &index]);
+    let day1 = write_jsonl(&dir.path().join("day1.jsonl"), &r.day1);
+    let day2 = write_jsonl(&dir.path().join("day2.jsonl"), &r.day2);
+    (dir, index, day1, day2)
 }
 
 fn verdicts(out: &str) -> Vec<Value> {
@@ -128,26 +136,14 @@ fn overlap(x: [usize; 2], y: &Value) -> usize {
 
 #[test]
 fn day_two_reports_the_paragraph_it_quotes_from_day_one_with_both_spans() {
-    let dir = tempfile::tempdir().unwrap();
     let r = replay();
-    let index = dir.path().join("news.naql");
-    let index = index.to_str().unwrap();
-    ok(&["index", "create", index]);
-    let day1 = write_jsonl(&dir.path().join("day1.jsonl"), &r.day1);
-    let day2 = write_jsonl(&dir.path().join("day2.jsonl"), &r.day2);
-    ok(&["dedup", "--index", index, "--passages", "-q", &day1]);
+    let (_dir, index, day1, day2) = two_days(&r);
+    let index = index.as_str();
+    dedup(index, &["--passages"], &day1);
 
     // A dry run first: the same answer as the real run, and nothing stored.
-    let dry = verdicts(&ok(&[
-        "dedup",
-        "--index",
-        index,
-        "--passages",
-        "--dry-run",
-        "-q",
-        &day2,
-    ]));
-    let out = verdicts(&ok(&["dedup", "--index", index, "--passages", "-q", &day2]));
+    let dry = dedup(index, &["--passages", "--dry-run"], &day2);
+    let out = dedup(index, &["--passages"], &day2);
     assert_eq!(dry, out);
     assert_eq!(out.len(), r.day2.len());
     let v = out.iter().find(|v| v["id"] == "quote-1").unwrap();
@@ -175,22 +171,13 @@ fn day_two_reports_the_paragraph_it_quotes_from_day_one_with_both_spans() {
     }
 
     // Opt-in: without the flag the verdict lines are what they always were.
-    let (plain, _, code) = naql(&["dedup", "--index", index, "--dry-run", "-q", &day2]);
-    assert_eq!(code, 0);
-    assert!(verdicts(&plain).iter().all(|v| v.get("passages").is_none()));
+    let plain = dedup(index, &["--dry-run"], &day2);
+    assert!(plain.iter().all(|v| v.get("passages").is_none()));
 
     // Removing the quoted article removes its seeds: the quote has no passage from it any more,
     // and the index still checks clean.
     ok(&["index", "remove", index, &quoted_id]);
-    let again = verdicts(&ok(&[
-        "dedup",
-        "--index",
-        index,
-        "--passages",
-        "--dry-run",
-        "-q",
-        &day2,
-    ]));
+    let again = dedup(index, &["--passages", "--dry-run"], &day2);
     let v = again.iter().find(|v| v["id"] == "quote-1").unwrap();
     assert!(
         v["passages"]
@@ -205,23 +192,10 @@ fn day_two_reports_the_paragraph_it_quotes_from_day_one_with_both_spans() {
 
 #[test]
 fn an_index_without_passage_seeds_reports_none_and_works_as_before() {
-    let dir = tempfile::tempdir().unwrap();
     let r = replay();
-    let index = dir.path().join("news.naql");
-    let index = index.to_str().unwrap();
-    ok(&["index", "create", index]);
-    let day1 = write_jsonl(&dir.path().join("day1.jsonl"), &r.day1);
-    let day2 = write_jsonl(&dir.path().join("day2.jsonl"), &r.day2);
+    let (_dir, index, day1, day2) = two_days(&r);
     // Day 1 indexed without the flag: its documents have no seeds, so nothing is reported.
-    ok(&["dedup", "--index", index, "-q", &day1]);
-    let out = verdicts(&ok(&[
-        "dedup",
-        "--index",
-        index,
-        "--passages",
-        "--dry-run",
-        "-q",
-        &day2,
-    ]));
+    dedup(&index, &[], &day1);
+    let out = dedup(&index, &["--passages", "--dry-run"], &day2);
     assert!(out.iter().all(|v| v["passages"] == json!([])), "{out:?}");
 }
