@@ -430,13 +430,40 @@ fn a_read_only_index_with_a_waiting_log_says_why_it_cannot_be_read() {
     );
 }
 
+/// Whether `prlimit` (util-linux) is here to bound a run's memory; in CI it must be.
+fn has_prlimit() -> bool {
+    let here = Command::new("prlimit").arg("--version").output().is_ok();
+    assert!(here || std::env::var_os("CI").is_none(), "CI needs prlimit");
+    if !here {
+        eprintln!("skipped: no prlimit");
+    }
+    here
+}
+
+/// `naql dedup --index INDEX BATCH -o OUT` under an address-space limit of `bytes`, its peak
+/// resident memory printed when /usr/bin/time is here: (stderr, exit code).
+fn dedup_limited(index: &Path, batch: &Path, out: &Path, bytes: &str) -> (String, i32) {
+    let time = Path::new("/usr/bin/time").exists();
+    let mut cmd = Command::new(if time { "/usr/bin/time" } else { "prlimit" });
+    if time {
+        cmd.args(["-v", "prlimit"]);
+    }
+    cmd.arg(format!("--as={bytes}"))
+        .args([BIN, "dedup", "--index", s(index), s(batch), "-o"])
+        .arg(out);
+    let (_, err, code) = run(&mut cmd);
+    if let Some(peak) = err.lines().find(|l| l.contains("Maximum resident")) {
+        eprintln!("{}: {}", batch.display(), peak.trim());
+    }
+    (err, code)
+}
+
 /// 5,000 copies of one article in one batch, then the same 5,000 again under other ids: under
 /// a 1 GB address-space limit (before: 2.5 GB resident and 80 s for the first batch; the
 /// verdicts listed every earlier copy).
 #[test]
 fn thousands_of_identical_documents_stay_under_a_memory_limit() {
-    if Command::new("prlimit").arg("--version").output().is_err() {
-        eprintln!("skipped: no prlimit");
+    if !has_prlimit() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -447,26 +474,8 @@ fn thousands_of_identical_documents_stay_under_a_memory_limit() {
     std::fs::write(&again, text.replace("\"id\":\"d", "\"id\":\"e")).unwrap();
     for (what, batch) in [("into an empty index", &input), ("against history", &again)] {
         let out = dir.path().join("verdicts.jsonl");
-        let time = Path::new("/usr/bin/time").exists();
-        let mut cmd = Command::new(if time { "/usr/bin/time" } else { "prlimit" });
-        if time {
-            cmd.args(["-v", "prlimit"]);
-        }
-        cmd.args([
-            "--as=1000000000",
-            BIN,
-            "dedup",
-            "--index",
-            s(&index),
-            s(batch),
-            "-o",
-        ])
-        .arg(&out);
-        let (_, err, code) = run(&mut cmd);
+        let (err, code) = dedup_limited(&index, batch, &out, "1000000000");
         assert_eq!(code, 0, "{what}: {err}");
-        if let Some(peak) = err.lines().find(|l| l.contains("Maximum resident")) {
-            eprintln!("{what}: {}", peak.trim());
-        }
         let verdicts = std::fs::read_to_string(&out).unwrap();
         let last: Value = serde_json::from_str(verdicts.lines().last().unwrap()).unwrap();
         assert_eq!(last["status"], "exact_duplicate");
@@ -507,8 +516,7 @@ fn near_copies(dir: &Path, n: usize, tag: &str) -> PathBuf {
 /// its verdict says so (`sampled`) instead of claiming a complete count.
 #[test]
 fn thousands_of_near_copies_are_linked_not_compared_pairwise() {
-    if Command::new("prlimit").arg("--version").output().is_err() {
-        eprintln!("skipped: no prlimit");
+    if !has_prlimit() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -517,18 +525,7 @@ fn thousands_of_near_copies_are_linked_not_compared_pairwise() {
     let again = near_copies(dir.path(), 400, "مختلف");
     for (what, batch) in [("into an empty index", &first), ("against history", &again)] {
         let out = dir.path().join("verdicts.jsonl");
-        let mut cmd = Command::new("prlimit");
-        cmd.args([
-            "--as=400000000",
-            BIN,
-            "dedup",
-            "--index",
-            s(&index),
-            s(batch),
-            "-o",
-        ])
-        .arg(&out);
-        let (_, err, code) = run(&mut cmd);
+        let (err, code) = dedup_limited(&index, batch, &out, "400000000");
         assert_eq!(code, 0, "{what}: {err}");
         let verdicts: Vec<Value> = std::fs::read_to_string(&out)
             .unwrap()
