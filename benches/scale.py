@@ -9,8 +9,9 @@ of k copies should give k times the pairs and clusters of one: any other growth 
 Each size is written once as plain JSONL under WORKDIR and kept for reruns.
 
 Usage: benches/scale.py [NAQL_BINARY] [WORKDIR] [COPIES...]   (default copies: 1 10 32)
-Prints one row per size and the exponents b of time ~ docs^b and RSS ~ docs^b fitted between
-the smallest and the largest size (1.0 is linear).
+Prints one row per size (bytes of RSS per document, and per document added since the previous
+size, which leaves the process's fixed memory out) and the exponents b of time ~ docs^b and
+RSS ~ docs^b fitted between the smallest and the largest size (1.0 is linear).
 """
 import gzip
 import json
@@ -69,16 +70,19 @@ def run(path):
 
 
 print(f"machine: {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}; {naql}")
-print("| copies | docs | input MB | wall s | peak RSS MB | bytes/doc | verified pairs | clusters |")
-print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+print("| copies | docs | input MB | wall s | peak RSS MB | RSS/doc | RSS/doc added | verified pairs "
+      "| clusters |")
+print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 rows = []
 for copies in sizes:
     path = corpus_of(copies)
     wall, rss, s = run(path)
     n = s["documents"] if "documents" in s else s["input_records"]
+    # The slope from the previous size: what one more document costs, fixed memory aside.
+    added = f"{(rss - rows[-1][2]) * 1024 / (n - rows[-1][0]):,.0f}" if rows else "—"
     rows.append((n, wall, rss))
     print(f"| {copies} | {n:,} | {os.path.getsize(path) / 1e6:,.0f} | {wall:.2f} | "
-          f"{rss / 1024:,.0f} | {rss * 1024 / n:,.0f} | {s['verified_pairs']:,} | "
+          f"{rss / 1024:,.0f} | {rss * 1024 / n:,.0f} | {added} | {s['verified_pairs']:,} | "
           f"{s['clusters']:,} |", flush=True)
 if len(rows) > 1:
     (n0, w0, r0), (n1, w1, r1) = rows[0], rows[-1]
