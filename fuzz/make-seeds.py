@@ -47,6 +47,10 @@ pairs += [enc[5] + b"\0" + enc[5].replace("مثمرا".encode(), "ناجحا".en
 write("compare", pairs)
 write("render_diff", pairs)
 write("render_clusters", [b"\n".join(enc[:6]), b"\n".join(enc[6:])])
+write("render_copy_report", [b"\n".join(enc[:6]), b"\n".join(enc[6:])])
+write("render_reuse", [b"\n".join(enc[:6]), b"\n".join(enc[6:])])
+reports = [t[:2000].encode("utf-8") for t in texts[10:15]]
+write("render_collate", [b"\0".join(reports), b"\0".join(enc[:5]), b"\0".join(reports[:2] + enc[:2])])
 with open(os.path.join(fx, "saudinewsnet-sample.jsonl"), "rb") as f:
     lines = f.read().split(b"\n")
 jsonl = [b"\n".join(lines[:3]) + b"\n", open(os.path.join(fx, "compat", "batch-1.jsonl"), "rb").read()[:6000]]
