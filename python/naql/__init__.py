@@ -22,7 +22,9 @@ from typing import Any, Iterable, Mapping, Union
 
 from naql import _naql
 from naql._naql import (
+    BOILERPLATE_MIN_DOCS,
     DEFAULT_SEED,
+    Boilerplate,
     SIGNATURE_ALGORITHM,
     ConfigError,
     Error,
@@ -36,7 +38,9 @@ from naql._naql import (
 )
 
 __all__ = [
+    "BOILERPLATE_MIN_DOCS",
     "DEFAULT_SEED",
+    "Boilerplate",
     "SIGNATURE_ALGORITHM",
     "ConfigError",
     "Error",
@@ -53,6 +57,7 @@ __all__ = [
     "lsh_params",
     "normalize",
     "pairs",
+    "paragraph_batch",
     "render_html",
     "sign_arrow",
     "sign_batch",
@@ -218,17 +223,35 @@ def band_keys_arrow(signatures: Any, bands: int, rows: int) -> Any:
 
 def sign_batch(batch: Any, text: str = "text", keep: Iterable[str] = (), *,
                bands: int | None = None, rows: int | None = None, signed: bool = False,
-               date: str | None = None, signer: Signer | None = None) -> Any:
+               date: str | None = None, source: str | None = None,
+               boilerplate: Boilerplate | None = None, signer: Signer | None = None) -> Any:
     """A pyarrow RecordBatch of the ``keep`` columns, ``signature``, with bands and rows
     ``band_keys``, ``empty`` and ``chars`` (the text's length in characters), and with
     ``date`` (a column name) ``date_key``: the CLI's date order as YYYYMMDDhhmmss in UTC,
-    null when unreadable. For Spark ``mapInArrow`` or ``map_batches``; ``signed=True`` gives
-    Int64 lists with the same bits (Spark has no unsigned integers)."""
-    return _naql.sign_batch(_signer(signer), batch, text, list(keep), bands, rows, signed, date)
+    null when unreadable. With ``source`` (a column name), boilerplate is left out per source:
+    the ``boilerplate`` table's paragraphs (counted over the whole corpus), else those
+    recurring in this batch. For Spark ``mapInArrow`` or ``map_batches``; ``signed=True``
+    gives Int64 lists with the same bits (Spark has no unsigned integers)."""
+    return _naql.sign_batch(_signer(signer), batch, text, list(keep), bands, rows, signed, date,
+                            source, boilerplate)
 
 
 def verify_batch(batch: Any, a: str = "text_a", b: str = "text_b",
-                 signer: Signer | None = None) -> Any:
+                 signer: Signer | None = None, *, source_a: str | None = None,
+                 source_b: str | None = None, boilerplate: Boilerplate | None = None) -> Any:
     """Exact Jaccard and containments of the texts in columns ``a`` and ``b`` of each row,
-    as ``naql cluster`` verifies a candidate pair (a RecordBatch of three Float64 columns)."""
-    return _naql.verify_batch(_signer(signer), batch, a, b)
+    as ``naql cluster`` verifies a candidate pair (a RecordBatch of three Float64 columns).
+    With the source columns and a ``boilerplate`` table, each text's boilerplate paragraphs
+    are left out first, as the CLI does."""
+    return _naql.verify_batch(_signer(signer), batch, a, b, source_a, source_b, boilerplate)
+
+
+def paragraph_batch(batch: Any, text: str = "text", source: str = "source", *,
+                    signed: bool = False, signer: Signer | None = None) -> Any:
+    """What boilerplate is counted from: a RecordBatch of ``source``, ``paragraph`` (the hash
+    of a paragraph) and ``text_key`` (tells distinct texts apart), one row per distinct
+    triple of the texts that have a source. Across all batches, a paragraph with at least
+    ``boilerplate_min_docs`` (5 in the CLI) distinct text keys in one source is that source's
+    boilerplate: ``Boilerplate(sources, paragraphs)`` of those rows is the table the CLI
+    finds. ``signed=True`` gives Int64 columns with the same bits, for Spark."""
+    return _naql.paragraph_batch(_signer(signer), batch, text, source, signed)

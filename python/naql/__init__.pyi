@@ -8,6 +8,7 @@ import numpy.typing as npt
 
 SIGNATURE_ALGORITHM: str
 DEFAULT_SEED: int
+BOILERPLATE_MIN_DOCS: int
 
 Records = Union[str, os.PathLike[str], Iterable[Union[Mapping[str, Any], str, os.PathLike[str]]]]
 
@@ -34,8 +35,27 @@ class Signer:
     @property
     def seed(self) -> int: ...
     def sign(
-        self, texts: list[str], sources: Optional[list[Optional[str]]] = None
+        self,
+        texts: list[str],
+        sources: Optional[list[Optional[str]]] = None,
+        boilerplate: Optional["Boilerplate"] = None,
     ) -> npt.NDArray[np.uint64]: ...
+    def paragraph_hashes(self, texts: list[str]) -> list[list[int]]: ...
+    def text_keys(self, texts: list[str]) -> npt.NDArray[np.uint64]: ...
+
+class Boilerplate:
+    """Per source, the paragraph hashes left out of that source's texts."""
+    def __init__(self, sources: list[str] = ..., hashes: list[int] = ...) -> None: ...
+    @staticmethod
+    def find(
+        signer: Signer,
+        texts: list[str],
+        sources: list[Optional[str]],
+        min_docs: Optional[int] = None,
+    ) -> "Boilerplate": ...
+    def entries(self) -> list[tuple[str, int]]: ...
+    def __len__(self) -> int: ...
+    def __contains__(self, entry: tuple[str, int]) -> bool: ...
 
 def normalize(
     text: str,
@@ -148,8 +168,25 @@ def sign_batch(
     rows: Optional[int] = None,
     signed: bool = False,
     date: Optional[str] = None,
+    source: Optional[str] = None,
+    boilerplate: Optional[Boilerplate] = None,
     signer: Optional[Signer] = None,
 ) -> Any: ...
 def verify_batch(
-    batch: Any, a: str = "text_a", b: str = "text_b", signer: Optional[Signer] = None
+    batch: Any,
+    a: str = "text_a",
+    b: str = "text_b",
+    signer: Optional[Signer] = None,
+    *,
+    source_a: Optional[str] = None,
+    source_b: Optional[str] = None,
+    boilerplate: Optional[Boilerplate] = None,
+) -> Any: ...
+def paragraph_batch(
+    batch: Any,
+    text: str = "text",
+    source: str = "source",
+    *,
+    signed: bool = False,
+    signer: Optional[Signer] = None,
 ) -> Any: ...

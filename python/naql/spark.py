@@ -9,13 +9,19 @@ in Spark SQL (deterministic: a component is named by its smallest id), and picks
 cluster's representative by the CLI's rule (earliest date, undated last; then the longest
 text; then the smallest id).
 
-Not done distributed (yet): boilerplate removal across a source's documents, which the CLI
-does before signing. The job therefore matches ``naql cluster --boilerplate-min-docs 0``.
+Boilerplate is removed as the CLI removes it, before signing: one pass counts, per source,
+the distinct texts each paragraph hash appears in (``paragraph_batch``, then a ``distinct``
+and a ``groupBy``: only counts are shuffled), the paragraphs in at least
+``boilerplate_min_docs`` (5, the CLI's default) become a table that is broadcast, and signing
+and verification leave them out of that source's texts. The source column is found as the
+CLI finds it (``source``, ``outlet``, ``src``, … ) unless named; texts without a source are not
+examined. ``boilerplate_min_docs=0`` turns it off (``naql cluster --boilerplate-min-docs 0``).
 
 Command line::
 
     python -m naql.spark INPUT OUTPUT_DIR [--threshold 0.8] [--id-col id] [--text-col text]
-        [--date-col date] [--partitions N] [--master local[2]]
+        [--date-col date] [--source-col source] [--boilerplate-min-docs 5] [--partitions N]
+        [--master local[2]]
 
 INPUT is JSONL (.jsonl, .jsonl.gz) or Parquet; OUTPUT_DIR receives ``documents/`` (one row
 per document: id, cluster, representative, jaccard, containment) and ``clusters/`` (one row a
@@ -32,6 +38,7 @@ import time
 from typing import Any, Iterator, Optional
 
 import pyarrow as pa
+from pyspark import StorageLevel
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.window import Window
@@ -41,6 +48,7 @@ import naql
 __all__ = ["dedup", "dedup_job", "main"]
 
 _SIGNED = "id string, band_keys array<bigint>, empty boolean, chars bigint, date_key bigint"
+_PARAGRAPHS = "source string, paragraph bigint, text_key bigint"
 _VERIFIED = "a string, b string, jaccard double, containment_ab double, containment_ba double"
 
 
@@ -49,12 +57,22 @@ def _signer_args(ngram: int, num_perm: int, seed: Optional[int], no_fold, keep_d
                 keep_datelines=keep_datelines)
 
 
-def _sign_partitions(args: dict, bands: int, rows: int, has_date: bool):
+def _paragraph_partitions(args: dict):
     def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         signer = naql.Signer(**args)
         for batch in batches:
+            yield naql.paragraph_batch(batch, "text", "source", signed=True, signer=signer)
+    return run
+
+
+def _sign_partitions(args: dict, bands: int, rows: int, has_date: bool, boiler):
+    def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        signer = naql.Signer(**args)
+        table = boiler.value if boiler is not None else None
+        for batch in batches:
             out = naql.sign_batch(batch, "text", ["id"], bands=bands, rows=rows, signed=True,
-                                  signer=signer, **({"date": "date"} if has_date else {}))
+                                  signer=signer, **({"date": "date"} if has_date else {}),
+                                  **({"source": "source", "boilerplate": table} if table else {}))
             cols = {"id": out.column("id"), "band_keys": out.column("band_keys"),
                     "empty": out.column("empty"), "chars": out.column("chars")}
             cols["date_key"] = (out.column("date_key") if has_date
@@ -65,16 +83,39 @@ def _sign_partitions(args: dict, bands: int, rows: int, has_date: bool):
     return run
 
 
-def _verify_partitions(args: dict):
+def _verify_partitions(args: dict, boiler):
     def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         signer = naql.Signer(**args)
+        table = boiler.value if boiler is not None else None
+        sources = {"source_a": "source_a", "source_b": "source_b", "boilerplate": table}
         for batch in batches:
-            o = naql.verify_batch(batch, "text_a", "text_b", signer=signer)
+            o = naql.verify_batch(batch, "text_a", "text_b", signer=signer,
+                                  **(sources if table else {}))
             yield pa.RecordBatch.from_arrays(
                 [batch.column("a"), batch.column("b"), o.column("jaccard"),
                  o.column("containment_ab"), o.column("containment_ba")],
                 ["a", "b", "jaccard", "containment_ab", "containment_ba"])
     return run
+
+
+def source_column(df: DataFrame, source_col: Optional[str]) -> Optional[str]:
+    """The column that names each text's outlet: ``source_col``, else the first of the
+    CLI's candidates (``naql.SOURCE_FIELDS``) that ``df`` has; None when there is none."""
+    if source_col:
+        return source_col
+    return next((c for c in naql._naql.SOURCE_FIELDS if c in df.columns), None)
+
+
+def boilerplate_table(docs: DataFrame, args: dict, min_docs: int) -> "naql.Boilerplate":
+    """The table ``naql cluster`` finds, counted distributed over ``docs`` (columns text and
+    source): per source, the paragraphs in at least ``min_docs`` distinct texts of it. The
+    shuffle carries one (source, paragraph, text key) row per distinct paragraph of a text;
+    only the (small) table is collected."""
+    counts = (docs.mapInArrow(_paragraph_partitions(args), _PARAGRAPHS).distinct()
+              .groupBy("source", "paragraph").count()
+              .where(F.col("count") >= min_docs).select("source", "paragraph"))
+    rows = counts.collect()
+    return naql.Boilerplate([r[0] for r in rows], [r[1] for r in rows])
 
 
 def _checkpoint(df: DataFrame) -> DataFrame:
@@ -123,7 +164,9 @@ def dedup_job(df: DataFrame, id_col: str = "id", text_col: str = "text",
               threshold: float = 0.8, *, date_col: Optional[str] = None, ngram: int = 3,
               num_perm: int = 128, seed: Optional[int] = None, no_fold=None,
               keep_datelines: bool = False, fp_weight: Optional[float] = None,
-              fn_weight: Optional[float] = None, max_bucket: int = 64) -> dict[str, Any]:
+              fn_weight: Optional[float] = None, max_bucket: int = 64,
+              source_col: Optional[str] = None,
+              boilerplate_min_docs: int = naql.BOILERPLATE_MIN_DOCS) -> dict[str, Any]:
     """The whole job; returns ``documents``, ``clusters``, ``pairs`` (verified) and ``stats``."""
     spark = df.sparkSession
     spark.conf.set("spark.sql.execution.arrow.pyspark.enabled", "true")
@@ -133,9 +176,18 @@ def dedup_job(df: DataFrame, id_col: str = "id", text_col: str = "text",
     cols = [F.col(id_col).cast("string").alias("id"), F.col(text_col).alias("text")]
     if date_col:
         cols.append(F.col(date_col).cast("string").alias("date"))
-    docs = df.select(*cols)
+    source = source_column(df, source_col) if boilerplate_min_docs > 0 else None
+    if source:
+        cols.append(F.col(source).cast("string").alias("source"))
+    else:
+        cols.append(F.lit(None).cast("string").alias("source"))
+    # Read once for the boilerplate count, signing and the texts of candidate pairs.
+    docs = df.select(*cols).persist(StorageLevel.MEMORY_AND_DISK)
+    table = boilerplate_table(docs, args, boilerplate_min_docs) if source else None
+    boiler = spark.sparkContext.broadcast(table) if table else None
 
-    signed = docs.mapInArrow(_sign_partitions(args, bands, rows, bool(date_col)), _SIGNED)
+    signed = docs.mapInArrow(_sign_partitions(args, bands, rows, bool(date_col), boiler),
+                             _SIGNED)
     signed = signed.cache()
     keys = (signed.where(~F.col("empty"))
             .select("id", F.posexplode("band_keys").alias("band", "key")))
@@ -155,12 +207,14 @@ def dedup_job(df: DataFrame, id_col: str = "id", text_col: str = "text",
     # shuffle of the texts to find them, then joins on that smaller table.
     in_pairs = (candidates.select(F.col("a").alias("id"))
                 .union(candidates.select(F.col("b").alias("id"))).distinct())
-    texts = docs.select("id", "text").join(in_pairs, "id", "left_semi").cache()
-    with_texts = (candidates
-                  .join(texts.select(F.col("id").alias("a"), F.col("text").alias("text_a")), "a")
-                  .join(texts.select(F.col("id").alias("b"), F.col("text").alias("text_b")), "b")
-                  .select("a", "b", "text_a", "text_b"))
-    verified = with_texts.mapInArrow(_verify_partitions(args), _VERIFIED)
+    texts = docs.select("id", "text", "source").join(in_pairs, "id", "left_semi").cache()
+
+    def side(name: str) -> DataFrame:
+        return texts.select(F.col("id").alias(name), F.col("text").alias(f"text_{name}"),
+                            F.col("source").alias(f"source_{name}"))
+    with_texts = (candidates.join(side("a"), "a").join(side("b"), "b")
+                  .select("a", "b", "text_a", "text_b", "source_a", "source_b"))
+    verified = with_texts.mapInArrow(_verify_partitions(args, boiler), _VERIFIED)
     pairs = _checkpoint(verified.where(F.col("jaccard") >= threshold))
 
     comp, rounds = components(pairs.select("a", "b"))
@@ -170,13 +224,10 @@ def dedup_job(df: DataFrame, id_col: str = "id", text_col: str = "text",
     reps = (members.withColumn("r", F.row_number().over(order)).where(F.col("r") == 1)
             .select("component", F.col("id").alias("representative")))
     clustered = comp.join(reps, "component").select("id", "representative")
-    scored = (clustered
-              .join(texts.select(F.col("id"), F.col("text").alias("text_a")), "id")
-              .join(texts.select(F.col("id").alias("representative"),
-                                 F.col("text").alias("text_b")), "representative")
-              .select(F.col("id").alias("a"), F.col("representative").alias("b"),
-                      "text_a", "text_b")
-              .mapInArrow(_verify_partitions(args), _VERIFIED)
+    scored = (clustered.withColumnRenamed("id", "a").withColumnRenamed("representative", "b")
+              .join(side("a"), "a").join(side("b"), "b")
+              .select("a", "b", "text_a", "text_b", "source_a", "source_b")
+              .mapInArrow(_verify_partitions(args, boiler), _VERIFIED)
               .select(F.col("a").alias("id"), F.col("b").alias("representative"),
                       "jaccard", F.col("containment_ab").alias("containment")))
     documents = (signed.select("id").join(scored, "id", "left")
@@ -189,7 +240,9 @@ def dedup_job(df: DataFrame, id_col: str = "id", text_col: str = "text",
     n_large = keyed.where(F.col("n") > max_bucket).select("band", "key").distinct().count()
     stats = {"bands": bands, "rows": rows, "max_bucket": max_bucket,
              "capped_buckets": n_large, "components_rounds": rounds,
-             "verified_pairs": pairs.count(), "boilerplate": "not removed (as --boilerplate-min-docs 0)"}
+             "verified_pairs": pairs.count(),
+             "boilerplate": {"source_col": source, "min_docs": boilerplate_min_docs,
+                             "paragraphs": len(table) if table is not None else 0}}
     return {"documents": documents, "clusters": clusters, "pairs": pairs, "stats": stats}
 
 
@@ -217,6 +270,8 @@ def main(argv: Optional[list] = None) -> int:
     p.add_argument("--ngram", type=int, default=3)
     p.add_argument("--num-perm", type=int, default=128)
     p.add_argument("--max-bucket", type=int, default=64)
+    p.add_argument("--source-col")
+    p.add_argument("--boilerplate-min-docs", type=int, default=naql.BOILERPLATE_MIN_DOCS)
     p.add_argument("--partitions", type=int)
     p.add_argument("--master")
     a = p.parse_args(argv)
@@ -229,7 +284,8 @@ def main(argv: Optional[list] = None) -> int:
     if a.partitions:
         df = df.repartition(a.partitions)
     out = dedup_job(df, a.id_col, a.text_col, a.threshold, date_col=a.date_col, ngram=a.ngram,
-                    num_perm=a.num_perm, max_bucket=a.max_bucket)
+                    num_perm=a.num_perm, max_bucket=a.max_bucket, source_col=a.source_col,
+                    boilerplate_min_docs=a.boilerplate_min_docs)
     out["documents"].write.mode("overwrite").parquet(os.path.join(a.output, "documents"))
     out["clusters"].write.mode("overwrite").parquet(os.path.join(a.output, "clusters"))
     out["pairs"].write.mode("overwrite").parquet(os.path.join(a.output, "pairs"))

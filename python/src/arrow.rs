@@ -18,11 +18,13 @@ use arrow_schema::{DataType, Field, Schema};
 use pyo3::prelude::*;
 use rayon::prelude::*;
 
-use naql::copy::EMPTY_BIN;
+use naql::copy::Overlap;
+use naql::copy::{Boilerplate as Table, EMPTY_BIN};
 use naql::corpus::Document;
 
+use crate::boilerplate::Boilerplate;
 use crate::errors::config_err;
-use crate::sign::{Signer, banding, documents, keys_of_row, sign_into};
+use crate::sign::{Signer, banding, documents, keys_of_row, sign_into, source_of};
 
 /// Row `i` of a string array (`string` or `large_string`), `None` when null.
 struct Texts(ArrayRef);
@@ -85,16 +87,32 @@ fn fixed_lists(
     FixedSizeListArray::new(field, k as i32, values, nulls)
 }
 
-/// Signatures of every row, in parallel without the GIL: flat values and row validity.
-fn sign_texts(py: Python<'_>, signer: &Signer, texts: &Texts) -> (Vec<u64>, Option<Vec<bool>>) {
+/// The rows of a column as owned strings (null as `None`), copied in parallel.
+fn owned(texts: &Texts) -> Vec<Option<String>> {
+    (0..texts.len())
+        .into_par_iter()
+        .map(|i| texts.get(i).map(str::to_owned))
+        .collect()
+}
+
+/// Signatures of every row, in parallel without the GIL: flat values and row validity. With
+/// `sources`, boilerplate is left out per source (the `table`'s, else the batch's own).
+fn sign_texts(
+    py: Python<'_>,
+    signer: &Signer,
+    texts: &Texts,
+    sources: Option<&Texts>,
+    table: Option<&Table>,
+) -> (Vec<u64>, Option<Vec<bool>>) {
     let k = signer.engine.config.signer.num_perm;
     py.detach(|| {
         let mut flat = vec![0u64; texts.len() * k];
-        let owned: Vec<String> = (0..texts.len())
-            .into_par_iter()
-            .map(|i| texts.get(i).unwrap_or("").to_owned())
+        let bodies = owned(texts)
+            .into_iter()
+            .map(Option::unwrap_or_default)
             .collect();
-        sign_into(&signer.engine, documents(owned, None), &mut flat);
+        let docs = documents(bodies, sources.map(owned));
+        sign_into(&signer.engine, docs, table, &mut flat);
         let valid = (texts.0.null_count() > 0)
             .then(|| (0..texts.len()).map(|i| !texts.0.is_null(i)).collect());
         (flat, valid)
@@ -157,7 +175,7 @@ pub fn sign_arrow<'py>(
     texts: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let texts = Texts::of(array_of(texts)?)?;
-    let (flat, valid) = sign_texts(py, signer, &texts);
+    let (flat, valid) = sign_texts(py, signer, &texts, None, None);
     let k = signer.engine.config.signer.num_perm;
     fixed_lists(flat, k, valid, false).to_data().to_pyarrow(py)
 }
@@ -180,9 +198,11 @@ pub fn band_keys_arrow<'py>(
 /// A RecordBatch's `keep` columns, plus `signature`, `empty` (the text has no shingle),
 /// `chars` (its length in characters), with `bands` and `rows` `band_keys`, and with `date`
 /// `date_key` (the CLI's date order, `YYYYMMDDhhmmss` in UTC, null when unreadable), from
-/// column `text`. `signed` gives Int64 lists (the same bits) for Spark.
+/// column `text`. With `source` (a column), boilerplate is left out per source: the
+/// `boilerplate` table's paragraphs, else those recurring in this batch. `signed` gives Int64
+/// lists (the same bits) for Spark.
 #[pyfunction]
-#[pyo3(signature = (signer, batch, text="text", keep=vec![], bands=None, rows=None, signed=false, date=None))]
+#[pyo3(signature = (signer, batch, text="text", keep=vec![], bands=None, rows=None, signed=false, date=None, source=None, boilerplate=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn sign_batch<'py>(
     py: Python<'py>,
@@ -194,6 +214,8 @@ pub fn sign_batch<'py>(
     rows: Option<usize>,
     signed: bool,
     date: Option<&str>,
+    source: Option<&str>,
+    boilerplate: Option<PyRef<'py, Boilerplate>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let batch = RecordBatch::from_pyarrow_bound(batch)?;
     let column = |name: &str| {
@@ -203,7 +225,9 @@ pub fn sign_batch<'py>(
             .ok_or_else(|| config_err(format!("no column {name:?} in the batch")))
     };
     let texts = Texts::of(column(text)?)?;
-    let (flat, valid) = sign_texts(py, signer, &texts);
+    let sources = source.map(|s| column(s).and_then(Texts::of)).transpose()?;
+    let table = boilerplate.as_ref().map(|b| &b.table);
+    let (flat, valid) = sign_texts(py, signer, &texts, sources.as_ref(), table);
     let k = signer.engine.config.signer.num_perm;
     let mut fields = Vec::new();
     let mut columns: Vec<ArrayRef> = Vec::new();
@@ -255,14 +279,19 @@ pub fn sign_batch<'py>(
 
 /// Exact overlap of the texts in columns `a` and `b` of each row, as `naql cluster` verifies a
 /// candidate pair: a RecordBatch of `jaccard`, `containment_ab`, `containment_ba` (Float64).
+/// With source columns and a `boilerplate` table, each text's boilerplate is left out first.
 #[pyfunction]
-#[pyo3(signature = (signer, batch, a="text_a", b="text_b"))]
+#[pyo3(signature = (signer, batch, a="text_a", b="text_b", source_a=None, source_b=None, boilerplate=None))]
+#[allow(clippy::too_many_arguments)]
 pub fn verify_batch<'py>(
     py: Python<'py>,
     signer: &Signer,
     batch: &Bound<'py, PyAny>,
     a: &str,
     b: &str,
+    source_a: Option<&str>,
+    source_b: Option<&str>,
+    boilerplate: Option<PyRef<'py, Boilerplate>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let batch = RecordBatch::from_pyarrow_bound(batch)?;
     let column = |name: &str| {
@@ -273,19 +302,24 @@ pub fn verify_batch<'py>(
             .and_then(Texts::of)
     };
     let (ta, tb) = (column(a)?, column(b)?);
+    let sa = source_a.map(column).transpose()?;
+    let sb = source_b.map(column).transpose()?;
+    let empty = Table::default();
+    let table = boilerplate.as_ref().map_or(&empty, |b| &b.table);
     let engine = &signer.engine;
     let overlaps: Vec<[f64; 3]> = py.detach(|| {
         (0..ta.len())
             .into_par_iter()
             .map(|i| {
-                let doc = |t: Option<&str>| Document {
-                    text: t.unwrap_or("").to_owned(),
-                    ..Document::default()
+                let set = |t: &Texts, s: Option<&Texts>| {
+                    let p = engine.prepare(Document {
+                        text: t.get(i).unwrap_or("").to_owned(),
+                        source: source_of(s.and_then(|s| s.get(i)).map(str::to_owned)),
+                        ..Document::default()
+                    });
+                    engine.config.signer.shingle_set(&table.kept_units(&p))
                 };
-                let o = engine.overlap(
-                    &engine.prepare(doc(ta.get(i))),
-                    &engine.prepare(doc(tb.get(i))),
-                );
+                let o = Overlap::of(&set(&ta, sa.as_ref()), &set(&tb, sb.as_ref()));
                 [o.jaccard, o.containment_ab, o.containment_ba]
             })
             .collect()
@@ -301,6 +335,73 @@ pub fn verify_batch<'py>(
         Field::new("containment_ba", DataType::Float64, false),
     ]);
     let out = RecordBatch::try_new(Arc::new(schema), vec![col(0), col(1), col(2)])
+        .map_err(|e| config_err(e.to_string()))?;
+    out.to_pyarrow(py)
+}
+
+/// What boilerplate is counted from, for a distributed job: one row per distinct
+/// `(source, paragraph, text_key)` of the batch's texts that have a source (blank or null
+/// sources are not examined, as in the CLI). A job keeps, per source, the paragraphs with at
+/// least `boilerplate_min_docs` distinct text keys across all batches. `signed` gives Int64
+/// columns (the same bits) for Spark.
+#[pyfunction]
+#[pyo3(signature = (signer, batch, text="text", source="source", signed=false))]
+pub fn paragraph_batch<'py>(
+    py: Python<'py>,
+    signer: &Signer,
+    batch: &Bound<'py, PyAny>,
+    text: &str,
+    source: &str,
+    signed: bool,
+) -> PyResult<Bound<'py, PyAny>> {
+    let batch = RecordBatch::from_pyarrow_bound(batch)?;
+    let column = |name: &str| {
+        batch
+            .column_by_name(name)
+            .cloned()
+            .ok_or_else(|| config_err(format!("no column {name:?} in the batch")))
+            .and_then(Texts::of)
+    };
+    let (texts, sources) = (column(text)?, column(source)?);
+    let mut rows: Vec<(&str, u64, u64)> = py.detach(|| {
+        let mut rows: Vec<(&str, u64, u64)> = (0..texts.len())
+            .into_par_iter()
+            .filter_map(|i| Some((i, sources.get(i).filter(|s| !s.trim().is_empty())?)))
+            .flat_map_iter(|(i, s)| {
+                let p = signer.prepared(texts.get(i).unwrap_or("").to_owned());
+                let key = p.text_key();
+                p.paragraph_hashes()
+                    .map(|h| (s, h, key))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        rows.par_sort_unstable();
+        rows.dedup();
+        rows
+    });
+    let names: arrow_array::StringArray = rows.iter().map(|r| Some(r.0)).collect();
+    let ints = |f: fn(&(&str, u64, u64)) -> u64| -> ArrayRef {
+        if signed {
+            Arc::new(Int64Array::from_iter_values(
+                rows.iter().map(|r| f(r) as i64),
+            ))
+        } else {
+            Arc::new(UInt64Array::from_iter_values(rows.iter().map(f)))
+        }
+    };
+    let (paragraphs, keys) = (ints(|r| r.1), ints(|r| r.2));
+    rows.clear();
+    let int = if signed {
+        DataType::Int64
+    } else {
+        DataType::UInt64
+    };
+    let schema = Schema::new(vec![
+        Field::new("source", DataType::Utf8, false),
+        Field::new("paragraph", int.clone(), false),
+        Field::new("text_key", int, false),
+    ]);
+    let out = RecordBatch::try_new(Arc::new(schema), vec![Arc::new(names), paragraphs, keys])
         .map_err(|e| config_err(e.to_string()))?;
     out.to_pyarrow(py)
 }

@@ -3,13 +3,14 @@
 //! the work on the library, with the GIL released wherever it runs long.
 //!
 //! Rooms: `errors` (the exception classes), `params` (Python options → library configs),
-//! `text` (normalize, tokens), `sign` (signatures, band keys, LSH parameters), `runs`
+//! `text` (normalize, tokens), `sign` (signatures, band keys, LSH parameters), `boilerplate` (the per-source table), `runs`
 //! (cluster, pairs, story level), `compare` (diff JSON, HTML), `index` (the on-disk index),
 //! `arrow` (the same on Arrow arrays, zero-copy in and out).
 
 use pyo3::prelude::*;
 
 mod arrow;
+mod boilerplate;
 mod compare;
 mod errors;
 mod index;
@@ -35,7 +36,14 @@ fn _naql(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(arrow::band_keys_arrow, m)?)?;
     m.add_function(wrap_pyfunction!(arrow::sign_batch, m)?)?;
     m.add_function(wrap_pyfunction!(arrow::verify_batch, m)?)?;
+    m.add_function(wrap_pyfunction!(arrow::paragraph_batch, m)?)?;
+    m.add_class::<boilerplate::Boilerplate>()?;
     m.add("SIGNATURE_ALGORITHM", "naql-oph-v1")?;
     m.add("DEFAULT_SEED", naql::Signer::default().seed)?;
+    m.add(
+        "BOILERPLATE_MIN_DOCS",
+        naql::copy::Config::default().boilerplate_min_docs,
+    )?;
+    m.add("SOURCE_FIELDS", naql::corpus::SOURCE_FIELDS.to_vec())?;
     Ok(())
 }

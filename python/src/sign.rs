@@ -2,21 +2,32 @@
 //! for a batch of texts at once, in parallel with the GIL released.
 
 use numpy::ndarray::Array2;
-use numpy::{IntoPyArray, PyArray2, PyReadonlyArray2};
+use numpy::{IntoPyArray, PyArray1, PyArray2, PyReadonlyArray2};
 use pyo3::prelude::*;
 use rayon::prelude::*;
 
-use naql::copy::{Config, Engine, LshParams, Shingling, Signature, Stats};
+use naql::copy::{Boilerplate as Table, Config, Engine, LshParams, Shingling, Signature, Stats};
 use naql::corpus::{Document, items_in_memory};
 
+use crate::boilerplate::Boilerplate;
 use crate::errors::{config_err, py_err};
 use crate::params::normalize_options;
 
-/// Signs texts as `naql sign` signs documents without a source (datelines removed unless
-/// `keep_datelines`; boilerplate needs sources, so there is none here).
+/// Signs texts as `naql sign` signs documents (datelines removed unless `keep_datelines`;
+/// boilerplate left out per source when sources are given).
 #[pyclass(module = "naql", frozen)]
 pub struct Signer {
     pub engine: Engine,
+}
+
+impl Signer {
+    /// Stage 1 for one text without a source.
+    pub fn prepared(&self, text: String) -> naql::copy::Prepared {
+        self.engine.prepare(Document {
+            text,
+            ..Document::default()
+        })
+    }
 }
 
 #[pymethods]
@@ -63,26 +74,52 @@ impl Signer {
     }
 
     /// One row of `num_perm` values per text (uint64; each value fits 32 bits). With
-    /// `sources`, paragraphs recurring in a source's texts are left out as `naql sign` does.
-    #[pyo3(signature = (texts, sources=None))]
+    /// `sources`, paragraphs recurring in a source's texts are left out as `naql sign` does:
+    /// those of the `boilerplate` table when given, else those found in this batch.
+    #[pyo3(signature = (texts, sources=None, boilerplate=None))]
     fn sign<'py>(
         &self,
         py: Python<'py>,
         texts: Vec<String>,
         sources: Option<Vec<Option<String>>>,
+        boilerplate: Option<PyRef<'py, Boilerplate>>,
     ) -> PyResult<Bound<'py, PyArray2<u64>>> {
         let k = self.num_perm();
         let n = texts.len();
         if sources.as_ref().is_some_and(|s| s.len() != n) {
             return Err(config_err("sources must be as many as texts"));
         }
+        let table = boilerplate.as_ref().map(|b| &b.table);
         let flat = py.detach(|| {
             let mut flat = vec![0u64; n * k];
-            sign_into(&self.engine, documents(texts, sources), &mut flat);
+            sign_into(&self.engine, documents(texts, sources), table, &mut flat);
             flat
         });
         let a = Array2::from_shape_vec((n, k), flat).expect("n × k values");
         Ok(a.into_pyarray(py))
+    }
+
+    /// The hashes of each text's paragraphs (non-blank lines, dateline cut), as boilerplate is
+    /// counted: a distributed job counts, per source, the distinct texts (`text_keys`) each
+    /// hash appears in, and keeps those in at least `boilerplate_min_docs` (5 in the CLI).
+    fn paragraph_hashes(&self, py: Python<'_>, texts: Vec<String>) -> Vec<Vec<u64>> {
+        py.detach(|| {
+            texts
+                .into_par_iter()
+                .map(|text| self.prepared(text).paragraph_hashes().collect())
+                .collect()
+        })
+    }
+
+    /// The key that tells distinct texts apart when boilerplate is counted (uint64).
+    fn text_keys<'py>(&self, py: Python<'py>, texts: Vec<String>) -> Bound<'py, PyArray1<u64>> {
+        let keys: Vec<u64> = py.detach(|| {
+            texts
+                .into_par_iter()
+                .map(|text| self.prepared(text).text_key())
+                .collect()
+        });
+        keys.into_pyarray(py)
     }
 
     fn __repr__(&self) -> String {
@@ -98,12 +135,17 @@ impl Signer {
     }
 }
 
-/// Signs documents as `naql sign` does (stages 1–3: prepare, boilerplate per source, sign)
-/// and widens the values into `flat`, `k` a row.
-pub fn sign_into(engine: &Engine, docs: Vec<Document>, flat: &mut [u64]) {
+/// Signs documents as `naql sign` does (stages 1–3: prepare, boilerplate per source — the
+/// `table` when given, else found among `docs` — sign) and widens the values into `flat`, `k`
+/// a row.
+pub fn sign_into(engine: &Engine, docs: Vec<Document>, table: Option<&Table>, flat: &mut [u64]) {
     let k = engine.config.signer.num_perm;
     let items = items_in_memory(docs, |d| engine.prepare(d));
-    let signed = engine.sign_all(items, &mut Stats::default());
+    let mut stats = Stats::default();
+    let signed = match table {
+        Some(t) => engine.sign_with(items, t, &mut stats),
+        None => engine.sign_all(items, &mut stats),
+    };
     flat.par_chunks_mut(k)
         .zip(signed.par_iter())
         .for_each(|(row, s)| {
@@ -113,6 +155,11 @@ pub fn sign_into(engine: &Engine, docs: Vec<Document>, flat: &mut [u64]) {
         });
 }
 
+/// A source as the CLI reads one: blank is none.
+pub fn source_of(s: Option<String>) -> Option<String> {
+    s.filter(|s| !s.trim().is_empty())
+}
+
 /// Documents of these texts, with their sources when given (for boilerplate removal).
 pub fn documents(texts: Vec<String>, sources: Option<Vec<Option<String>>>) -> Vec<Document> {
     let mut sources = sources.unwrap_or_default().into_iter();
@@ -120,7 +167,7 @@ pub fn documents(texts: Vec<String>, sources: Option<Vec<Option<String>>>) -> Ve
         .into_iter()
         .map(|text| Document {
             text,
-            source: sources.next().flatten(),
+            source: source_of(sources.next().flatten()),
             ..Document::default()
         })
         .collect()

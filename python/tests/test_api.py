@@ -214,3 +214,51 @@ def test_sign_releases_the_gil():
     t.join()
     # The main thread kept running while the batch was signed.
     assert ticks > 5
+
+
+def _texts_sources(recs):
+    return [r.get("content") or "" for r in recs], [r.get("source") for r in recs]
+
+
+def test_boilerplate_table_is_counted_from_paragraph_hashes(boiler_sample):
+    """What a distributed job counts (paragraph hashes per distinct text key, per source) gives
+    the table the CLI finds; blank and missing sources are not examined."""
+    import collections
+    import pickle
+
+    texts, sources = _texts_sources(boiler_sample[1])
+    signer = naql.Signer()
+    table = naql.Boilerplate.find(signer, texts, sources)
+    seen = collections.defaultdict(set)
+    for hashes, key, src in zip(signer.paragraph_hashes(texts), signer.text_keys(texts), sources):
+        if src and src.strip():
+            for h in hashes:
+                seen[(src, h)].add(int(key))
+    want = sorted(e for e, keys in seen.items() if len(keys) >= naql.BOILERPLATE_MIN_DOCS)
+    assert table.entries() == want
+    assert {s for s, _ in want} == {"alriyadh", "okaz"}
+    assert len(table) == cli_json("cluster", boiler_sample[0], "--format", "json")[
+        "stats"]["boilerplate_paragraphs"]
+    assert naql.Boilerplate([s for s, _ in want], [h for _, h in want]) == table
+    # Spark's bigints: the same bits, signed.
+    signed = [h - 2**64 if h >= 2**63 else h for _, h in want]
+    assert naql.Boilerplate([s for s, _ in want], signed) == table
+    assert pickle.loads(pickle.dumps(table)) == table
+    assert want[0] in table and ("okaz", 1) not in table
+    assert naql.Boilerplate.find(signer, texts, sources, min_docs=0).entries() == []
+
+
+def test_signing_with_the_table_is_naql_sign(boiler_sample):
+    path, recs = boiler_sample
+    want = {r["id"]: r["signature"] for r in cli_jsonl("sign", path)}
+    texts, sources = _texts_sources(recs)
+    signer = naql.Signer()
+    table = naql.Boilerplate.find(signer, texts, sources)
+    with_table = signer.sign(texts, sources, boilerplate=table)
+    assert with_table.tolist() == signer.sign(texts, sources).tolist()
+    for r, row in zip(recs, with_table):
+        assert row.tolist() == want[str(r["id"])], r["id"]
+    # Without the table (or without sources) boilerplate is kept, and signatures differ.
+    assert signer.sign(texts).tolist() != with_table.tolist()
+    with pytest.raises(naql.ConfigError, match="as many as hashes"):
+        naql.Boilerplate(["a"], [])

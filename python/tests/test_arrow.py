@@ -76,3 +76,48 @@ def test_verify_batch_is_the_clis_verification(records):
     assert got == [p["jaccard"] for p in pairs]
     got = [round(c, 4) for c in out.column("containment_ab").to_pylist()]
     assert got == [p["containment_ab"] for p in pairs]
+
+
+def test_paragraph_batch_counts_to_the_table(boiler_sample):
+    """Rows of paragraph_batch over several batches, made distinct and counted per source as
+    the Spark job does, give Boilerplate.find's table."""
+    import collections
+
+    recs = boiler_sample[1]
+    texts = [r.get("content") or "" for r in recs]
+    sources = [r.get("source") for r in recs]
+    table = naql.Boilerplate.find(naql.Signer(), texts, sources)
+    rows = set()
+    for start in range(0, len(recs), 50):
+        batch = pa.RecordBatch.from_pydict({"text": texts[start:start + 50],
+                                            "source": sources[start:start + 50]})
+        out = naql.paragraph_batch(batch, signed=True)
+        assert out.schema.names == ["source", "paragraph", "text_key"]
+        assert out.schema.field("paragraph").type == pa.int64()
+        rows |= set(zip(*(out.column(c).to_pylist() for c in out.schema.names)))
+    assert None not in {s for s, _, _ in rows} and " " not in {s for s, _, _ in rows}
+    counts = collections.Counter((s, p) for s, p, _ in rows)
+    found = [(s, p) for (s, p), n in counts.items() if n >= naql.BOILERPLATE_MIN_DOCS]
+    assert naql.Boilerplate([s for s, _ in found], [p for _, p in found]) == table
+
+
+def test_sign_and_verify_batches_leave_the_table_out(boiler_sample):
+    path, recs = boiler_sample
+    texts = [r.get("content") or "" for r in recs]
+    sources = [r.get("source") for r in recs]
+    signer = naql.Signer()
+    table = naql.Boilerplate.find(signer, texts, sources)
+    # One small batch: the table, not the batch's own counts, decides.
+    batch = pa.RecordBatch.from_pydict({"text": texts[-12:], "source": sources[-12:]})
+    out = naql.sign_batch(batch, source="source", boilerplate=table)
+    assert (out.column("signature").to_pylist()
+            == signer.sign(texts, sources)[-12:].tolist())
+    by_id = {str(r["id"]): r for r in recs}
+    pairs = cli_jsonl("pairs", path)
+    assert any(p["a"].endswith("-share") or p["b"].endswith("-share") for p in pairs)
+    cols = {f"{x}_{s}": [by_id[p[s]].get(k) or "" if x == "text" else by_id[p[s]].get(k)
+                         for p in pairs]
+            for s in "ab" for x, k in (("text", "content"), ("source", "source"))}
+    out = naql.verify_batch(pa.RecordBatch.from_pydict(cols), source_a="source_a",
+                            source_b="source_b", boilerplate=table)
+    assert [round(j, 4) for j in out.column("jaccard").to_pylist()] == [p["jaccard"] for p in pairs]

@@ -1,6 +1,7 @@
 """The Spark job on a real local Spark (local[2]) over the fixture: the same clusters, the
-same representatives and the same verified pairs as the CLI (without boilerplate removal,
-which the job does not do: `--boilerplate-min-docs 0`, a no-op on this fixture too)."""
+same representatives, member scores and verified pairs as the CLI's defaults, boilerplate
+removal included (on the fixture, where it is a no-op, and on the fixture with boilerplate
+added, where it makes and unmakes pairs), and as `--boilerplate-min-docs 0` when turned off."""
 
 import json
 import os
@@ -38,20 +39,55 @@ def job(spark):
     return naql.spark.dedup_job(df, "id", "content", 0.8, date_col="date_extracted")
 
 
-def cli_clusters():
-    out = cli_json("cluster", SAMPLE, "--format", "json", "--boilerplate-min-docs", "0")
+@pytest.fixture(scope="module")
+def boiler_job(spark, boiler_sample):
+    import naql.spark
+
+    df = spark.read.json(str(boiler_sample[0])).repartition(3)
+    return naql.spark.dedup_job(df, "id", "content", 0.8, date_col="date_extracted")
+
+
+def cli_clusters(path=SAMPLE, *flags):
+    out = cli_json("cluster", path, "--format", "json", *flags)
     return {c["representative"]: sorted(m["id"] for m in c["members"]) for c in out["clusters"]}
 
 
 def test_same_clusters_and_representatives_as_the_cli(job):
     got = {r["representative"]: sorted(r["members"]) for r in job["clusters"].collect()}
     assert got == cli_clusters()
+    assert job["stats"]["boilerplate"] == {"source_col": "source", "min_docs": 5,
+                                           "paragraphs": 0}
 
 
-def test_one_row_per_document_scored_against_its_representative(job, records):
+def test_boilerplate_is_removed_as_the_cli_removes_it(boiler_job, boiler_sample):
+    path = boiler_sample[0]
+    got = {r["representative"]: sorted(r["members"]) for r in boiler_job["clusters"].collect()}
+    want = cli_clusters(path)
+    assert got == want
+    # The corpus is one where removal matters.
+    assert want != cli_clusters(path, "--boilerplate-min-docs", "0")
+    stats = cli_json("cluster", path, "--format", "json")["stats"]
+    assert boiler_job["stats"]["boilerplate"]["paragraphs"] == stats["boilerplate_paragraphs"] > 0
+    _same_scores(boiler_job, path, boiler_sample[1])
+    _same_pairs(boiler_job, path)
+
+
+def test_boilerplate_off_is_the_clis_min_docs_0(spark, boiler_sample):
+    import naql.spark
+
+    path = boiler_sample[0]
+    df = spark.read.json(str(path)).repartition(2)
+    out = naql.spark.dedup_job(df, "id", "content", 0.8, date_col="date_extracted",
+                               boilerplate_min_docs=0)
+    got = {r["representative"]: sorted(r["members"]) for r in out["clusters"].collect()}
+    assert got == cli_clusters(path, "--boilerplate-min-docs", "0")
+    assert out["stats"]["boilerplate"]["source_col"] is None
+
+
+def _same_scores(job, path, records):
     rows = {r["id"]: r for r in job["documents"].collect()}
     assert len(rows) == len(records)
-    want = cli_json("cluster", SAMPLE, "--format", "json", "--boilerplate-min-docs", "0")
+    want = cli_json("cluster", path, "--format", "json")
     for c in want["clusters"]:
         for m in c["members"]:
             r = rows[m["id"]]
@@ -62,11 +98,19 @@ def test_one_row_per_document_scored_against_its_representative(job, records):
     assert sum(r["cluster"] is None for r in rows.values()) == len(records) - clustered
 
 
-def test_same_verified_pairs_as_naql_pairs(job):
+def _same_pairs(job, path):
     want = {(p["a"], p["b"]) if p["a"] < p["b"] else (p["b"], p["a"]): p["jaccard"]
-            for p in cli_jsonl("pairs", SAMPLE, "--boilerplate-min-docs", "0")}
+            for p in cli_jsonl("pairs", path)}
     got = {(r["a"], r["b"]): round(r["jaccard"], 4) for r in job["pairs"].collect()}
     assert got == want
+
+
+def test_one_row_per_document_scored_against_its_representative(job, records):
+    _same_scores(job, SAMPLE, records)
+
+
+def test_same_verified_pairs_as_naql_pairs(job):
+    _same_pairs(job, SAMPLE)
     assert job["stats"]["capped_buckets"] == 0
 
 

@@ -1,6 +1,6 @@
 //! [`Engine`]: the stages run in order with one configuration.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -8,13 +8,14 @@ use rayon::prelude::*;
 use crate::corpus::{self, Document, Item, ReadError, ReadOptions, Skipped, UnreadDates};
 use crate::text::Normalizer;
 
+use super::boilerplate::Boilerplate;
 use super::config::{Config, Verify};
 use super::lsh::{LshParams, bucketed_candidates};
 use super::minhash::Signature;
 use super::outcome::{Outcome, Stats};
 use super::prepared::{Prepared, Signed, fold_all, kept_units};
 use super::verify::{Overlap, ShingleSets, verified_pairs};
-use super::{boilerplate, buckets, cluster};
+use super::{buckets, cluster};
 
 /// Told when each stage after reading starts, with what it works through, so that a front
 /// door can show progress (the library shows nothing; `naql` draws it on a terminal).
@@ -209,14 +210,26 @@ impl Engine {
 
     /// Stages 2 and 3: boilerplate and signatures, with the stats they produce.
     pub fn sign_all(&self, items: Vec<Item<Prepared>>, stats: &mut Stats) -> Vec<Signed> {
-        let boiler = boilerplate::find(&items, self.config.boilerplate_min_docs);
-        stats.boilerplate_paragraphs = boiler.values().map(HashSet::len).sum();
+        let boiler = Boilerplate::find(&items, self.config.boilerplate_min_docs);
+        self.sign_with(items, &boiler, stats)
+    }
+
+    /// Stage 3 with a boilerplate table found elsewhere (by a distributed job counting
+    /// [`Prepared::paragraph_hashes`] over the whole corpus): what [`Engine::sign_all`] gives
+    /// when `boiler` is the table it would find.
+    pub fn sign_with(
+        &self,
+        items: Vec<Item<Prepared>>,
+        boiler: &Boilerplate,
+        stats: &mut Stats,
+    ) -> Vec<Signed> {
+        stats.boilerplate_paragraphs = boiler.len();
         let signer = self.config.signer;
         let signed: Vec<(Signed, usize, bool)> = items
             .into_par_iter()
             .map(|item| {
                 let mut p = item.value;
-                let (removed, all_boiler) = boilerplate::removed_paragraphs(&p, &boiler);
+                let (removed, all_boiler) = boiler.removed_paragraphs(&p);
                 let (signature, content_key) = if removed.is_empty() {
                     let key = p.content_key;
                     (

@@ -47,6 +47,7 @@ mod outcome;
 mod prepared;
 mod verify;
 
+pub use self::boilerplate::Boilerplate;
 pub use self::config::{Config, MAX_NGRAM, MAX_NUM_PERM, Verify};
 pub use self::engine::{Engine, MAX_BUCKET_PAIRS, Stages};
 pub use self::lsh::{LshParams, bucketed_candidates, candidate_pairs, candidate_probability};
