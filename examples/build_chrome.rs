@@ -1,9 +1,9 @@
-//! Builds the table of page-chrome lines (`models/chrome-lines-v1.txt.gz`, [`CHROME_MODEL`])
+//! Builds the table of page-chrome lines (`models/chrome-lines-v2.txt.gz`, [`CHROME_MODEL`])
 //! from news corpora: short lines found in many distinct articles on many distinct days.
 //!
 //! ```text
 //! cargo run --release --example build_chrome -- ../shared/data/saudinewsnet.jsonl.gz \
-//!     ../shared/data/antcorpus-multisource.jsonl.gz | gzip -n -9 > models/chrome-lines-v1.txt.gz
+//!     ../shared/data/antcorpus-multisource.jsonl.gz | gzip -n -9 > models/chrome-lines-v2.txt.gz
 //! ```
 //!
 //! Each line of each article's text is keyed by [`line_key`] (normalized tokens); a line

@@ -1,7 +1,7 @@
 //! The one specified hash of tokens and terms.
 //!
-//! Saved artefacts depend on it bit for bit: MinHash signatures (`naql-oph-v1`) and the index
-//! hash normalized tokens with it; IDF and LSA tables (`naql-idf-v1`) key their terms by it;
+//! Saved artefacts depend on it bit for bit: MinHash signatures (`naql-oph-v2`) and the index
+//! hash normalized tokens with it; IDF and LSA tables (`naql-idf-v2`) key their terms by it;
 //! stopword lists and sentence alignment use it so that their keys agree with those tables.
 //! It is XXH3-64 with seed 0 of the UTF-8 bytes. Changing it is a format change: every
 //! versioned format above would need a new version. Every hash of a word in naql goes through

@@ -402,7 +402,7 @@ fn remove_prune_export_and_check() {
     assert_eq!(code, 0);
     let s: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(s["documents"].as_u64(), Some(left.len() as u64));
-    assert_eq!(s["params"]["algorithm"], "naql-oph-v1");
+    assert_eq!(s["params"]["algorithm"], "naql-oph-v2");
     assert!(s["bytes_per_document"].as_f64().unwrap() > 0.0);
     let (_, err, code) = naql(&["index", "prune", &index, "--before", "last week"]);
     assert_eq!(code, 2, "a usage error");
@@ -478,7 +478,7 @@ fn wrong_files_and_parameters_are_refused_with_clear_messages() {
     assert!(e.contains("format version 99"), "{e}");
     let c = rusqlite::Connection::open(&index).unwrap();
     c.execute_batch(
-        "UPDATE meta SET value = replace(value, 'naql-oph-v1', 'naql-oph-v9') WHERE key = 'params'",
+        "UPDATE meta SET value = replace(value, 'naql-oph-v2', 'naql-oph-v9') WHERE key = 'params'",
     )
     .unwrap();
     drop(c);

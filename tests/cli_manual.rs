@@ -25,11 +25,12 @@ fn version_names_the_versions_the_outputs_carry() {
         "{out}"
     );
     for name in [
-        "naql-oph-v1",
-        "index       format 1",
-        "naql-idf-v1",
-        "naql-background-v1",
-        "naql-chrome-v1",
+        "normalize   naql-norm-v2",
+        "naql-oph-v2",
+        "index       format 2",
+        "naql-idf-v2",
+        "naql-background-v2",
+        "naql-chrome-v2",
     ] {
         assert!(out.contains(name), "--version lacks {name}:\n{out}");
     }

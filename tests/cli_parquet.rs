@@ -71,7 +71,9 @@ fn parquet_fixture_clusters_exactly_as_its_jsonl() {
     assert_eq!(parquet["clusters"], jsonl["clusters"]);
     assert_eq!(parquet["stats"], jsonl["stats"]);
     assert_eq!(parquet["params"], jsonl["params"]);
-    assert_eq!(jsonl["clusters"].as_array().unwrap().len(), 30);
+    // 31 since normalization v2 (30 before): a pair that differed only in hamza seats and
+    // tanween alefs now clusters.
+    assert_eq!(jsonl["clusters"].as_array().unwrap().len(), 31);
 }
 
 /// Reads naql's `--format parquet` output: id → (cluster, representative, jaccard, containment).

@@ -167,7 +167,7 @@ fn every_document_is_accounted_for_and_the_clean_one_has_no_link() {
     assert!(
         err.contains(
             "7 documents: 6 in 3 passage clusters, 1 singleton, 0 skipped; 3 links (0 \
-             boilerplate) from 4 candidate pairs"
+             boilerplate) from 3 candidate pairs"
         ),
         "{err}"
     );

@@ -114,7 +114,8 @@ fn the_seeds_are_one_story_with_five_outlets_and_every_article_in_its_table() {
     assert!(part.contains("4 of 4 other copy groups"), "{part}");
     assert!(!part.contains("left out"));
     // Stems as the story output gives them.
-    assert!(part.contains("<span>روسيا</span>") && part.contains("<span>ناتو</span>"));
+    // (روسيا is روس since normalization v2 drops a final bare alef: روسيا / روسي meet.)
+    assert!(part.contains("<span>روس</span>") && part.contains("<span>ناتو</span>"));
 
     // Every article of every story is in its story's table, once.
     for s in &found {

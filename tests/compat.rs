@@ -67,7 +67,7 @@ fn replace_once(bytes: &mut [u8], from: &[u8], to: &[u8]) {
     bytes[at..at + to.len()].copy_from_slice(to);
 }
 
-// ---- SQLite index, format version 1 ----
+// ---- SQLite index: format version 2 (read), version 1 (refused: normalization v1) ----
 
 const HISTORIES: [&str; 2] = ["estimate", "exact"];
 
@@ -77,12 +77,12 @@ fn header_field(bytes: &[u8], offset: usize) -> u32 {
 }
 
 #[test]
-fn index_fixtures_are_format_version_1_at_rest() {
-    for h in HISTORIES {
-        let name = format!("index-{h}-v1.naql");
+fn index_fixtures_are_of_their_format_version_at_rest() {
+    for (h, v) in HISTORIES.iter().flat_map(|h| [(h, 1), (h, 2)]) {
+        let name = format!("index-{h}-v{v}.naql");
         let bytes = std::fs::read(fixture(&name)).unwrap();
         assert!(bytes.starts_with(b"SQLite format 3\0"), "{name}");
-        assert_eq!(header_field(&bytes, 60), 1, "{name}: user_version");
+        assert_eq!(header_field(&bytes, 60), v, "{name}: user_version");
         assert_eq!(
             header_field(&bytes, 68),
             0x6e61_716c,
@@ -96,10 +96,10 @@ fn index_fixtures_are_format_version_1_at_rest() {
 }
 
 #[test]
-fn index_v1_stats_export_and_check_are_as_recorded() {
+fn index_v2_stats_export_and_check_are_as_recorded() {
     for h in HISTORIES {
         let dir = tempfile::tempdir().unwrap();
-        let index = copy_of(dir.path(), &format!("index-{h}-v1.naql"), |_| {});
+        let index = copy_of(dir.path(), &format!("index-{h}-v2.naql"), |_| {});
         let index = path_str(&index);
         for (cmd, file) in [
             (vec!["index", "stats", "--json", index], "stats.json"),
@@ -109,7 +109,7 @@ fn index_v1_stats_export_and_check_are_as_recorded() {
             let out = common::ok(&run(&cmd));
             assert_eq!(
                 out,
-                recorded(&format!("index-{h}-v1.{file}")),
+                recorded(&format!("index-{h}-v2.{file}")),
                 "{h}: naql {}",
                 cmd[..2].join(" ")
             );
@@ -118,26 +118,26 @@ fn index_v1_stats_export_and_check_are_as_recorded() {
 }
 
 #[test]
-fn index_v1_dedup_gives_the_recorded_verdicts() {
+fn index_v2_dedup_gives_the_recorded_verdicts() {
     for h in HISTORIES {
         let dir = tempfile::tempdir().unwrap();
-        let index = copy_of(dir.path(), &format!("index-{h}-v1.naql"), |_| {});
+        let index = copy_of(dir.path(), &format!("index-{h}-v2.naql"), |_| {});
         let index = path_str(&index);
         for batch in ["batch-2", "probe"] {
             let input = format!("{COMPAT}/{batch}.jsonl");
             let out = run(&["dedup", "--index", index, "--dry-run", &input]);
             let what = format!("{h}: dry run of {batch}");
             assert_eq!(out.status.code(), Some(0), "{what}: {}", text(&out.stderr));
-            let expected = recorded(&format!("index-{h}-v1.dry-run-{batch}.jsonl"));
+            let expected = recorded(&format!("index-{h}-v2.dry-run-{batch}.jsonl"));
             assert_eq!(text(&out.stdout), expected, "{what}: verdicts");
-            let summary = recorded(&format!("index-{h}-v1.dry-run-{batch}.err"));
+            let summary = recorded(&format!("index-{h}-v2.dry-run-{batch}.err"));
             assert_eq!(text(&out.stderr), summary, "{what}: summary");
         }
         // Nothing was added by the dry runs.
         let export = common::ok(&run(&["index", "export", index]));
         assert_eq!(
             export,
-            recorded(&format!("index-{h}-v1.export.jsonl")),
+            recorded(&format!("index-{h}-v2.export.jsonl")),
             "{h}"
         );
 
@@ -145,7 +145,7 @@ fn index_v1_dedup_gives_the_recorded_verdicts() {
         let probe = format!("{COMPAT}/probe.jsonl");
         let out = run(&["dedup", "--index", index, &probe]);
         assert_eq!(out.status.code(), Some(0), "{h}: {}", text(&out.stderr));
-        let expected = recorded(&format!("index-{h}-v1.dry-run-probe.jsonl"));
+        let expected = recorded(&format!("index-{h}-v2.dry-run-probe.jsonl"));
         assert_eq!(text(&out.stdout), expected, "{h}: dedup after the dry run");
         let check = common::ok(&run(&["index", "check", index]));
         assert_eq!(check, "ok: 15 documents, consistent\n", "{h}");
@@ -155,30 +155,30 @@ fn index_v1_dedup_gives_the_recorded_verdicts() {
 #[test]
 fn index_of_another_version_or_kind_is_refused() {
     let probe = format!("{COMPAT}/probe.jsonl");
-    let name = "index-estimate-v1.naql";
+    let name = "index-estimate-v2.naql";
     let cases: [(&str, Edit, &str); 4] = [
         (
-            "format version 2",
-            |b| b[60..64].copy_from_slice(&2u32.to_be_bytes()),
-            "naql: error: [TMP]/index-estimate-v1.naql: index format version 2, \
-             this naql reads version 1 only\n",
+            "format version 3",
+            |b| b[60..64].copy_from_slice(&3u32.to_be_bytes()),
+            "naql: error: [TMP]/index-estimate-v2.naql: index format version 3, \
+             this naql reads version 2 only\n",
         ),
         (
             "another application id",
             |b| b[68..72].copy_from_slice(&0x1234_5678u32.to_be_bytes()),
-            "naql: error: [TMP]/index-estimate-v1.naql: not a naql index \
+            "naql: error: [TMP]/index-estimate-v2.naql: not a naql index \
              (an SQLite database, but not one naql made)\n",
         ),
         (
             "another signature algorithm",
-            |b| replace_once(b, b"naql-oph-v1", b"naql-oph-v2"),
-            "naql: error: [TMP]/index-estimate-v1.naql: signatures were made with \
-             \"naql-oph-v2\"; this naql makes \"naql-oph-v1\": build a new index\n",
+            |b| replace_once(b, b"naql-oph-v2", b"naql-oph-v3"),
+            "naql: error: [TMP]/index-estimate-v2.naql: signatures were made with \
+             \"naql-oph-v3\"; this naql makes \"naql-oph-v2\": build a new index\n",
         ),
         (
             "not SQLite",
             |b| *b = b"not a database\n".repeat(100),
-            "naql: error: [TMP]/index-estimate-v1.naql: not a naql index \
+            "naql: error: [TMP]/index-estimate-v2.naql: not a naql index \
              (not an SQLite database)\n",
         ),
     ];
@@ -205,9 +205,48 @@ fn index_of_another_version_or_kind_is_refused() {
     }
 }
 
-// ---- IDF tables, naql-idf-v1 ----
+/// An index of format 1 (normalization v1: its keys are not this naql's) is refused by every
+/// command that opens it, with the commands that rebuild it, and left untouched.
+#[test]
+fn index_of_format_1_is_refused_with_how_to_rebuild() {
+    let probe = format!("{COMPAT}/probe.jsonl");
+    for h in HISTORIES {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let name = format!("index-{h}-v1.naql");
+        let path = copy_of(d, &name, |_| {});
+        let before = std::fs::read(&path).unwrap();
+        let index = path_str(&path);
+        let message = format!(
+            "naql: error: [TMP]/{name}: index format version 1, built with normalization \
+             naql-norm-v1; this naql (format 2, naql-norm-v2) cannot add to it or compare \
+             with it: rebuild it from the documents with `naql index create NEW.naql` (the \
+             same --history and options), then `naql dedup --index NEW.naql FILES...`\n"
+        );
+        for cmd in [
+            vec!["index", "stats", "--json", index],
+            vec!["index", "export", index],
+            vec!["index", "check", index],
+            vec!["dedup", "--index", index, &probe],
+            vec!["dedup", "--index", index, "--dry-run", &probe],
+        ] {
+            assert_eq!(
+                refusal(&run(&cmd), d),
+                message,
+                "{h}: naql {}",
+                cmd.join(" ")
+            );
+        }
+        assert!(
+            std::fs::read(&path).unwrap() == before,
+            "{h}: the file changed"
+        );
+    }
+}
 
-const TABLES: [&str; 2] = ["idf-v1", "idf-lsa8-v1"];
+// ---- IDF tables: naql-idf-v2 (read), naql-idf-v1 (refused: normalization v1) ----
+
+const TABLES: [&str; 2] = ["idf-v2", "idf-lsa8-v2"];
 
 #[test]
 fn idf_tables_give_the_recorded_stories() {
@@ -230,7 +269,7 @@ fn idf_tables_give_the_recorded_stories() {
 
 #[test]
 fn idf_table_weighs_the_recorded_diff() {
-    let table = format!("{COMPAT}/idf-v1.json");
+    let table = format!("{COMPAT}/idf-v2.json");
     let args = [
         "diff",
         SEED_A,
@@ -242,14 +281,14 @@ fn idf_table_weighs_the_recorded_diff() {
         "--min-score",
         "0.3",
     ];
-    assert_eq!(common::ok(&run(&args)), recorded("diff-idf-v2.json"));
+    assert_eq!(common::ok(&run(&args)), recorded(DIFF_IDF));
 }
 
 /// The same corpus gives the same table, byte for byte (LSA training included).
 #[test]
 fn idf_tables_are_made_the_same_today() {
     let dir = tempfile::tempdir().unwrap();
-    for (t, dims) in [("idf-v1", "0"), ("idf-lsa8-v1", "8")] {
+    for (t, dims) in [("idf-v2", "0"), ("idf-lsa8-v2", "8")] {
         let out = dir.path().join(format!("{t}.json"));
         let args = [
             "idf",
@@ -276,43 +315,55 @@ fn idf_table_of_another_version_or_kind_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let other_rules = format!(
-        "naql: error: [TMP]/idf-v1.json: IDF table made with other normalization rules ({}) \
+        "naql: error: [TMP]/idf-v2.json: IDF table made with other normalization rules ({}) \
          than this run ({})\n",
         rules("null"),
         rules("true")
     );
-    let cases: [(&str, &str, Edit, &str); 5] = [
+    let cases: [(&str, &str, Edit, &str); 7] = [
         (
-            "format naql-idf-v2",
+            "format naql-idf-v1 (normalization v1)",
             "idf-v1.json",
-            |b| replace_once(b, b"\"naql-idf-v1\"", b"\"naql-idf-v2\""),
-            "naql: error: [TMP]/idf-v1.json: IDF table format \"naql-idf-v2\", \
-             this naql reads \"naql-idf-v1\"\n",
+            |_| {},
+            OLD_IDF_V1,
+        ),
+        (
+            "format naql-idf-v1 with LSA vectors",
+            "idf-lsa8-v1.json",
+            |_| {},
+            OLD_IDF_LSA8_V1,
+        ),
+        (
+            "format naql-idf-v3",
+            "idf-v2.json",
+            |b| replace_once(b, b"\"naql-idf-v2\"", b"\"naql-idf-v3\""),
+            "naql: error: [TMP]/idf-v2.json: IDF table format \"naql-idf-v3\", \
+             this naql reads \"naql-idf-v2\"\n",
         ),
         (
             "another stemmer",
-            "idf-v1.json",
+            "idf-v2.json",
             |b| replace_once(b, b"naql-light-stem-v1", b"naql-light-stem-v2"),
-            "naql: error: [TMP]/idf-v1.json: IDF table made with stemmer \
+            "naql: error: [TMP]/idf-v2.json: IDF table made with stemmer \
              \"naql-light-stem-v2\", this naql uses \"naql-light-stem-v1\"\n",
         ),
         (
             "a cut file",
-            "idf-v1.json",
+            "idf-v2.json",
             |b| b.truncate(1000),
-            "naql: error: [TMP]/idf-v1.json: not a naql IDF table: \
-             EOF while parsing a value at line 1 column 1000\n",
+            "naql: error: [TMP]/idf-v2.json: not a naql IDF table: \
+             EOF while parsing an object at line 1 column 1000\n",
         ),
         (
             "LSA vectors one row short",
-            "idf-lsa8-v1.json",
+            "idf-lsa8-v2.json",
             |b| cut_lsa_vectors(b),
-            "naql: error: [TMP]/idf-lsa8-v1.json: LSA part holds 2192 scales and 17532 \
-             bytes, but 2192 terms × 8 dimensions need 2192 and 17536\n",
+            "naql: error: [TMP]/idf-lsa8-v2.json: LSA part holds 2139 scales and 17106 \
+             bytes, but 2139 terms × 8 dimensions need 2139 and 17112\n",
         ),
         (
             "other normalization rules",
-            "idf-v1.json",
+            "idf-v2.json",
             |b| replace_once(b, b"\"alef\":true,", b"\"alef\":null,"),
             &other_rules,
         ),
@@ -330,7 +381,7 @@ fn idf_table_of_another_version_or_kind_is_refused() {
         assert_eq!(refusal(&run(&args), d), message, "{what}");
     }
     // The genuine table, with a run whose normalization differs from the table's.
-    let table = copy_of(d, "idf-v1.json", |_| {});
+    let table = copy_of(d, "idf-v2.json", |_| {});
     let args = [
         "cluster",
         "--level",
@@ -342,7 +393,7 @@ fn idf_table_of_another_version_or_kind_is_refused() {
         "fixtures/seeds",
     ];
     let message = format!(
-        "naql: error: [TMP]/idf-v1.json: IDF table made with other normalization rules ({}) \
+        "naql: error: [TMP]/idf-v2.json: IDF table made with other normalization rules ({}) \
          than this run ({})\n",
         rules("true"),
         rules("false")
@@ -350,12 +401,21 @@ fn idf_table_of_another_version_or_kind_is_refused() {
     assert_eq!(refusal(&run(&args), d), message, "--no-fold alef");
 }
 
+const OLD_IDF_V1: &str = "naql: error: [TMP]/idf-v1.json: IDF table format \"naql-idf-v1\", \
+     made with normalization naql-norm-v1; this naql reads \"naql-idf-v2\" (naql-norm-v2): \
+     rebuild it from its corpus with `naql idf CORPUS... -o [TMP]/idf-v1.json`\n";
+const OLD_IDF_LSA8_V1: &str = "naql: error: [TMP]/idf-lsa8-v1.json: IDF table format \
+     \"naql-idf-v1\", made with normalization naql-norm-v1; this naql reads \"naql-idf-v2\" \
+     (naql-norm-v2): rebuild it from its corpus with `naql idf CORPUS... -o \
+     [TMP]/idf-lsa8-v1.json`\n";
+
 /// The normalization rules as a table and the refusal show them, all on but `alef`.
 fn rules(alef: &str) -> String {
     format!(
         "{{\"alef\":{alef},\"alef_maqsura\":true,\"case\":true,\"diacritics\":true,\
          \"digits\":true,\"hamza_carriers\":true,\"invisible\":true,\
-         \"persian_letters\":true,\"presentation_forms\":true,\"tatweel\":true,\
+         \"persian_letters\":true,\"presentation_forms\":true,\"tanween_alef\":true,\
+         \"tatweel\":true,\
          \"teh_marbuta\":true}}"
     )
 }
@@ -368,25 +428,37 @@ fn cut_lsa_vectors(b: &mut Vec<u8>) {
     b.drain(end - 8..end);
 }
 
-// ---- MinHash signatures, naql-oph-v1, and diff JSON, naql-diff-v1 ----
+// ---- MinHash signatures, naql-oph-v2, and diff JSON, naql-diff-v2 ----
+
+/// `naql diff --format json` of the two seeds, recorded under normalization v2.
+const DIFF: &str = "diff-norm2.json";
+/// The same with `--idf idf-v2.json --min-score 0.3`.
+const DIFF_IDF: &str = "diff-idf-norm2.json";
 
 #[test]
 fn signatures_are_the_recorded_bytes() {
     let batch = format!("{COMPAT}/batch-1.jsonl");
     let out = common::ok(&run(&["sign", "fixtures/seeds", &batch]));
-    let kept = recorded("sign-oph-v1.jsonl");
+    let kept = recorded("sign-oph-v2.jsonl");
     assert_eq!(kept.lines().count(), 12);
     assert!(
         kept.lines()
+            .all(|l| l.contains("\"algorithm\":\"naql-oph-v2\""))
+    );
+    assert!(out == kept, "naql sign differs from sign-oph-v2.jsonl");
+    // v1 (kept as written) names its algorithm, so a stored v1 signature is never compared
+    // with a v2 one as if it were.
+    let v1 = recorded("sign-oph-v1.jsonl");
+    assert!(
+        v1.lines()
             .all(|l| l.contains("\"algorithm\":\"naql-oph-v1\""))
     );
-    assert!(out == kept, "naql sign differs from sign-oph-v1.jsonl");
 }
 
 #[test]
 fn diff_json_is_the_recorded_bytes() {
     let out = common::ok(&run(&["diff", SEED_A, SEED_B, "--format", "json"]));
-    let kept = recorded("diff-v2.json");
+    let kept = recorded(DIFF);
     assert!(kept.contains("\"schema\":\"naql-diff-v2\""));
     assert_eq!(out, kept);
     // v1 (kept as written) differs only where page chrome is concerned: same rows and spans.

@@ -11,7 +11,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const SAMPLE: &str = "fixtures/saudinewsnet-sample.jsonl";
-const INDEX: &str = "fixtures/compat/index-estimate-v1.naql";
+const INDEX: &str = "fixtures/compat/index-estimate-v2.naql";
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

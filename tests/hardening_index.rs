@@ -131,17 +131,23 @@ fn verdicts_survive_sigkill_at_any_moment() {
     assert!(kinds[0] >= 1, "no run was killed before its commit");
 }
 
-/// Old v1 files have no stored verdicts: their documents re-run as `already_indexed`, and the
-/// first batch added by this naql stores its verdicts.
+/// Files made before the `verdicts` table have no stored verdicts: their documents re-run as
+/// `already_indexed`, and the first batch added by this naql stores its verdicts. (Such a file
+/// is the v2 fixture without its `verdicts` table: the v1 fixtures are refused since
+/// normalization v2.)
 #[test]
 fn an_old_file_stores_verdicts_from_its_next_batch_on() {
     let dir = tempfile::tempdir().unwrap();
     let index = dir.path().join("old.naql");
     std::fs::copy(
-        Path::new(ROOT).join("fixtures/compat/index-exact-v1.naql"),
+        Path::new(ROOT).join("fixtures/compat/index-exact-v2.naql"),
         &index,
     )
     .unwrap();
+    rusqlite::Connection::open(&index)
+        .unwrap()
+        .execute_batch("DROP TABLE verdicts;")
+        .unwrap();
     let i = s(&index);
     let batch1 = format!("{ROOT}/fixtures/compat/batch-1.jsonl");
     let probe = format!("{ROOT}/fixtures/compat/probe.jsonl");
@@ -191,7 +197,7 @@ fn a_removed_document_takes_its_verdict_with_it() {
 fn with_params(dir: &Path, edit: impl FnOnce(&mut Value)) -> PathBuf {
     let index = dir.join("edited.naql");
     std::fs::copy(
-        Path::new(ROOT).join("fixtures/compat/index-estimate-v1.naql"),
+        Path::new(ROOT).join("fixtures/compat/index-estimate-v2.naql"),
         &index,
     )
     .unwrap();
@@ -371,7 +377,7 @@ impl Drop for ReadOnlyDir {
 
 #[test]
 fn an_index_on_a_read_only_file_system_is_read() {
-    let fixture = Path::new(ROOT).join("fixtures/compat/index-estimate-v1.naql");
+    let fixture = Path::new(ROOT).join("fixtures/compat/index-estimate-v2.naql");
     let Some(ro) = ReadOnlyDir::with(&[(&fixture, "news.naql")]) else {
         eprintln!("skipped: root without the right to mount a read-only tmpfs");
         return;
@@ -383,16 +389,16 @@ fn an_index_on_a_read_only_file_system_is_read() {
     };
     let (out, err, code) = naql(&["index", "export", i]);
     assert_eq!((code, err.as_str()), (0, ""));
-    assert_eq!(out, compat("index-estimate-v1.export.jsonl"));
+    assert_eq!(out, compat("index-estimate-v2.export.jsonl"));
     let (out, err, code) = naql(&["index", "check", i]);
     assert_eq!(code, 0, "{err}");
-    assert_eq!(out, compat("index-estimate-v1.check.txt"));
+    assert_eq!(out, compat("index-estimate-v2.check.txt"));
     let (_, err, code) = naql(&["index", "stats", "--json", i]);
     assert_eq!(code, 0, "{err}");
     let probe = format!("{ROOT}/fixtures/compat/probe.jsonl");
     let (out, err, code) = naql(&["dedup", "--index", i, "--dry-run", &probe]);
     assert_eq!(code, 0, "{err}");
-    assert_eq!(out, compat("index-estimate-v1.dry-run-probe.jsonl"));
+    assert_eq!(out, compat("index-estimate-v2.dry-run-probe.jsonl"));
     // A write says why it cannot be done.
     let (_, err, code) = naql(&["dedup", "--index", i, &probe]);
     assert_eq!(code, 1);
@@ -407,7 +413,7 @@ fn an_index_on_a_read_only_file_system_is_read() {
 
 #[test]
 fn a_read_only_index_with_a_waiting_log_says_why_it_cannot_be_read() {
-    let fixture = Path::new(ROOT).join("fixtures/compat/index-estimate-v1.naql");
+    let fixture = Path::new(ROOT).join("fixtures/compat/index-estimate-v2.naql");
     let junk = Path::new(ROOT).join("fixtures/compat/probe.jsonl");
     let files = [
         (fixture.as_path(), "news.naql"),

@@ -1,7 +1,8 @@
 //! Issue #12 item 1: the spans of tokens, sentences and datelines keep their invariants (on
 //! char boundaries, in order, non-overlapping, inside the text) for every normalization rule
 //! combination, on text mixing Arabic, ligatures that expand into several words, diacritics,
-//! bidi marks, Latin and digits.
+//! bidi marks, Latin and digits; since normalization v2 also the folds that rewrite the end of a
+//! word (`hamza_carriers`' يء → ء, `tanween_alef`), which may turn two characters into one.
 
 use naql::text::{NormalizeOptions, Normalizer, sentences};
 use proptest::prelude::*;
@@ -83,6 +84,20 @@ fn hostile_text() -> impl Strategy<Value = String> {
         "الرياض",
         "واس",
         "قال",
+        // Normalization v2: hamza seats, the two-character ىء / يء, the tanween alef (with
+        // its mark before or after it), the pronoun ها and a definite word.
+        "ء",
+        "ؤ",
+        "ي",
+        "ىء",
+        "يء",
+        "\u{064B}",
+        "اً",
+        "جزراً",
+        "أيضا",
+        "شيء",
+        "فيها",
+        "الدنيا",
     ]);
     prop::collection::vec(pieces, 0..50).prop_map(|v| v.concat())
 }
@@ -142,8 +157,10 @@ proptest! {
             // where a token runs across a ligature's words (ﷺﷺ, ﷺabc), holds one of them; or
             // the span is what trails a ligature's last word (a dropped mark).
             let again = n.normalize(&text[t.span.clone()]);
+            // A token may have lost its final tanween alef, which its span still covers.
+            let with_alef = format!("{}ا", t.text);
             prop_assert!(
-                again.split(' ').any(|w| !w.is_empty() && t.text.contains(w))
+                again.split(' ').any(|w| !w.is_empty() && (t.text.contains(w) || with_alef.contains(w)))
                     || (again.is_empty() && text[..t.span.start].chars().any(|c| n.normalize(&c.to_string()).contains(' '))),
                 "{:?} vs {:?}", again, t.text
             );

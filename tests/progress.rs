@@ -39,7 +39,7 @@ fn a_terminal_sees_every_stage_with_its_count() {
     let drawn = on_a_terminal(&["report", "--level", "story", SEEDS, SAMPLE]);
     for label in [
         "sign: 321 documents",
-        "verify: 237 candidate pairs",
+        "verify: 235 candidate pairs",
         "weigh: 321 documents",
         "story verify: ",
         "link: ",
@@ -54,8 +54,8 @@ fn a_terminal_sees_every_stage_with_its_count() {
     // The spinner is cleared: the summary is the last thing left.
     assert!(drawn.contains("naql: report of 36 stories"), "{drawn}");
     let drawn = on_a_terminal(&["cluster", SAMPLE]);
-    assert!(drawn.contains("cluster: 124 verified pairs"), "{drawn}");
-    assert!(drawn.contains("render: 30 clusters"), "{drawn}");
+    assert!(drawn.contains("cluster: 128 verified pairs"), "{drawn}");
+    assert!(drawn.contains("render: 31 clusters"), "{drawn}");
 }
 
 #[test]

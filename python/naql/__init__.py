@@ -1,7 +1,7 @@
 """naql: find copied and rewritten Arabic news, from Python.
 
 The same library as the ``naql`` command (Rust, through PyO3): the same normalization,
-the same ``naql-oph-v1`` signatures bit for bit, the same clusters and JSON. Long calls
+the same ``naql-oph-v2`` signatures bit for bit, the same clusters and JSON. Long calls
 release the GIL and run on all cores.
 
     >>> import naql
@@ -102,8 +102,8 @@ def _source(records: Records) -> tuple:
 
 def normalize(text: str, **rules: bool) -> str:
     """The text as naql compares it; turn a rule off with ``diacritics=False`` and so on
-    (rules: diacritics, tatweel, alef, alef_maqsura, teh_marbuta, hamza_carriers, digits,
-    presentation_forms, persian_letters, invisible, case)."""
+    (rules: diacritics, tatweel, alef, alef_maqsura, teh_marbuta, hamza_carriers,
+    tanween_alef, digits, presentation_forms, persian_letters, invisible, case)."""
     return _naql.normalize(text, rules or None)
 
 

@@ -66,6 +66,7 @@ def normalize(
     alef_maqsura: bool = ...,
     teh_marbuta: bool = ...,
     hamza_carriers: bool = ...,
+    tanween_alef: bool = ...,
     digits: bool = ...,
     presentation_forms: bool = ...,
     persian_letters: bool = ...,

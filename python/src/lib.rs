@@ -38,7 +38,7 @@ fn _naql(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(arrow::verify_batch, m)?)?;
     m.add_function(wrap_pyfunction!(arrow::paragraph_batch, m)?)?;
     m.add_class::<boilerplate::Boilerplate>()?;
-    m.add("SIGNATURE_ALGORITHM", "naql-oph-v1")?;
+    m.add("SIGNATURE_ALGORITHM", naql::copy::ALGORITHM)?;
     m.add("DEFAULT_SEED", naql::Signer::default().seed)?;
     m.add(
         "BOILERPLATE_MIN_DOCS",

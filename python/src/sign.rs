@@ -1,4 +1,4 @@
-//! `Signer.sign`, `band_keys`, `lsh_params`: the signatures of `naql sign` (`naql-oph-v1`)
+//! `Signer.sign`, `band_keys`, `lsh_params`: the signatures of `naql sign` (`naql-oph-v2`)
 //! for a batch of texts at once, in parallel with the GIL released.
 
 use numpy::ndarray::Array2;

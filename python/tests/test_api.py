@@ -22,6 +22,12 @@ def test_normalize_folds_and_rules_turn_off():
     assert "٢٠٢٢" in naql.normalize(text, digits=False)
 
 
+def test_normalization_v2_folds_hamza_seats_and_tanween_alef():
+    assert naql.normalize("مسؤول مسئول الطوارىء الطوارئ جزراً") == "مسءول مسءول الطوارء الطوارء جزر"
+    assert naql.normalize("جزراً أيضا", tanween_alef=False) == "جزرا ايضا"
+    assert naql.normalize("مسئول", hamza_carriers=False) == "مسئول"
+
+
 def test_unknown_rule_is_a_config_error():
     with pytest.raises(naql.ConfigError, match='unknown normalization rule "diacritic"'):
         naql.normalize("نص", diacritic=False)

@@ -118,7 +118,8 @@ pub struct SignArgs {
     #[arg(long)]
     keep_datelines: bool,
     /// Turn a normalization rule off (repeatable): diacritics, tatweel, alef, alef_maqsura,
-    /// teh_marbuta, hamza_carriers, digits, presentation_forms, persian_letters, invisible, case.
+    /// teh_marbuta, hamza_carriers, tanween_alef, digits, presentation_forms, persian_letters,
+    /// invisible, case.
     #[arg(long = "no-fold", value_name = "RULE")]
     no_fold: Vec<String>,
 }

@@ -29,14 +29,17 @@ pub struct ManArgs {
 pub fn long_version() -> &'static str {
     let text = format!(
         "{}\n\
+         normalize   {}\n\
          signatures  {} ({})\n\
          index       format {}\n\
          idf table   {}\n\
          background  {}\n\
          page chrome {}\n\
          diff json   {}\n\
-         reuse json  naql-reuse-v1",
+         reuse json  {}\n\
+         collate     {}",
         env!("CARGO_PKG_VERSION"),
+        naql::text::NORMALIZATION,
         naql::copy::ALGORITHM,
         "xxh3-64",
         naql::index::FORMAT_VERSION,
@@ -44,6 +47,8 @@ pub fn long_version() -> &'static str {
         naql::story::BACKGROUND_MODEL,
         naql::text::chrome::CHROME_MODEL,
         naql::render::diff::SCHEMA,
+        naql::render::reuse::SCHEMA,
+        naql::render::collate::SCHEMA,
     );
     // Built once per process, for clap, which keeps `'static` strings.
     Box::leak(text.into_boxed_str())

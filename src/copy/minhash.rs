@@ -1,4 +1,4 @@
-//! Shingles and MinHash signatures: the `naql-oph-v1` scheme.
+//! Shingles and MinHash signatures: the `naql-oph-v2` scheme (v1 with normalization v2).
 //!
 //! Everything here is specified bit for bit, because signatures are persisted and compared
 //! across runs, machines and versions ([`ALGORITHM`] names the scheme):
@@ -24,7 +24,9 @@
 use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 
 /// The name and version of the signature scheme; stored with every persisted signature.
-pub const ALGORITHM: &str = "naql-oph-v1";
+/// Signatures hash normalized tokens, so the version follows [`crate::text::NORMALIZATION`]:
+/// v1 was made under `naql-norm-v1`, v2 (the same scheme) under `naql-norm-v2`.
+pub const ALGORITHM: &str = "naql-oph-v2";
 
 /// The multiplier of the rolling shingle polynomial (odd, from the golden ratio).
 const POLY: u64 = 0x9E37_79B9_7F4A_7C15;

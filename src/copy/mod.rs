@@ -10,7 +10,7 @@
 //!    is left out of that source's shingles. Documents without a source are not examined: a
 //!    paragraph shared by unlabelled documents is as likely copied news as boilerplate. A
 //!    document that would be left with nothing keeps everything.
-//! 3. **sign** (`minhash.rs`, the specified `naql-oph-v1` scheme): MinHash signature of what is
+//! 3. **sign** (`minhash.rs`, the specified `naql-oph-v2` scheme): MinHash signature of what is
 //!    kept, plus a hash of the kept units that groups exact duplicates (same normalized words),
 //!    so LSH sees each distinct text once ([`Signed`]).
 //! 4. **candidates** (`lsh.rs`): LSH bands over the signatures; every pair sharing a band key,

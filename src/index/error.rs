@@ -27,6 +27,17 @@ pub enum IndexError {
     /// The file is not a naql index; the string says what it is instead.
     #[error("{}: not a naql index ({})", .0.display(), .1)]
     NotAnIndex(PathBuf, String),
+    /// An index of format version 1: its keys were made under normalization `naql-norm-v1`.
+    #[error(
+        "{}: index format version 1, built with normalization naql-norm-v1; this naql \
+         (format {}, {}) cannot add to it or compare with it: rebuild it from the \
+         documents with `naql index create NEW.naql` (the same --history and options), then \
+         `naql dedup --index NEW.naql FILES...`",
+        .0.display(),
+        FORMAT_VERSION,
+        crate::text::NORMALIZATION
+    )]
+    OldNormalization(PathBuf),
     /// A naql index of another format version.
     #[error(
         "{}: index format version {}, this naql reads version {} only",
@@ -119,7 +130,7 @@ mod tests {
         let v = IndexError::UnknownVersion(p.clone(), 7);
         assert_eq!(
             v.to_string(),
-            "news.naql: index format version 7, this naql reads version 1 only"
+            "news.naql: index format version 7, this naql reads version 2 only"
         );
         let io = IndexError::Io(p, std::io::Error::other("boom"));
         assert_eq!(io.to_string(), "news.naql: boom");

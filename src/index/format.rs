@@ -1,11 +1,14 @@
-//! The on-disk format of an index, version [`FORMAT_VERSION`] (= 1). This file is its
+//! The on-disk format of an index, version [`FORMAT_VERSION`] (= 2). This file is its
 //! specification: change anything here and the version must change with it.
 //!
 //! ## The file
 //!
 //! One SQLite 3 database, `journal_mode = WAL` (set at creation, stored in the file) and opened
 //! with `synchronous = FULL`. Its header carries `PRAGMA application_id = 0x6e61716c` ("naql"
-//! in ASCII) and `PRAGMA user_version = 1` (the format version). All integers in blobs are
+//! in ASCII) and `PRAGMA user_version = 2` (the format version). Version 2 is version 1's layout with
+//! keys made under normalization `naql-norm-v2` ([`crate::text::NORMALIZATION`]) and
+//! signatures `naql-oph-v2`; a version-1 file holds `naql-norm-v1` keys, which no longer match
+//! what this naql computes, so it is refused with the commands that rebuild it. All integers in blobs are
 //! little-endian.
 //!
 //! ## Tables
@@ -19,7 +22,7 @@
 //! | `bands` | `key INTEGER, seq INTEGER, PRIMARY KEY(key, seq)`, WITHOUT ROWID | the LSH lookup path: band key → `docs.seq`, one row per distinct key of a document |
 //! | `paragraphs` | `source, hash, docs, PRIMARY KEY(source, hash)`, WITHOUT ROWID | per source, in how many distinct documents (by content key) each paragraph hash appeared: the boilerplate counts |
 //! | `verdicts` | `seq INTEGER PRIMARY KEY, verdict TEXT` | the verdict of each document as `naql dedup` gave it when adding it (one JSON object, the JSONL line without its newline), written in the batch's transaction: a re-run of the document gives it again. Files made before this table get it with their next batch; until then their documents re-run as `already_indexed` |
-//! | `passage_seeds`, `passage_docs` | see `src/index/passages.rs` | optional: created by the first `naql dedup --passages` run, filled only by such runs (the passage seeds of each document); files without them open and work as before, so they are additive to version 1 like `verdicts` |
+//! | `passage_seeds`, `passage_docs` | see `src/index/passages.rs` | optional: created by the first `naql dedup --passages` run, filled only by such runs (the passage seeds of each document); files without them open and work as before, so they are additive like `verdicts` |
 //!
 //! `docs` columns: `seq` (rowid, insertion order), `id` (unique), `source` (→ `sources.id`,
 //! NULL without one), `date` (as given), `epoch` (Unix seconds of `date`, NULL when undated),
@@ -47,8 +50,9 @@
 //!
 //! [`crate::index::Index::open`] refuses, in this order: a path that is not a regular file, a
 //! file that is not an SQLite database or whose `application_id` is not naql's ("not a naql
-//! index (…)"), a `user_version` other than [`FORMAT_VERSION`] ("index format version N, this
-//! naql reads version 1 only": an old or newer file is never read or upgraded in place), and
+//! index (…)"), `user_version` 1 ("built with normalization naql-norm-v1 …", with the commands that
+//! rebuild it), another `user_version` ("index format version N, this naql reads version 2
+//! only": an old or newer file is never read or upgraded in place), and
 //! stored parameters this naql cannot rebuild exactly ([`config_from`]: another signature
 //! algorithm, other key widths or hash, another set of normalization rules), each a
 //! [`IndexError::Mismatch`] telling the user to build a new index, and stored parameters out of
@@ -63,7 +67,7 @@ use crate::copy::{ALGORITHM, Config, LshParams, Shingling, Signature, Signer, Ve
 use crate::text::NormalizeOptions;
 
 /// The version of the file layout; [`crate::index::Index::open`] refuses any other.
-pub const FORMAT_VERSION: i64 = 1;
+pub const FORMAT_VERSION: i64 = 2;
 /// `PRAGMA application_id` of a naql index: "naql" in ASCII.
 pub(super) const APPLICATION_ID: i64 = 0x6e61_716c;
 

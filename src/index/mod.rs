@@ -500,6 +500,9 @@ impl Index {
         let version: i64 = conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .map_err(sql)?;
+        if version == 1 {
+            return Err(IndexError::OldNormalization(p));
+        }
         if version != FORMAT_VERSION {
             return Err(IndexError::UnknownVersion(p, version));
         }

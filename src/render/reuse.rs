@@ -146,11 +146,14 @@ pub fn outlet_table(out: &Outcome) -> Vec<(&str, &str, usize)> {
     rows
 }
 
+/// The version of the JSON document [`json`] writes.
+pub const SCHEMA: &str = "naql-reuse-v1";
+
 /// One JSON document (`naql-reuse-v1`): the stats, every link, the clusters (member spans in
 /// characters) and the outlet × outlet table.
 pub fn json(w: &mut dyn Write, out: &Outcome) -> io::Result<()> {
     let doc = JsonReuse {
-        schema: "naql-reuse-v1",
+        schema: SCHEMA,
         stats: &out.stats,
         links: out.links.iter().map(|l| json_link(out, l)).collect(),
         clusters: out.clusters.iter().map(|c| json_cluster(out, c)).collect(),

@@ -4,8 +4,8 @@
 //! Five reports of one story cannot tell which of their words are common: every word is in
 //! one to five of them, so «الولايات» weighs nearly as much as «الناتو». Below
 //! [`BACKGROUND_BELOW`] distinct articles the story level weighs words by this table instead
-//! (the figures behind the threshold are in EVALUATION.md). It is an ordinary `naql-idf-v1`
-//! table (`models/background-idf-v1.json.gz`, built by `scripts/build_models.sh`), so a
+//! (the figures behind the threshold are in EVALUATION.md). It is an ordinary `naql-idf-v2`
+//! table (`models/background-idf-v2.json.gz`, built by `scripts/build_models.sh`), so a
 //! change of stemmer or normalization that would make it wrong makes it refuse to load, and
 //! the input's own weights are used.
 
@@ -16,14 +16,14 @@ use crate::story::idf::Idf;
 use crate::text::NormalizeOptions;
 
 /// The name and version of the embedded background model, as the output shows it.
-pub const BACKGROUND_MODEL: &str = "naql-background-v1";
+pub const BACKGROUND_MODEL: &str = "naql-background-v2";
 
 /// Inputs with fewer distinct articles than this are weighed by the background model.
 pub const BACKGROUND_BELOW: usize = 50;
 
-/// The gzipped `naql-idf-v1` table: 60,325 distinct articles of SaudiNewsNet (2015) and ANT
+/// The gzipped `naql-idf-v2` table: 60,316 distinct articles of SaudiNewsNet (2015) and ANT
 /// (2018), terms in at least two of them.
-const IDF_GZ: &[u8] = include_bytes!("../../models/background-idf-v1.json.gz");
+const IDF_GZ: &[u8] = include_bytes!("../../models/background-idf-v2.json.gz");
 
 /// The embedded document frequencies, when they fit `normalize` (they were made with the
 /// default rules; with a rule turned off their stems are not the run's, and `None` is given).

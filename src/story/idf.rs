@@ -1,5 +1,5 @@
 //! Document frequencies: the [`Idf`] weights, their saved form ([`IdfTable`], format
-//! `naql-idf-v1`, optionally with LSA vectors) and why a saved table is refused ([`TableError`]).
+//! `naql-idf-v2`, optionally with LSA vectors) and why a saved table is refused ([`TableError`]).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -12,8 +12,8 @@ use crate::story::lsa::{Lsa, LsaError, LsaTable};
 use crate::story::model::StoryModel;
 use crate::story::terms::TermCounts;
 use crate::story::vector::TermVector;
-use crate::text::NormalizeOptions;
 use crate::text::stem::{HashedMap, STEMMER};
+use crate::text::{NORMALIZATION, NormalizeOptions};
 
 /// Fewest articles a term needs for an LSA vector in a saved table.
 pub const LSA_MIN_DF: u32 = 5;
@@ -23,7 +23,10 @@ pub const LSA_MIN_DF: u32 = 5;
 const LSA_SEED: u64 = 0x6e61_716c_5f6c_7361;
 
 /// The format name and version of a saved IDF table.
-pub const IDF_FORMAT: &str = "naql-idf-v1";
+pub const IDF_FORMAT: &str = "naql-idf-v2";
+
+/// The format of tables made under normalization `naql-norm-v1`: refused with how to rebuild.
+pub const IDF_FORMAT_V1: &str = "naql-idf-v1";
 
 /// `1 + ln c`, from a table for the small counts that make up nearly all terms.
 #[inline]
@@ -169,6 +172,9 @@ impl Idf {
                 path: path_of(),
                 source,
             })?;
+        if t.format == IDF_FORMAT_V1 {
+            return Err(TableError::OldNormalization { path: path_of() });
+        }
         if t.format != IDF_FORMAT {
             return Err(TableError::Format {
                 path: path_of(),
@@ -226,6 +232,16 @@ pub enum TableError {
         path: String,
         /// The cause.
         source: serde_json::Error,
+    },
+    /// A table of format `naql-idf-v1`, whose terms were normalized by `naql-norm-v1`.
+    #[error(
+        "{path}: IDF table format {IDF_FORMAT_V1:?}, made with normalization naql-norm-v1; \
+         this naql reads {IDF_FORMAT:?} ({NORMALIZATION}): rebuild it from its corpus with \
+         `naql idf CORPUS... -o {path}`"
+    )]
+    OldNormalization {
+        /// The table's file.
+        path: String,
     },
     /// Another version of the format: rebuild the table with this naql.
     #[error("{path}: IDF table format {found:?}, this naql reads {IDF_FORMAT:?}")]

@@ -37,7 +37,7 @@
 //! | `model` | [`StoryModel`]: counts to unit vectors (TF-IDF, blended with LSA) |
 //! | `vector` | [`TermVector`], the one dot product, the LSA tail keys ([`SEMANTIC_KEY`]) |
 //! | `background` | the embedded default IDF ([`background_idf`]) for inputs under [`BACKGROUND_BELOW`] articles |
-//! | `idf` | [`Idf`], its saved form [`IdfTable`] (`naql-idf-v1`) and [`TableError`] |
+//! | `idf` | [`Idf`], its saved form [`IdfTable`] (`naql-idf-v2`) and [`TableError`] |
 //! | [`lsa`] | LSA term vectors: training (randomized SVD), saving, loading |
 //! | `candidates` | steps 3 and 4: [`candidate_pairs`], [`candidate_pairs_wide`], [`verify`] |
 //! | `linkage` | step 5: average-linkage union of groups with the span limit |

@@ -2,7 +2,7 @@
 //! أيضاً», «اترك رد», "Source link", share buttons, tag lists, bylines, photo credits).
 //!
 //! A line is chrome when either
-//! - the **table** (`models/chrome-lines-v1.txt.gz`, [`CHROME_MODEL`]) holds it: short lines
+//! - the **table** (`models/chrome-lines-v2.txt.gz`, [`CHROME_MODEL`]) holds it: short lines
 //!   found in at least [`TABLE_MIN_DOCS`] distinct articles on at least [`TABLE_MIN_DAYS`]
 //!   distinct days of SaudiNewsNet and ANT. News copied from a wire repeats across outlets for
 //!   a day or two; chrome repeats for weeks. Built by `scripts/build_models.sh`; or
@@ -21,7 +21,7 @@ use std::sync::OnceLock;
 use super::normalize::{NormalizeOptions, Normalizer, default_normalizer};
 
 /// The name and version of the embedded table of chrome lines.
-pub const CHROME_MODEL: &str = "naql-chrome-v1";
+pub const CHROME_MODEL: &str = "naql-chrome-v2";
 
 /// Fewest distinct articles a line needs to enter the table.
 pub const TABLE_MIN_DOCS: usize = 8;
@@ -32,9 +32,9 @@ pub const TABLE_MIN_DAYS: usize = 4;
 /// Longest line, in tokens, the table holds (chrome is short; a longer line is content).
 pub const TABLE_MAX_TOKENS: usize = 16;
 
-/// The table: a first line `naql-chrome-v1`, then one normalized line a row as
+/// The table: a first line `naql-chrome-v2`, then one normalized line a row as
 /// `articles<TAB>sources<TAB>days<TAB>line`.
-const TABLE_GZ: &[u8] = include_bytes!("../../models/chrome-lines-v1.txt.gz");
+const TABLE_GZ: &[u8] = include_bytes!("../../models/chrome-lines-v2.txt.gz");
 
 /// Why a line is page chrome.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -98,14 +98,16 @@ const TABLE_SENTENCE_MIN_DOCS: usize = 50;
 
 /// Interface words and phrases, normalized. A short unpunctuated line made mostly of them is
 /// chrome.
+/// Spelt as normalization v2 folds them: «أيضاً» is ايض, «اقرأ» اقرا but «اقرا» (no hamza) اقر.
 const INTERFACE: &[&str] = &[
-    "اقرا ايضا",
+    "اقرا ايض",
+    "اقر ايض",
     "اقرا المزيد",
-    "اقرا ايضا:",
-    "شاهد ايضا",
+    "اقر المزيد",
+    "شاهد ايض",
     "شاهد",
     "اترك رد",
-    "اترك تعليقا",
+    "اترك تعليق",
     "اضف تعليق",
     "التعليقات",
     "تعليقات",
@@ -128,8 +130,8 @@ const INTERFACE: &[&str] = &[
     "شارك",
     "مشاركه",
     "شارك الخبر",
-    "تابعونا",
-    "تابعنا",
+    "تابعون",
+    "تابعن",
     "اشترك",
     "النشره البريديه",
     "الخبر من المصدر",
@@ -137,7 +139,7 @@ const INTERFACE: &[&str] = &[
     "رابط الخبر",
     "رابط مختصر",
     "نسخ الرابط",
-    "الرئيسيه",
+    "الرءيسيه",
     "اخبار",
     "اخر الاخبار",
     "اخبار عالميه",
@@ -178,9 +180,11 @@ const INTERFACE: &[&str] = &[
 const OPENERS: &[&str] = &[
     "للمزيد ",
     "المزيد عن هذا الموضوع",
-    "اقرا ايضا",
+    "اقرا ايض",
+    "اقر ايض",
     "اقرا المزيد",
-    "شاهد ايضا",
+    "اقر المزيد",
+    "شاهد ايض",
     "شاهد الفيديو",
     "ذات صله",
 ];
@@ -189,7 +193,7 @@ const OPENERS: &[&str] = &[
 const TAG_OPENERS: &[&str] = &["سمات ", "الوسوم ", "كلمات دلاليه ", "next previous"];
 
 /// Phrases that open a byline or a reprint credit (not followed by a long sentence).
-const BYLINE_OPENERS: &[&str] = &["رابط الخبر", "بقلم ", "نقلا عن ", "خاص ب", "المصدر "];
+const BYLINE_OPENERS: &[&str] = &["رابط الخبر", "بقلم ", "نقل عن ", "خاص ب", "المصدر "];
 
 /// Whether `line` reads as a long sentence (over 12 words with a comma or a full stop inside).
 fn long_sentence(line: &str) -> bool {
@@ -226,7 +230,7 @@ const DATE_WORDS: &[&str] = &[
     "م",
     "ص",
     "مساء",
-    "صباحا",
+    "صباح",
     "am",
     "pm",
     "gmt",
@@ -265,8 +269,8 @@ const BYLINE: &[&str] = &[
     "كتبت",
     "متابعات",
     "عين اليوم",
-    "صحيفه الوئام",
-    "الوئام",
+    "صحيفه الوءام",
+    "الوءام",
     "سبق",
     "المواطن",
 ];

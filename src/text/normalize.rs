@@ -26,8 +26,19 @@ pub struct NormalizeOptions {
     pub alef_maqsura: bool,
     /// ة → ه: final ة is often typed as ه.
     pub teh_marbuta: bool,
-    /// ؤ → و, ئ → ي: carriers vary (مسؤول / مسئول remains a known miss).
+    /// ؤ ئ → ء, and a word-final يء / ىء → ء: outlets seat the same hamza differently
+    /// (مسؤول / مسئول → مسءول, الطوارئ / الطوارىء → الطوارء, شيء / شئ → شء). The seat is
+    /// folded to the bare hamza so every variant gives one key; a word-final يء is one
+    /// letter, ئ, written in two (older typesetting), so the two characters fold to one.
     pub hamza_carriers: bool,
+    /// Drops a word-final tanween alef (ا, with or without its ً mark) from words of at
+    /// least [`TANWEEN_MIN_CHARS`] letters: جزراً / جزرا → جزر, أيضاً / أيضا → ايض. Outlets
+    /// often leave out the mark, so the alef goes whether the mark is written or not: only
+    /// the marked form would split أيضاً from أيضا. Not after ه (the pronoun ـها: فيها ≠
+    /// فيه), not in a definite word (ال, وال, بال, فال, كال, لل: no tanween there), and not
+    /// when the original ends in أ إ آ (اقرأ, بدأ: a hamza, kept as ا by `alef`).
+    /// Measured on SaudiNewsNet in EVALUATION.md ("Normalization v2").
+    pub tanween_alef: bool,
     /// Arabic-Indic ٠–٩ and Persian ۰–۹ → 0–9: one number, three scripts.
     pub digits: bool,
     /// U+FB50–U+FDFF and U+FE70–U+FEFF → base letters (NFKC), lam-alef ligatures split:
@@ -51,6 +62,7 @@ impl Default for NormalizeOptions {
             alef_maqsura: true,
             teh_marbuta: true,
             hamza_carriers: true,
+            tanween_alef: true,
             digits: true,
             presentation_forms: true,
             persian_letters: true,
@@ -70,6 +82,7 @@ impl NormalizeOptions {
             alef_maqsura: false,
             teh_marbuta: false,
             hamza_carriers: false,
+            tanween_alef: false,
             digits: false,
             presentation_forms: false,
             persian_letters: false,
@@ -79,13 +92,14 @@ impl NormalizeOptions {
     }
 
     /// The names of the rules, in the order of the table above; used by `--no-fold`.
-    pub const RULES: [&'static str; 11] = [
+    pub const RULES: [&'static str; 12] = [
         "diacritics",
         "tatweel",
         "alef",
         "alef_maqsura",
         "teh_marbuta",
         "hamza_carriers",
+        "tanween_alef",
         "digits",
         "presentation_forms",
         "persian_letters",
@@ -102,6 +116,7 @@ impl NormalizeOptions {
             "alef_maqsura" => &mut self.alef_maqsura,
             "teh_marbuta" => &mut self.teh_marbuta,
             "hamza_carriers" => &mut self.hamza_carriers,
+            "tanween_alef" => &mut self.tanween_alef,
             "digits" => &mut self.digits,
             "presentation_forms" => &mut self.presentation_forms,
             "persian_letters" => &mut self.persian_letters,
@@ -148,6 +163,8 @@ pub struct Normalizer {
     pub(super) simd: bool,
     /// Lookups for [`simd::run`], derived from `table`.
     pub(super) runs: simd::Tables,
+    /// A rule that rewrites the end of a token is on ([`Normalizer::fold_end`]).
+    pub(super) endings: bool,
 }
 
 impl Default for Normalizer {
@@ -201,6 +218,7 @@ impl Normalizer {
             expansions: Vec::new(),
             simd: simd::available(),
             runs: simd::Tables::new(|_| Action::Separate),
+            endings: options.hamza_carriers || options.tanween_alef,
         };
         for cp in 0..TABLE_END {
             let a = char::from_u32(cp).map_or(Action::Separate, |c| n.base_action(c));
@@ -257,8 +275,7 @@ impl Normalizer {
             0x0622 | 0x0623 | 0x0625 | 0x0671 if o.alef => 'ا',
             0x0649 if o.alef_maqsura => 'ي',
             0x0629 if o.teh_marbuta => 'ه',
-            0x0624 if o.hamza_carriers => 'و',
-            0x0626 if o.hamza_carriers => 'ي',
+            0x0624 | 0x0626 if o.hamza_carriers => 'ء',
             0x0660..=0x0669 if o.digits => char::from(b'0' + (cp - 0x0660) as u8),
             0x06F0..=0x06F9 if o.digits => char::from(b'0' + (cp - 0x06F0) as u8),
             0x06A9 if o.persian_letters => 'ك',
@@ -340,6 +357,94 @@ impl Normalizer {
     }
 }
 
+/// The version of the normalization rules as a whole: what [`NormalizeOptions::default`]
+/// folds. Signatures, indexes and IDF tables are keys of normalized text, so they name the
+/// version their keys were made under (through their own versions) and refuse another.
+///
+/// - `naql-norm-v1`: ؤ → و, ئ → ي; no tanween rule.
+/// - `naql-norm-v2`: ؤ ئ → ء and word-final يء / ىء → ء; the tanween alef rule.
+pub const NORMALIZATION: &str = "naql-norm-v2";
+
+/// The fewest letters a word must have (its final alef counted) for `tanween_alef` to drop
+/// the alef: جزرا (4) → جزر, but جدا, هذا, انا (3) stay, since short words ending in ا are
+/// mostly particles and pronouns.
+pub const TANWEEN_MIN_CHARS: usize = 4;
+
+const ALEF: [u8; 2] = [0xD8, 0xA7];
+const FATHATAN: [u8; 2] = [0xD9, 0x8B];
+const HAMZA: [u8; 2] = [0xD8, 0xA1];
+const YEH: [u8; 2] = [0xD9, 0x8A];
+const ALEF_MAQSURA: [u8; 2] = [0xD9, 0x89];
+const HEH: [u8; 2] = [0xD9, 0x87];
+const TEH_MARBUTA: [u8; 2] = [0xD8, 0xA9];
+/// Prefixes of a definite word (the article, alone or after و ب ف ك, and لل).
+const DEFINITE: [&str; 6] = ["ال", "وال", "بال", "فال", "كال", "لل"];
+
+impl Normalizer {
+    /// Rewrites the end of a token of already folded letters in place and returns its new
+    /// length: the two rules that look at more than one character. Both only shorten the
+    /// token and never empty it, and the token keeps its span (the whole original word,
+    /// `original`, which tells a bare final ا from a folded أ إ آ).
+    pub(super) fn fold_end(&self, t: &mut [u8], original: &str) -> usize {
+        let mut len = t.len();
+        if self.options.tanween_alef {
+            len = tanween_end(&t[..len], original);
+        }
+        if self.options.hamza_carriers && len >= 4 {
+            let seat = &t[len - 4..len - 2];
+            if t[len - 2..len] == HAMZA && (seat == YEH || seat == ALEF_MAQSURA) {
+                t[len - 4..len - 2].copy_from_slice(&HAMZA);
+                len -= 2;
+            }
+        }
+        len
+    }
+}
+
+/// Whether the last letter of `word` (marks, tatweel and invisible marks after it skipped) is
+/// a bare alef: a final أ (اقرأ, بدأ, خطأ) is a hamza, not a tanween's alef.
+fn ends_in_bare_alef(word: &str) -> bool {
+    let last = word.chars().rev().find(|&c| {
+        !matches!(c as u32, 0x064B..=0x065F | 0x0670 | 0x0640 | 0x06D6..=0x06ED)
+            && !is_invisible(c as u32)
+    });
+    matches!(last, Some('\u{0627}' | '\u{FE8D}' | '\u{FE8E}'))
+}
+
+/// The length of `t` without its tanween alef: a final ا, اً or ًا (the mark is there only
+/// when `diacritics` is off), kept after ه/ة, in definite and in short words, and where the
+/// word ends in أ إ آ.
+fn tanween_end(t: &[u8], original: &str) -> usize {
+    let n = t.len();
+    let last = |k: usize| n >= 2 * k && t[n - 2 * k..n - 2 * (k - 1)] == ALEF;
+    let mark = |k: usize| n >= 2 * k && t[n - 2 * k..n - 2 * (k - 1)] == FATHATAN;
+    let cut = if last(1) {
+        if mark(2) { 4 } else { 2 }
+    } else if mark(1) && last(2) {
+        4
+    } else {
+        return n;
+    };
+    let stem = &t[..n - cut];
+    // Letters as spelt in the text: a token that only continues a ligature's last word
+    // («ﷺا») has a short span, and keeps its alef.
+    let letters = original
+        .chars()
+        .filter(|&c| c.is_alphabetic() && !is_combining_mark(c))
+        .count();
+    let before = stem.get(stem.len().wrapping_sub(2)..).unwrap_or(&[]);
+    let definite = DEFINITE.iter().any(|p| stem.starts_with(p.as_bytes()));
+    if letters < TANWEEN_MIN_CHARS
+        || before == HEH
+        || before == TEH_MARBUTA
+        || definite
+        || !ends_in_bare_alef(original)
+    {
+        return n;
+    }
+    n - cut
+}
+
 /// The process-wide default normalizer, built on first use.
 pub fn default_normalizer() -> &'static Normalizer {
     static N: OnceLock<Normalizer> = OnceLock::new();
@@ -360,7 +465,7 @@ mod tests {
         assert_eq!(norm("الـــعـــربية"), "العربيه");
         assert_eq!(norm("أحمد إلى آخر ٱلله"), "احمد الي اخر الله");
         assert_eq!(norm("مدرسة"), "مدرسه");
-        assert_eq!(norm("مسؤول رئيس"), "مسوول رييس");
+        assert_eq!(norm("مسؤول رئيس"), "مسءول رءيس");
         assert_eq!(norm("٢٠٢٢ ۱۴۰۰"), "2022 1400");
         assert_eq!(norm("\u{FEFB}"), "لا"); // lam-alef with hamza below → لا
         assert_eq!(
@@ -373,14 +478,57 @@ mod tests {
         assert_eq!(norm("الرياض - واس: «قال»، و؛ هل؟"), "الرياض واس قال و هل");
     }
 
+    /// The spellings that v1 kept apart (issue 13): each pair gives one key.
+    #[test]
+    fn v2_folds_hamza_seats_and_tanween_alef() {
+        for (a, b, key) in [
+            ("مسؤول", "مسئول", "مسءول"),
+            ("الطوارىء", "الطوارئ", "الطوارء"),
+            ("شيء", "شئ", "شء"),
+            ("شيئاً", "شيء", "شء"),
+            ("جزراً", "جزر", "جزر"),
+            ("أيضاً", "أيضا", "ايض"),
+            ("كثيرًا", "كثير", "كثير"),
+        ] {
+            assert_eq!(
+                (norm(a), norm(b)),
+                (key.to_owned(), key.to_owned()),
+                "{a} / {b}"
+            );
+        }
+        // Kept: short words, the pronoun ـها, definite words, an alef inside a word.
+        for w in [
+            "جدا",
+            "هذا",
+            "انا",
+            "فيها",
+            "منها",
+            "العليا",
+            "للدنيا",
+            "قال",
+            "ماء",
+            "جزء",
+        ] {
+            assert_eq!(norm(w), w, "{w}");
+        }
+        // A final أ is a hamza (اقرأ, بدأ, خطأ), not a tanween alef.
+        assert_eq!(norm("اقرأ ستبدأ خطأً"), "اقرا ستبدا خطا");
+        // With diacritics kept, the written tanween goes with its alef, in either order.
+        let mut o = NormalizeOptions::default();
+        o.set("diacritics", false);
+        let n = Normalizer::new(o);
+        assert_eq!(n.normalize("جزراً جزرًا جزرا"), "جزر جزر جزر");
+    }
+
     #[test]
     fn rules_can_be_switched_off() {
         let mut o = NormalizeOptions::default();
         assert!(o.set("teh_marbuta", false));
         assert!(o.set("hamza_carriers", false));
+        assert!(o.set("tanween_alef", false));
         assert!(!o.set("no_such_rule", false));
         let n = Normalizer::new(o);
-        assert_eq!(n.normalize("مدرسة مسؤول"), "مدرسة مسؤول");
+        assert_eq!(n.normalize("مدرسة مسؤول شيء جزراً"), "مدرسة مسؤول شيء جزرا");
         let raw = Normalizer::new(NormalizeOptions::none());
         assert_eq!(raw.normalize("أَحمد NATO"), "أَحمد NATO");
     }

@@ -2,7 +2,8 @@
 //! for why it is not the term stemmer.
 
 /// Function words that carry no story: they never make two sentences look alike.
-/// Normalized spellings (ا for أ/إ, ي for ى, ه for ة).
+/// Normalized spellings (ا for أ/إ, ي for ى, ه for ة, normalization v2's tanween alef dropped:
+/// ايض, انم, ماذ).
 const STOPWORDS: &[&str] = &[
     "في",
     "من",
@@ -22,7 +23,7 @@ const STOPWORDS: &[&str] = &[
     "لم",
     "لن",
     "ما",
-    "ماذا",
+    "ماذ",
     "هذا",
     "هذه",
     "ذلك",
@@ -57,9 +58,9 @@ const STOPWORDS: &[&str] = &[
     "لكن",
     "ولكن",
     "بل",
-    "انما",
+    "انم",
     "فقط",
-    "ايضا",
+    "ايض",
     "وقال",
     "قال",
     "وقالت",

@@ -1,7 +1,7 @@
 //! Runs of letters copied, and folded, 16 bytes at a time with SSSE3. A *run letter* is a
 //! character the tables below can write without the scalar loop: an ASCII digit or letter that
 //! stays as it is, or an Arabic letter of U+0620–U+064F that becomes a letter of the same block
-//! (ب stays ب; with the default rules أ إ آ → ا, ة → ه, ى → ي, ؤ → و, ئ → ي are folded in
+//! (ب stays ب; with the default rules أ إ آ → ا, ة → ه, ى → ي, ؤ ئ → ء are folded in
 //! place). News text is mostly such runs, so [`run`] classifies 16 bytes at once (nibble
 //! lookups), folds them by XOR, and copies the run of whole run letters at their start; the
 //! table handles whatever stops it (a space, a diacritic, a digit to convert, …). The tables
