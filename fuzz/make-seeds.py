@@ -58,14 +58,14 @@ jsonl += [json.dumps({"id": str(i), "text": t, "source": "x", "date": "2024-01-0
 jsonl += [b'{"id":1,"text":"a"}\n{"id":1,"text":"b"}\n', b'{"text":\n', b"\xef\xbb\xbf{}\n", b"[1,2]\n{\"id\":\"x\",\"text\":null}\n"]
 write("corpus_read", jsonl)
 idf = []
-for name in ("idf-v1.json", "idf-lsa8-v1.json"):
+for name in ("idf-v2.json", "idf-lsa8-v2.json", "idf-v1.json"):
     p = os.path.join(fx, "compat", name)
     if os.path.getsize(p) < 200_000:
         idf.append(open(p, "rb").read())
-idf += [b"{}", b'{"format":"naql-idf-v1"}', b"[]"]
+idf += [b"{}", b'{"format":"naql-idf-v2"}', b"[]"]
 write("idf_load", idf)
 rng = random.Random(12)
-size = os.path.getsize(os.path.join(fx, "compat", "index-estimate-v1.naql"))
+size = os.path.getsize(os.path.join(fx, "compat", "index-estimate-v2.naql"))
 edits = [b""]
 for n in (1, 4, 16):
     edits.append(b"".join(struct.pack("<IB", rng.randrange(size), rng.randrange(256)) for _ in range(n)))

@@ -1,4 +1,4 @@
-//! Opening a mutated index (the v1 fixture with bytes overwritten: each 5 input bytes are a
+//! Opening a mutated index (the v2 fixture with bytes overwritten: each 5 input bytes are a
 //! little-endian offset and a value), then reading it: Ok or Err, never a panic.
 #![no_main]
 
@@ -8,7 +8,7 @@ use std::time::Duration;
 use libfuzzer_sys::fuzz_target;
 use naql::index::{Access, Index};
 
-const FIXTURE: &[u8] = include_bytes!("../../fixtures/compat/index-estimate-v1.naql");
+const FIXTURE: &[u8] = include_bytes!("../../fixtures/compat/index-estimate-v2.naql");
 
 fuzz_target!(|data: &[u8]| {
     let mut bytes = FIXTURE.to_vec();
