@@ -26,6 +26,14 @@ use crate::boilerplate::Boilerplate;
 use crate::errors::config_err;
 use crate::sign::{Signer, banding, documents, keys_of_row, sign_into, source_of};
 
+/// The batch's column `name`, or the error naming it.
+fn column_of(batch: &RecordBatch, name: &str) -> PyResult<ArrayRef> {
+    batch
+        .column_by_name(name)
+        .cloned()
+        .ok_or_else(|| config_err(format!("no column {name:?} in the batch")))
+}
+
 /// Row `i` of a string array (`string` or `large_string`), `None` when null.
 struct Texts(ArrayRef);
 
@@ -218,12 +226,7 @@ pub fn sign_batch<'py>(
     boilerplate: Option<PyRef<'py, Boilerplate>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let batch = RecordBatch::from_pyarrow_bound(batch)?;
-    let column = |name: &str| {
-        batch
-            .column_by_name(name)
-            .cloned()
-            .ok_or_else(|| config_err(format!("no column {name:?} in the batch")))
-    };
+    let column = |name: &str| column_of(&batch, name);
     let texts = Texts::of(column(text)?)?;
     let sources = source.map(|s| column(s).and_then(Texts::of)).transpose()?;
     let table = boilerplate.as_ref().map(|b| &b.table);
@@ -294,13 +297,7 @@ pub fn verify_batch<'py>(
     boilerplate: Option<PyRef<'py, Boilerplate>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let batch = RecordBatch::from_pyarrow_bound(batch)?;
-    let column = |name: &str| {
-        batch
-            .column_by_name(name)
-            .cloned()
-            .ok_or_else(|| config_err(format!("no column {name:?} in the batch")))
-            .and_then(Texts::of)
-    };
+    let column = |name: &str| column_of(&batch, name).and_then(Texts::of);
     let (ta, tb) = (column(a)?, column(b)?);
     let sa = source_a.map(column).transpose()?;
     let sb = source_b.map(column).transpose()?;
@@ -355,13 +352,7 @@ pub fn paragraph_batch<'py>(
     signed: bool,
 ) -> PyResult<Bound<'py, PyAny>> {
     let batch = RecordBatch::from_pyarrow_bound(batch)?;
-    let column = |name: &str| {
-        batch
-            .column_by_name(name)
-            .cloned()
-            .ok_or_else(|| config_err(format!("no column {name:?} in the batch")))
-            .and_then(Texts::of)
-    };
+    let column = |name: &str| column_of(&batch, name).and_then(Texts::of);
     let (texts, sources) = (column(text)?, column(source)?);
     let mut rows: Vec<(&str, u64, u64)> = py.detach(|| {
         let mut rows: Vec<(&str, u64, u64)> = (0..texts.len())
