@@ -56,5 +56,7 @@ fuzz_target!(|data: &[u8]| {
     }
     let json = render(&|w| view::json(w, &reports, &c));
     serde_json::from_str::<serde_json::Value>(&json).expect("collate JSON parses");
-    naql_fuzz::check_html(&render(&|w| view::html(w, "naql collate", &reports, &c, "")));
+    naql_fuzz::check_html(&render(&|w| {
+        view::html(w, "naql collate", &reports, &c, "")
+    }));
 });

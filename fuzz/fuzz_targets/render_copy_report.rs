@@ -13,31 +13,30 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let mut docs = Vec::new();
-    for (i, line) in text.lines().take(32).enumerate() {
-        let head: String = line.chars().take(12).collect();
-        for (k, body) in [line.to_string(), format!("{line} اليوم"), format!("أمس {line}")]
-            .into_iter()
-            .enumerate()
-        {
-            docs.push(Document {
-                id: format!("{i}-{k}-{head}"),
-                source: Some(format!("{head}{k}")),
-                date: Some(format!("{head}2024-01-{:02}", 1 + i % 28)),
-                title: Some(head.clone()),
-                text: body,
-            });
-        }
-    }
+    let docs = naql_fuzz::documents(text, 32, |line| {
+        vec![
+            line.to_string(),
+            format!("{line} اليوم"),
+            format!("أمس {line}"),
+        ]
+    });
     let texts: Vec<Document> = docs.clone();
     let engine = naql::CopyEngine::new(naql::CopyConfig::default());
     let out = engine.run_documents(docs);
     let comparer = naql::Comparer::default();
-    let by_id = |id: &str| texts.iter().find(|d| d.id == id).expect("a member is an input");
+    let by_id = |id: &str| {
+        texts
+            .iter()
+            .find(|d| d.id == id)
+            .expect("a member is an input")
+    };
     let side = |doc: usize| {
         let d = by_id(&out.docs[doc].info.id);
         Side {
-            name: d.title.clone().map_or(d.id.clone(), |t| format!("{} — {t}", d.id)),
+            name: d
+                .title
+                .clone()
+                .map_or(d.id.clone(), |t| format!("{} — {t}", d.id)),
             source: d.source.clone(),
             date: d.date.clone(),
             text: d.text.as_str(),
@@ -58,7 +57,10 @@ fuzz_target!(|data: &[u8]| {
         .iter()
         .zip(&comparisons)
         .map(|(&(rep, doc), cmp)| Section {
-            heading: Some(format!("{} ↔ {}", out.docs[rep].info.id, out.docs[doc].info.id)),
+            heading: Some(format!(
+                "{} ↔ {}",
+                out.docs[rep].info.id, out.docs[doc].info.id
+            )),
             a: side(rep),
             b: side(doc),
             cmp,

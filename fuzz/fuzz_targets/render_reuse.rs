@@ -7,29 +7,20 @@
 use std::collections::HashMap;
 
 use libfuzzer_sys::fuzz_target;
-use naql::corpus::Document;
 use naql::render::reuse as view;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let mut docs = Vec::new();
-    for (i, line) in text.lines().take(32).enumerate() {
-        let head: String = line.chars().take(12).collect();
+    let docs = naql_fuzz::documents(text, 32, |line| {
         let framed = format!("في تقرير منفصل قالت الصحيفة {line} وأضافت أن الاجتماع انتهى");
-        for (k, body) in [line.to_string(), framed].into_iter().enumerate() {
-            docs.push(Document {
-                id: format!("{i}-{k}-{head}"),
-                source: Some(format!("{head}{k}")),
-                date: Some(format!("{head} 2024-01-{:02}", 1 + i % 28)),
-                title: Some(head.clone()),
-                text: body,
-            });
-        }
-    }
-    let texts: HashMap<String, String> =
-        docs.iter().map(|d| (d.id.clone(), d.text.clone())).collect();
+        vec![line.to_string(), framed]
+    });
+    let texts: HashMap<String, String> = docs
+        .iter()
+        .map(|d| (d.id.clone(), d.text.clone()))
+        .collect();
     let out = naql::reuse::Engine::new(naql::reuse::Config::default()).run_documents(docs);
     let render = |f: &dyn Fn(&mut Vec<u8>) -> std::io::Result<()>| {
         let mut buf = Vec::new();

@@ -4,6 +4,7 @@ use std::ops::Range;
 use std::path::PathBuf;
 
 use naql::NormalizeOptions;
+use naql::corpus::Document;
 
 /// A set of normalization rules from the bits of `bits`: bit `i` turns on
 /// [`NormalizeOptions::RULES`]`[i]` (a rule past the sixteenth, should there be one, stays off).
@@ -41,6 +42,27 @@ pub fn unwind_panics_inside(crates: &'static [&'static str]) {
             }
         }));
     });
+}
+
+/// Documents made from the first `lines` lines of `text`, each line in every form `forms`
+/// gives it (copies, a word added, pasted into other words), so that the engines find
+/// something. Ids, outlets, dates and titles come from the line's first characters, so
+/// hostile metadata is rendered too; ids stay distinct.
+pub fn documents(text: &str, lines: usize, forms: impl Fn(&str) -> Vec<String>) -> Vec<Document> {
+    let mut docs = Vec::new();
+    for (i, line) in text.lines().take(lines).enumerate() {
+        let head: String = line.chars().take(12).collect();
+        for (k, body) in forms(line).into_iter().enumerate() {
+            docs.push(Document {
+                id: format!("{i}-{k}-{head}"),
+                source: Some(format!("{head}{k}")),
+                date: Some(format!("{head} 2024-01-{:02}", 1 + i % 28)),
+                title: Some(head.clone()),
+                text: body,
+            });
+        }
+    }
+    docs
 }
 
 /// A file path of this process's own in a scratch folder (made on first use).
