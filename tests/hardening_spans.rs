@@ -157,10 +157,15 @@ proptest! {
             // where a token runs across a ligature's words (ﷺﷺ, ﷺabc), holds one of them; or
             // the span is what trails a ligature's last word (a dropped mark).
             let again = n.normalize(&text[t.span.clone()]);
-            // A token may have lost its final tanween alef, which its span still covers.
+            // A token may have lost its final tanween alef (with its mark, when diacritics are
+            // kept), which its span still covers.
             let with_alef = format!("{}ا", t.text);
+            let dropped = |w: &str| {
+                let bare = w.replace('\u{64B}', "");
+                !bare.is_empty() && with_alef.contains(&bare)
+            };
             prop_assert!(
-                again.split(' ').any(|w| !w.is_empty() && (t.text.contains(w) || with_alef.contains(w)))
+                again.split(' ').any(|w| !w.is_empty() && (t.text.contains(w) || dropped(w)))
                     || (again.is_empty() && text[..t.span.start].chars().any(|c| n.normalize(&c.to_string()).contains(' '))),
                 "{:?} vs {:?}", again, t.text
             );
