@@ -169,6 +169,10 @@ fn a_saved_idf_table_serves_a_small_batch() {
     assert!(err.contains("IDF table of"), "{err}");
     let saved: Value = serde_json::from_str(&std::fs::read_to_string(&table).unwrap()).unwrap();
     assert_eq!(saved["format"], "naql-idf-v2");
+    // `-q` (for cron jobs) gives the same table and says nothing.
+    let (out, err, code) = naql(&["idf", SAMPLE, "-q"]);
+    assert_eq!((code, err.as_str()), (0, ""));
+    assert_eq!(serde_json::from_str::<Value>(&out).unwrap(), saved);
     assert_eq!(saved["stemmer"], "naql-light-stem-v1");
     // Five articles alone cannot estimate document frequencies; with the table they can.
     let v = stories_json(&["--idf", t, SEEDS]);

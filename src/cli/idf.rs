@@ -32,6 +32,9 @@ pub struct IdfArgs {
     /// Write the table here (default: stdout).
     #[arg(short, long)]
     output: Option<PathBuf>,
+    /// No notice and no summary on stderr (warnings still go there).
+    #[arg(short, long)]
+    quiet: bool,
 }
 
 pub fn run(args: IdfArgs) -> Result<Outcome, Failure> {
@@ -41,7 +44,7 @@ pub fn run(args: IdfArgs) -> Result<Outcome, Failure> {
     let texts: Vec<(Option<String>, String)> =
         docs.into_iter().map(|(d, _)| (d.title, d.text)).collect();
     naql::story::lsa::Lsa::validate_dims(args.dims)?;
-    if args.dims > 0 {
+    if args.dims > 0 && !args.quiet {
         // The SVD is the slow part (about a minute for 30,000 articles): say so first.
         eprintln!(
             "naql: learning {} LSA dimensions from {} articles…",
@@ -54,7 +57,9 @@ pub fn run(args: IdfArgs) -> Result<Outcome, Failure> {
         serde_json::to_writer(&mut *w, &table)?;
         writeln!(w)
     })?;
-    summary(&table, texts.len(), report.skipped.total());
+    if !args.quiet {
+        summary(&table, texts.len(), report.skipped.total());
+    }
     Ok(Outcome::Done)
 }
 
