@@ -164,8 +164,16 @@ proptest! {
                 let bare = w.replace('\u{64B}', "");
                 !bare.is_empty() && with_alef.contains(&bare)
             };
+            // Where the span continues a ligature's last word (ﷺىئا gives وسلمء: the word's end
+            // rules saw the whole word), normalizing from the ligature on gives the token.
+            let across = text[..t.span.start].chars().next_back().is_some_and(|c| {
+                let from = t.span.start - c.len_utf8();
+                n.normalize(&c.to_string()).contains(' ')
+                    && n.normalize(&text[from..t.span.end]).split(' ').any(|w| w == t.text)
+            });
             prop_assert!(
-                again.split(' ').any(|w| !w.is_empty() && (t.text.contains(w) || dropped(w)))
+                across
+                    || again.split(' ').any(|w| !w.is_empty() && (t.text.contains(w) || dropped(w)))
                     || (again.is_empty() && text[..t.span.start].chars().any(|c| n.normalize(&c.to_string()).contains(' '))),
                 "{:?} vs {:?}", again, t.text
             );

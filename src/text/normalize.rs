@@ -419,24 +419,33 @@ fn tanween_end(t: &[u8]) -> usize {
         return n;
     };
     let stem = &t[..n - cut];
-    // Folded letters, not the original's: a second pass must count the same (ﻻ is one
-    // character and two letters, ﷺ one character and four words).
-    let letters = std::str::from_utf8(t).map_or(0, |w| {
-        w.chars()
-            .filter(|&c| c.is_alphabetic() && !is_combining_mark(c))
-            .count()
-    });
     let before = stem.get(stem.len().wrapping_sub(2)..).unwrap_or(&[]);
     let definite = DEFINITE.iter().any(|p| stem.starts_with(p.as_bytes()));
-    if letters < TANWEEN_MIN_CHARS
-        || before == HEH
-        || before == TEH_MARBUTA
-        || before == ALEF
-        || definite
-    {
+    if before == HEH || before == TEH_MARBUTA || before == ALEF || definite {
+        return n;
+    }
+    // Folded letters, not the original's: a second pass must count the same (ﻻ is one
+    // character and two letters, ﷺ one character and four words).
+    if !has_letters(t, TANWEEN_MIN_CHARS) {
         return n;
     }
     n - cut
+}
+
+/// Whether `t` holds at least `min` letters (alphabetic, not combining marks). Every token
+/// ending in ا asks, so Arabic and ASCII letters are told apart without the Unicode tables
+/// (`is_alphabetic` was half of the reading time on text where most words end in ا), and
+/// counting stops at `min`.
+fn has_letters(t: &[u8], min: usize) -> bool {
+    let Ok(word) = std::str::from_utf8(t) else {
+        return false;
+    };
+    let letter = |c: char| match c {
+        '\u{0621}'..='\u{064A}' => true,
+        _ if c.is_ascii() => c.is_ascii_alphabetic(),
+        _ => c.is_alphabetic() && !is_combining_mark(c),
+    };
+    word.chars().filter(|&c| letter(c)).take(min).count() >= min
 }
 
 /// The process-wide default normalizer, built on first use.
