@@ -34,6 +34,17 @@ proptest! {
     }
 
     #[test]
+    fn normalization_is_idempotent_under_any_rules(text in arabic_text(), mask in 0u16..4096) {
+        let mut o = NormalizeOptions::default();
+        for (i, rule) in NormalizeOptions::RULES.iter().enumerate() {
+            o.set(rule, mask & (1 << i) != 0);
+        }
+        let n = Normalizer::new(o);
+        let once = n.normalize(&text);
+        prop_assert_eq!(n.normalize(&once), once, "{:?}", o);
+    }
+
+    #[test]
     fn spans_are_ordered_in_bounds_and_point_at_the_token(text in arabic_text()) {
         let n = default_normalizer();
         let toks = n.tokens(&text);

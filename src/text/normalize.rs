@@ -421,7 +421,8 @@ fn tanween_end(t: &[u8]) -> usize {
     let stem = &t[..n - cut];
     let before = stem.get(stem.len().wrapping_sub(2)..).unwrap_or(&[]);
     let definite = DEFINITE.iter().any(|p| stem.starts_with(p.as_bytes()));
-    if before == HEH || before == TEH_MARBUTA || before == ALEF || definite {
+    // After ا or a kept ً (diacritics off), what is left would end as a tanween alef again.
+    if before == HEH || before == TEH_MARBUTA || before == ALEF || before == FATHATAN || definite {
         return n;
     }
     // Folded letters, not the original's: a second pass must count the same (ﻻ is one
@@ -525,6 +526,8 @@ mod tests {
         o.set("diacritics", false);
         let n = Normalizer::new(o);
         assert_eq!(n.normalize("جزراً جزرًا جزرا"), "جزر جزر جزر");
+        // A doubled tanween keeps its first: a second pass finds nothing more to cut.
+        assert_eq!(n.normalize("كتاباًاً"), "كتاباًاً");
     }
 
     #[test]
