@@ -37,7 +37,7 @@ pub struct NormalizeOptions {
     /// often leave out the mark, so the alef goes whether the mark is written or not: only
     /// the marked form would split أيضاً from أيضا. Not after ه (the pronoun ـها: فيها ≠
     /// فيه), not in a definite word (ال, وال, بال, فال, كال, لل: no tanween there), and not
-    /// after another ا. A final أ إ آ, folded to ا by `alef`, goes too (اقرأ / اقرا → اقر):
+    /// after another ا or a kept ً. A final أ إ آ, folded to ا by `alef`, goes too (اقرأ / اقرا → اقر):
     /// normalized text must normalize to itself, and a second pass cannot tell that ا
     /// from a tanween's. Measured on SaudiNewsNet in EVALUATION.md ("Normalization v2").
     pub tanween_alef: bool,
