@@ -1,5 +1,6 @@
 //! Issue #12, items 3 (copy half), 4, 6 and 13b: memory stays bounded on large groups of
 //! near-copies and on huge lines; empty inputs and odd files in directories are reported.
+//! Issue #17: word hashes spilled to disk past `--spill-after` change no output.
 
 mod common;
 
@@ -83,6 +84,65 @@ fn linking_large_buckets_gives_the_clusters_of_all_pairs() {
         300 * 299 / 2,
         "pairs stays exhaustive"
     );
+}
+
+/// `naql` with `args` and `TMPDIR` set (when given): stdout, stderr, exit code.
+fn naql_tmpdir(tmpdir: Option<&str>, args: &[&str]) -> (String, String, i32) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_naql"));
+    cmd.args(args);
+    if let Some(t) = tmpdir {
+        cmd.env("TMPDIR", t);
+    }
+    let out = cmd.output().expect("run naql");
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
+#[test]
+fn word_hashes_spilled_to_disk_change_no_output() {
+    // Issue #17: past --spill-after, word hashes go to a temporary file and come back for
+    // boilerplate removal, verification and member scores; every output must stay the same.
+    let dir = scratch("spill");
+    let near = dir.join("near.jsonl");
+    near_copies(&near, 300);
+    let sample = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/saudinewsnet-sample.jsonl"
+    );
+    let commands: [&[&str]; 5] = [
+        &["cluster", "--format", "json"],
+        &["cluster", "--format", "csv", "--verify", "estimate"],
+        &["cluster", "--format", "jsonl", "--threshold", "0.5"],
+        &["pairs"],
+        &["sign"],
+    ];
+    for input in [sample, near.to_str().unwrap()] {
+        for cmd in commands {
+            let run = |extra: &[&str], tmpdir: Option<&str>| {
+                let args: Vec<&str> = cmd.iter().chain(&[input]).chain(extra).copied().collect();
+                let (out, err, code) = naql_tmpdir(tmpdir, &args);
+                assert_eq!(code, 0, "{args:?}: {err}");
+                (out, err)
+            };
+            let (held, err) = run(&["-q"], None);
+            assert!(err.is_empty(), "{err}");
+            assert!(held.len() > 1000, "{cmd:?} {input}: {held}");
+            let (spilled, err) = run(&["--spill-after", "0"], None);
+            assert_eq!(spilled, held, "{cmd:?} {input}");
+            assert!(err.contains("were kept in a temporary file"), "{err}");
+            // No temporary file can be made: a warning, and the same output from memory.
+            let (fallback, err) = run(&["--spill-after", "0", "-q"], Some("/nonexistent/naql"));
+            assert_eq!(fallback, held, "{cmd:?} {input}");
+            assert!(
+                err.contains("warning: 1 temporary-file errors")
+                    && err.contains("could not be made"),
+                "{err}"
+            );
+        }
+    }
 }
 
 /// A gzip file (small on disk) of one line of `mib` MiB without a newline, then `tail`:

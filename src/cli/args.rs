@@ -36,6 +36,12 @@ pub struct Inputs {
     /// files), instead of only warning: for cron jobs that must notice a feed gone dry.
     #[arg(long)]
     pub fail_on_empty: bool,
+    /// Keep at most this many MiB of word hashes in memory (8 bytes a word, most of what a
+    /// run holds); later documents' go to an unnamed temporary file in TMPDIR (put it on a
+    /// disk, not tmpfs) and are read back only for candidates. Same results; about 1.2 KB of
+    /// memory a document instead of 4 KB. 0 keeps none in memory.
+    #[arg(long, value_name = "MIB", default_value_t = 1024)]
+    pub spill_after: usize,
 }
 
 /// The flags of every command that clusters (`cluster`, `pairs`, `report`): the inputs, the
@@ -294,6 +300,11 @@ impl FieldArgs {
 }
 
 impl Inputs {
+    /// `engine` with the memory budget of `--spill-after`.
+    pub fn spilling(&self, engine: naql::copy::Engine) -> naql::copy::Engine {
+        engine.spill_after(self.spill_after.saturating_mul(1 << 20), None)
+    }
+
     /// How to read the inputs: with a progress bar on a terminal, unless `--quiet`.
     pub fn read_options(&self) -> ReadOptions {
         ReadOptions {

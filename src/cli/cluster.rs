@@ -10,8 +10,8 @@ use super::args::{Level, RunArgs, StoryArgs, TimingsArg};
 use super::exit::{Failure, Outcome};
 use super::output::with_output;
 use super::progress::{
-    check_empty, copy_engine, done, print_timings, report_skipped, report_unread_dates, spinner,
-    stage, story_engine,
+    check_empty, copy_engine, done, print_timings, report_skipped, report_spill,
+    report_unread_dates, spinner, stage, story_engine,
 };
 
 #[derive(Args)]
@@ -69,7 +69,8 @@ fn copies(args: ClusterArgs) -> Result<(), Failure> {
         return Err("--format parquet is binary: write it with -o FILE or redirect stdout".into());
     }
     let spin = spinner(args.run.quiet);
-    let engine = copy_engine(Engine::new(args.run.config()?), &spin);
+    let engine = args.run.spilling(Engine::new(args.run.config()?));
+    let engine = copy_engine(engine, &spin);
     let read = args.run.read_options();
     let out = engine.run_inputs(&args.run.inputs, &read)?;
     let params = Params::new(&engine.config, out.lsh);
@@ -82,6 +83,7 @@ fn copies(args: ClusterArgs) -> Result<(), Failure> {
     done(&spin);
     report_skipped(&args.run, &out.skipped_records);
     report_unread_dates(args.run.quiet, &out.unread_dates);
+    report_spill(&args.run, &out.spill);
     check_empty(&args.run, &out.stats)?;
     print_timings(args.timings.timings, &out.timings);
     if summary_on_stderr(&args) {

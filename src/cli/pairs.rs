@@ -10,8 +10,8 @@ use super::args::{Level, RunArgs, StoryArgs, TimingsArg};
 use super::exit::{Failure, Outcome};
 use super::output::with_output;
 use super::progress::{
-    check_empty, copy_engine, done, print_timings, report_skipped, report_unread_dates, spinner,
-    stage, story_engine,
+    check_empty, copy_engine, done, print_timings, report_skipped, report_spill,
+    report_unread_dates, spinner, stage, story_engine,
 };
 
 #[derive(Args)]
@@ -34,7 +34,8 @@ pub fn run(args: PairsArgs) -> Result<Outcome, Failure> {
 
 fn copies(args: RunArgs, timings: bool) -> Result<(), Failure> {
     let spin = spinner(args.quiet);
-    let engine = copy_engine(Engine::new(args.config()?).all_pairs(), &spin);
+    let engine = args.spilling(Engine::new(args.config()?).all_pairs());
+    let engine = copy_engine(engine, &spin);
     let read = args.read_options();
     let out = engine.run_inputs(&args.inputs, &read)?;
     let pairs = out.all_pairs();
@@ -45,6 +46,7 @@ fn copies(args: RunArgs, timings: bool) -> Result<(), Failure> {
     done(&spin);
     report_skipped(&args, &out.skipped_records);
     report_unread_dates(args.quiet, &out.unread_dates);
+    report_spill(&args, &out.spill);
     check_empty(&args, &out.stats)?;
     print_timings(timings, &out.timings);
     if !args.quiet {

@@ -168,6 +168,28 @@ pub fn report_unread_dates(quiet: bool, unread: &UnreadDates) {
     );
 }
 
+/// Spilling is told (unless `--quiet`): the temporary file took disk space. A failed write
+/// or read is a warning even with `--quiet`: those documents kept their units in memory, or
+/// a pair was scored by its signature estimate.
+pub fn report_spill(io: &Inputs, spill: &naql::copy::SpillReport) {
+    if spill.documents > 0 && !io.quiet {
+        eprintln!(
+            "naql: the word hashes of {} documents ({:.1} MB) were kept in a temporary file \
+             past --spill-after {} MiB (deleted on exit)",
+            spill.documents,
+            spill.bytes as f64 / 1e6,
+            io.spill_after
+        );
+    }
+    if let Some(e) = &spill.first_error {
+        eprintln!(
+            "naql: warning: {} temporary-file errors past --spill-after (first: {e}); those \
+             documents kept their word hashes in memory, or were scored by their signatures",
+            spill.errors
+        );
+    }
+}
+
 /// No document was read: a warning on stderr (unless `--quiet`) naming the inputs and the files
 /// left unread, or with `--fail-on-empty` the same words as an error (exit 1), for cron jobs.
 pub fn check_empty(args: &Inputs, stats: &naql::copy::Stats) -> Result<(), Failure> {

@@ -16,7 +16,7 @@ use rayon::prelude::*;
 
 use crate::corpus::Item;
 
-use super::prepared::{Prepared, kept_units};
+use super::prepared::{Prepared, kept_from};
 
 /// Per source, the hashes of the paragraphs left out of that source's documents.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -121,12 +121,17 @@ impl Boilerplate {
 
     /// The units of `p` that are shingled once this table's paragraphs are left out (what
     /// verification compares; borrowed when nothing is left out).
+    ///
+    /// # Panics
+    /// Only for a document of a run that spilled its units to disk, when reading them back
+    /// fails ([`super::Engine::prepare`] keeps units in memory).
     pub fn kept_units<'a>(&self, p: &'a Prepared) -> Cow<'a, [u64]> {
         let (removed, _) = self.removed_paragraphs(p);
+        let units = p.units.all();
         if removed.is_empty() {
-            Cow::Borrowed(&p.units)
+            units
         } else {
-            Cow::Owned(kept_units(p, &removed))
+            Cow::Owned(kept_from(&units, &p.paragraphs, &removed))
         }
     }
 }
@@ -178,9 +183,9 @@ mod tests {
         assert_eq!(Boilerplate::from_entries([("s", share)]), found);
         assert_eq!(found.entries().collect::<Vec<_>>(), [("s", share)]);
         let (d0, u) = (&items[0].value, &items[4].value);
-        let share_len = u.units.len() - u.paragraphs[0].0 as usize;
-        assert_eq!(found.kept_units(d0).len(), d0.units.len() - share_len);
-        assert_eq!(found.kept_units(u).len(), u.units.len());
+        let share_len = u.units.all().len() - u.paragraphs[0].0 as usize;
+        assert_eq!(found.kept_units(d0).len(), d0.units.all().len() - share_len);
+        assert_eq!(found.kept_units(u).len(), u.units.all().len());
     }
 
     #[test]

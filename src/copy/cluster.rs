@@ -1,7 +1,7 @@
 //! Stage 6: clusters over exact groups and verified pairs, each with a representative and its
 //! members scored against it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use rayon::prelude::*;
 
@@ -85,28 +85,32 @@ pub(crate) fn clusters(
 /// A group's representative and its members in order, each scored against it (exactly when
 /// both shingle sets are known).
 fn cluster(g: Vec<usize>, docs: &[Signed], exact_of: &[usize], sets: &ShingleSets) -> Cluster {
-    let sets = &sets.0;
     let rep = *g
         .iter()
         .min_by_key(|&&i| representative_key(&docs[i]))
         .expect("groups are not empty");
     let mut order = g.clone();
     order.sort_by_key(|&i| (i != rep, date_order(&docs[i]), docs[i].info.id.clone()));
+    // Each exact-duplicate head's overlap is made once (sets of spilled units are read back
+    // from disk when asked for, so the representative's is asked for once too).
+    let rep_set = sets.get(docs, exact_of[rep]);
+    let mut overlaps: HashMap<usize, Option<Overlap>> = HashMap::new();
     let members = order
         .into_iter()
         .map(|m| {
-            let (a, b) = (exact_of[m], exact_of[rep]);
-            match (&sets[a], &sets[b]) {
-                (Some(sa), Some(sb)) => {
-                    let o = Overlap::of(sa, sb);
-                    Member {
-                        doc: m,
-                        jaccard: o.jaccard,
-                        containment: Some(o.containment_ab),
-                        rep_containment: Some(o.containment_ba),
-                    }
-                }
-                _ => Member {
+            let head = exact_of[m];
+            let overlap = *overlaps.entry(head).or_insert_with(|| {
+                let rep_set = rep_set.as_deref()?;
+                Some(Overlap::of(&sets.get(docs, head)?, rep_set))
+            });
+            match overlap {
+                Some(o) => Member {
+                    doc: m,
+                    jaccard: o.jaccard,
+                    containment: Some(o.containment_ab),
+                    rep_containment: Some(o.containment_ba),
+                },
+                None => Member {
                     doc: m,
                     jaccard: docs[m].signature.jaccard(&docs[rep].signature),
                     containment: None,

@@ -1,6 +1,9 @@
 //! [`Engine`]: the stages run in order with one configuration.
 
 use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -13,7 +16,8 @@ use super::config::{Config, Verify};
 use super::lsh::{LshParams, bucketed_candidates};
 use super::minhash::Signature;
 use super::outcome::{Outcome, Stats};
-use super::prepared::{Prepared, Signed, fold_all, kept_units};
+use super::prepared::{Prepared, Signed, Units, fold_all, kept_from};
+use super::spill::{Spill, SpillReport};
 use super::verify::{Overlap, ShingleSets, verified_pairs};
 use super::{buckets, cluster};
 
@@ -35,6 +39,13 @@ pub struct Engine {
     max_bucket: usize,
     /// Told of each stage (see [`Engine::with_stages`]).
     pub(crate) stages: Option<std::sync::Arc<dyn Stages>>,
+    /// Units held in memory beyond this many bytes go to disk (see [`Engine::spill_after`]).
+    spill_after: usize,
+    spill_dir: Option<PathBuf>,
+    /// Bytes of units held in memory by documents prepared for a run so far.
+    held: AtomicUsize,
+    /// The spill file, made when first needed (or why it could not be).
+    spill: OnceLock<Result<Arc<Spill>, String>>,
 }
 
 /// LSH buckets of more members than this are linked, not verified pair by pair; smaller
@@ -103,7 +114,22 @@ impl Engine {
             normalizer,
             max_bucket: MAX_BUCKET_PAIRS,
             stages: None,
+            spill_after: usize::MAX,
+            spill_dir: None,
+            held: AtomicUsize::new(0),
+            spill: OnceLock::new(),
         }
+    }
+
+    /// The same engine, keeping at most `bytes` of units (8 bytes a word) in memory in a run
+    /// over inputs: the units of later documents go to an unnamed temporary file in `dir` (or
+    /// `TMPDIR`) and are read back only to remove boilerplate and to verify candidates. The
+    /// results are the same; memory per document falls from ~4 KB to ~1.2 KB (SaudiNewsNet),
+    /// and the disk holds what memory would have. [`Engine::prepare`] itself never spills.
+    pub fn spill_after(mut self, bytes: usize, dir: Option<PathBuf>) -> Self {
+        self.spill_after = bytes;
+        self.spill_dir = dir;
+        self
     }
 
     /// The same engine, telling `stages` when each stage starts.
@@ -166,7 +192,7 @@ impl Engine {
             date: doc.date,
             title: crate::text::chrome::skip_chrome_title(doc.title, &doc.text),
             chars: doc.text.chars().count(),
-            units,
+            units: Units::Held(units),
             paragraphs,
             dateline,
             signature,
@@ -177,13 +203,61 @@ impl Engine {
     /// Exact overlap of two prepared documents' shingle sets (no boilerplate removal).
     pub fn overlap(&self, a: &Prepared, b: &Prepared) -> Overlap {
         let signer = &self.config.signer;
-        Overlap::of(&signer.shingle_set(&a.units), &signer.shingle_set(&b.units))
+        Overlap::of(
+            &signer.shingle_set(&a.units.all()),
+            &signer.shingle_set(&b.units.all()),
+        )
+    }
+
+    /// Stage 1 within a run: [`Engine::prepare`], then the units go to disk once the run
+    /// holds more than its budget of them.
+    fn prepare_in_run(&self, doc: Document) -> Prepared {
+        let mut p = self.prepare(doc);
+        if let Units::Held(units) = &p.units {
+            let bytes = 8 * units.len();
+            let before = self.held.fetch_add(bytes, Ordering::Relaxed);
+            if bytes > 0 && before.saturating_add(bytes) > self.spill_after {
+                self.held.fetch_sub(bytes, Ordering::Relaxed);
+                if let Some(spill) = self.spill_file() {
+                    if let Some(at) = spill.write(units) {
+                        p.units = Units::Spilled(spill.clone(), at);
+                    }
+                }
+            }
+        }
+        p
+    }
+
+    /// The run's spill file, made on first use; `None` when it cannot be made.
+    fn spill_file(&self) -> Option<&Arc<Spill>> {
+        self.spill
+            .get_or_init(|| {
+                Spill::create(self.spill_dir.as_ref())
+                    .map(Arc::new)
+                    .map_err(|e| e.to_string())
+            })
+            .as_ref()
+            .ok()
+    }
+
+    /// What spilling did so far: nothing when the budget was never passed.
+    pub fn spill_report(&self) -> SpillReport {
+        match self.spill.get() {
+            None => SpillReport::default(),
+            Some(Ok(spill)) => spill.report(),
+            Some(Err(e)) => SpillReport {
+                errors: 1,
+                first_error: Some(format!("the temporary file could not be made: {e}")),
+                ..SpillReport::default()
+            },
+        }
     }
 
     /// Reads the inputs and runs every stage.
     pub fn run_inputs(&self, inputs: &[String], read: &ReadOptions) -> Result<Outcome, ReadError> {
         let start = Instant::now();
-        let (items, report) = corpus::read_with(inputs, read, |doc| self.prepare(doc))?;
+        self.held.store(0, Ordering::Relaxed);
+        let (items, report) = corpus::read_with(inputs, read, |doc| self.prepare_in_run(doc))?;
         let read_time = start.elapsed().as_secs_f64();
         let mut outcome = self.run(items, report.skipped);
         outcome.stats.ignored_files = report.ignored_files.len();
@@ -197,14 +271,16 @@ impl Engine {
         inputs: &[String],
         read: &ReadOptions,
     ) -> Result<(Vec<Signed>, Skipped), ReadError> {
-        let (items, report) = corpus::read_with(inputs, read, |doc| self.prepare(doc))?;
+        self.held.store(0, Ordering::Relaxed);
+        let (items, report) = corpus::read_with(inputs, read, |doc| self.prepare_in_run(doc))?;
         let mut stats = Stats::default();
         Ok((self.sign_all(items, &mut stats), report.skipped))
     }
 
     /// Runs every stage on documents already in memory.
     pub fn run_documents(&self, docs: Vec<Document>) -> Outcome {
-        let items = corpus::items_in_memory(docs, |d| self.prepare(d));
+        self.held.store(0, Ordering::Relaxed);
+        let items = corpus::items_in_memory(docs, |d| self.prepare_in_run(d));
         self.run(items, Skipped::default())
     }
 
@@ -229,16 +305,26 @@ impl Engine {
             .into_par_iter()
             .map(|item| {
                 let mut p = item.value;
-                let (removed, all_boiler) = boiler.removed_paragraphs(&p);
-                let (signature, content_key) = if removed.is_empty() {
+                let (mut removed, all_boiler) = boiler.removed_paragraphs(&p);
+                // Spilled units that cannot be read back keep their boilerplate (counted).
+                let kept = match removed.is_empty() {
+                    true => None,
+                    false => p
+                        .units
+                        .get()
+                        .map(|u| kept_from(&u, &p.paragraphs, &removed)),
+                };
+                if kept.is_none() {
+                    removed.clear();
+                }
+                let (signature, content_key) = if let Some(kept) = kept {
+                    (signer.sign_units(&kept), (fold_all(&kept), kept.len()))
+                } else {
                     let key = p.content_key;
                     (
                         std::mem::replace(&mut p.signature, Signature(Vec::new())),
                         key,
                     )
-                } else {
-                    let kept = kept_units(&p, &removed);
-                    (signer.sign_units(&kept), (fold_all(&kept), kept.len()))
                 };
                 let n_removed = removed.len();
                 let s = Signed {
@@ -287,7 +373,7 @@ impl Engine {
         let mut pairs = verified_pairs(&docs, &candidates, &sets, self.config.threshold);
         if !large.is_empty() {
             if exact {
-                sets.add_docs(signer, &docs, &large.concat());
+                sets.add_docs(&docs, &large.concat());
             }
             let linked = buckets::link(
                 &docs,
@@ -308,7 +394,7 @@ impl Engine {
         self.stage("cluster", pairs.len(), "verified pairs");
         let groups = cluster::groups(&docs, &exact_of, &pairs, &mut ledger.stats);
         if exact {
-            sets.add_members(signer, &docs, &groups, &exact_of);
+            sets.add_members(&docs, &groups, &exact_of);
         }
         let clusters = cluster::clusters(groups, &docs, &exact_of, &sets);
         ledger.stats.clusters = clusters.len();
@@ -325,6 +411,7 @@ impl Engine {
             lsh,
             exact_of,
             timings: ledger.clock.timings,
+            spill: self.spill_report(),
         }
     }
 }
@@ -446,10 +533,9 @@ mod tests {
         assert_eq!(out.stats.boilerplate_removed, 0);
     }
 
-    #[test]
-    fn linking_buckets_gives_the_clusters_of_every_pair() {
-        // Groups of variants that differ by up to 7 of 60 words: many pairs near the
-        // threshold fail verification, so linking must fall back to other members.
+    /// Groups of variants that differ by up to 7 of 60 words: many pairs near the threshold
+    /// fail verification, so linking must fall back to other members.
+    fn variant_groups() -> Vec<Document> {
         let mut seed = 11u64;
         let mut next = |n: u64| {
             seed ^= seed << 13;
@@ -469,6 +555,12 @@ mod tests {
                 docs.push(doc(&format!("{g}-{m}"), "s", &text.join(" ")));
             }
         }
+        docs
+    }
+
+    #[test]
+    fn linking_buckets_gives_the_clusters_of_every_pair() {
+        let docs = variant_groups();
         for verify in [Verify::Exact, Verify::Estimate] {
             let config = Config {
                 verify,
@@ -494,5 +586,75 @@ mod tests {
             assert_eq!(members(&all), members(&linked));
             assert!(linked.stats.verified_pairs < all.stats.verified_pairs);
         }
+    }
+
+    /// Everything a run reports, with a doc's units left out (they are where spilling differs).
+    fn seen(o: &Outcome) -> String {
+        let docs: Vec<_> = o
+            .docs
+            .iter()
+            .map(|d| {
+                (
+                    &d.info.id,
+                    &d.removed,
+                    d.kept_len,
+                    &d.signature,
+                    d.content_key,
+                )
+            })
+            .collect();
+        format!("{docs:?}\n{:?}\n{:?}\n{:?}", o.pairs, o.clusters, o.stats)
+    }
+
+    #[test]
+    fn spilled_units_give_the_same_outcome() {
+        let mut docs = variant_groups();
+        let footer = "للتواصل مع الكاتب ارسل رسالة";
+        for d in docs.iter_mut().take(30) {
+            d.text.push_str(&format!("\n{footer}"));
+        }
+        docs.push(doc("empty", "s", "  "));
+        for verify in [Verify::Exact, Verify::Estimate] {
+            let config = Config {
+                verify,
+                ..Config::default()
+            };
+            for max_bucket in [MAX_BUCKET_PAIRS, 0] {
+                let mut held = Engine::new(config.clone());
+                held.max_bucket = max_bucket;
+                let expected = held.run_documents(docs.clone());
+                assert_eq!(expected.spill, SpillReport::default());
+                // Nothing held, then about half the documents held.
+                for budget in [0, 60 * 8 * 120] {
+                    let mut spilling = Engine::new(config.clone()).spill_after(budget, None);
+                    spilling.max_bucket = max_bucket;
+                    let got = spilling.run_documents(docs.clone());
+                    assert_eq!(seen(&got), seen(&expected), "budget {budget}");
+                    let spilled = got
+                        .docs
+                        .iter()
+                        .filter(|d| d.info.units.is_spilled())
+                        .count();
+                    assert_eq!(got.spill.documents, spilled);
+                    assert!(spilled > 100 && spilled < docs.len(), "{spilled}");
+                    assert_eq!(got.spill.errors, 0);
+                    assert_eq!(expected.stats.boilerplate_removed, 30);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_spill_file_that_cannot_be_made_keeps_units_in_memory() {
+        let docs = variant_groups();
+        let expected = Engine::new(Config::default()).run_documents(docs.clone());
+        let missing = std::path::PathBuf::from("/nonexistent/naql-spill");
+        let e = Engine::new(Config::default()).spill_after(0, Some(missing));
+        let got = e.run_documents(docs);
+        assert_eq!(seen(&got), seen(&expected));
+        assert!(got.docs.iter().all(|d| !d.info.units.is_spilled()));
+        assert_eq!((got.spill.documents, got.spill.errors), (0, 1));
+        let why = got.spill.first_error.unwrap();
+        assert!(why.contains("temporary file could not be made"), "{why}");
     }
 }

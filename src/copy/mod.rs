@@ -45,6 +45,7 @@ mod lsh;
 mod minhash;
 mod outcome;
 mod prepared;
+mod spill;
 mod verify;
 
 pub use self::boilerplate::Boilerplate;
@@ -55,6 +56,7 @@ pub use self::minhash::{ALGORITHM, EMPTY_BIN, Shingling, Signature, Signer, Sket
 pub use self::outcome::{Cluster, Member, Outcome, Pair, Stats};
 pub use self::prepared::{Prepared, Signed};
 pub(crate) use self::prepared::{fold, fold_all, kept_units};
+pub use self::spill::SpillReport;
 pub use self::verify::{Overlap, exact_pairs, intersection_size};
 pub use crate::hash::token_hash;
 pub(crate) use engine::Stopwatch;

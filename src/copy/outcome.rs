@@ -7,6 +7,7 @@ use crate::corpus::{Skipped, UnreadDates};
 
 use super::lsh::LshParams;
 use super::prepared::Signed;
+use super::spill::SpillReport;
 use super::verify::Overlap;
 
 /// A verified pair of documents (indices into [`Outcome::docs`], `a < b`).
@@ -102,6 +103,8 @@ pub struct Outcome {
     pub exact_of: Vec<usize>,
     /// Wall time of each stage in seconds (not part of any output: it varies run to run).
     pub timings: Vec<(&'static str, f64)>,
+    /// What went to disk past the memory budget ([`super::Engine::spill_after`]).
+    pub spill: SpillReport,
 }
 
 impl Outcome {

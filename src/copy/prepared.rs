@@ -2,10 +2,49 @@
 //! after boilerplate removal and signing.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use crate::corpus::Origin;
 
 use super::minhash::Signature;
+use super::spill::{Spill, Spilled};
+
+/// A document's units: in memory, or in the run's spill file past its memory budget.
+#[derive(Clone)]
+pub(crate) enum Units {
+    Held(Vec<u64>),
+    Spilled(Arc<Spill>, Spilled),
+}
+
+impl std::fmt::Debug for Units {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Units::Held(u) => f.debug_tuple("Held").field(&u.len()).finish(),
+            Units::Spilled(_, at) => f.debug_tuple("Spilled").field(at).finish(),
+        }
+    }
+}
+
+impl Units {
+    /// The units; `None` when they were spilled and the read failed (the spill counts it).
+    pub(crate) fn get(&self) -> Option<Cow<'_, [u64]>> {
+        match self {
+            Units::Held(u) => Some(Cow::Borrowed(u)),
+            Units::Spilled(spill, at) => spill.read(*at).map(Cow::Owned),
+        }
+    }
+
+    /// The units, for public functions that cannot fail: only units a run spilled can fail to
+    /// come back (a disk error in its temporary file), and then this panics saying so.
+    pub(crate) fn all(&self) -> Cow<'_, [u64]> {
+        self.get()
+            .expect("the run's spill file of units could not be read back")
+    }
+
+    pub(crate) fn is_spilled(&self) -> bool {
+        matches!(self, Units::Spilled(..))
+    }
+}
 
 /// A document after stage 1: what is shown about it, and the units to shingle.
 #[derive(Clone, Debug)]
@@ -21,7 +60,7 @@ pub struct Prepared {
     /// Length of the original text in characters (for choosing representatives).
     pub chars: usize,
     /// Units of all paragraphs, in order.
-    pub(crate) units: Vec<u64>,
+    pub(crate) units: Units,
     /// For each paragraph: where its units end in `units`, and its hash.
     pub(crate) paragraphs: Vec<(u32, u64)>,
     pub(crate) dateline: bool,
@@ -49,22 +88,45 @@ pub struct Signed {
 }
 
 impl Signed {
-    /// The units kept after boilerplate removal (borrowed when nothing was removed).
+    /// The units kept after boilerplate removal (borrowed when nothing was removed and they
+    /// are in memory).
+    ///
+    /// # Panics
+    /// When the run spilled this document's units to disk and reading them back fails; the
+    /// run's own stages use [`Signed::try_kept`] and fall back to the signature instead.
     pub fn kept(&self) -> Cow<'_, [u64]> {
+        self.try_kept()
+            .expect("the run's spill file of units could not be read back")
+    }
+
+    /// The kept units; `None` when they were spilled and cannot be read back.
+    pub fn try_kept(&self) -> Option<Cow<'_, [u64]>> {
+        let units = self.info.units.get()?;
         if self.removed.is_empty() {
-            return Cow::Borrowed(&self.info.units);
+            return Some(units);
         }
-        Cow::Owned(kept_units(&self.info, &self.removed))
+        Some(Cow::Owned(kept_from(
+            &units,
+            &self.info.paragraphs,
+            &self.removed,
+        )))
     }
 }
 
-/// The units of `p` without the paragraphs in `removed` (sorted indices).
+/// The units of `p` without the paragraphs in `removed` (sorted indices). `p` comes from
+/// [`super::Engine::prepare`], which keeps units in memory (see [`Units::all`]).
 pub(crate) fn kept_units(p: &Prepared, removed: &[u32]) -> Vec<u64> {
-    let mut kept = Vec::with_capacity(p.units.len());
+    kept_from(&p.units.all(), &p.paragraphs, removed)
+}
+
+/// `units` without the paragraphs in `removed` (sorted indices), paragraphs ending where
+/// `paragraphs` says.
+pub(crate) fn kept_from(units: &[u64], paragraphs: &[(u32, u64)], removed: &[u32]) -> Vec<u64> {
+    let mut kept = Vec::with_capacity(units.len());
     let mut start = 0usize;
-    for (i, &(end, _)) in p.paragraphs.iter().enumerate() {
+    for (i, &(end, _)) in paragraphs.iter().enumerate() {
         if removed.binary_search(&(i as u32)).is_err() {
-            kept.extend_from_slice(&p.units[start..end as usize]);
+            kept.extend_from_slice(&units[start..end as usize]);
         }
         start = end as usize;
     }

@@ -1,5 +1,6 @@
 //! Verification: the exact overlap of shingle sets, per candidate pair or over a whole corpus.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
@@ -51,11 +52,18 @@ impl Overlap {
 }
 
 /// The exact shingle sets of the documents that need one, each computed once: the candidates'
-/// (to verify them), then the representatives' of each cluster (to score members).
-pub(crate) struct ShingleSets(pub(crate) Vec<Option<Vec<u64>>>);
+/// (to verify them), then the representatives' of each cluster (to score members). Documents
+/// whose units were spilled to disk are not kept here: their sets are made when asked for
+/// ([`ShingleSets::get`]), so memory stays within the run's budget.
+pub(crate) struct ShingleSets {
+    sets: Vec<Option<Vec<u64>>>,
+    signer: Signer,
+    exact: bool,
+}
 
 impl ShingleSets {
-    /// The sets of every document in a candidate pair; none at all when verifying by estimate.
+    /// The sets of every held document in a candidate pair; none at all when verifying by
+    /// estimate.
     pub(crate) fn of_candidates(
         signer: Signer,
         docs: &[Signed],
@@ -69,62 +77,71 @@ impl ShingleSets {
                 needs[b] = true;
             }
         }
-        ShingleSets(
-            needs
-                .par_iter()
-                .enumerate()
-                .map(|(i, &n)| n.then(|| set_of(signer, docs, i)))
-                .collect(),
-        )
+        let mut sets = ShingleSets {
+            sets: Vec::new(),
+            signer,
+            exact,
+        };
+        let made: Vec<Option<Vec<u64>>> = needs
+            .par_iter()
+            .enumerate()
+            .map(|(i, &n)| {
+                let held = n && !docs[i].info.units.is_spilled();
+                if held { sets.make(docs, i) } else { None }
+            })
+            .collect();
+        sets.sets = made;
+        sets
     }
 
-    /// Adds the sets of `extra` documents still missing one (the members of large LSH buckets).
-    pub(crate) fn add_docs(&mut self, signer: Signer, docs: &[Signed], extra: &[usize]) {
-        let missing: Vec<usize> = extra
-            .iter()
-            .copied()
-            .filter(|&i| self.0[i].is_none())
-            .collect::<HashSet<_>>()
-            .into_iter()
-            .collect();
-        let computed: Vec<(usize, Vec<u64>)> = missing
-            .into_par_iter()
-            .map(|i| (i, set_of(signer, docs, i)))
-            .collect();
-        for (i, s) in computed {
-            self.0[i] = Some(s);
+    /// The set of document `i`: kept, or made now for a spilled document; `None` when
+    /// verifying by estimate, or when a spilled document cannot be read back.
+    pub(crate) fn get<'a>(&'a self, docs: &[Signed], i: usize) -> Option<Cow<'a, [u64]>> {
+        match &self.sets[i] {
+            Some(s) => Some(Cow::Borrowed(s)),
+            None if self.exact && docs[i].info.units.is_spilled() => {
+                self.make(docs, i).map(Cow::Owned)
+            }
+            None => None,
         }
     }
 
-    /// Adds the sets of the exact-duplicate heads of every clustered document still missing one.
+    fn make(&self, docs: &[Signed], i: usize) -> Option<Vec<u64>> {
+        Some(self.signer.shingle_set(&docs[i].try_kept()?))
+    }
+
+    /// Adds the sets of `extra` held documents still missing one (the members of large LSH
+    /// buckets).
+    pub(crate) fn add_docs(&mut self, docs: &[Signed], extra: &[usize]) {
+        let missing: HashSet<usize> = extra.iter().copied().collect();
+        self.add(docs, missing);
+    }
+
+    /// Adds the sets of the exact-duplicate heads of every clustered held document still
+    /// missing one.
     pub(crate) fn add_members(
         &mut self,
-        signer: Signer,
         docs: &[Signed],
         groups: &[Vec<usize>],
         exact_of: &[usize],
     ) {
-        let sets = &mut self.0;
-        let missing: Vec<usize> = groups
-            .iter()
-            .flatten()
-            .map(|&i| exact_of[i])
-            .filter(|&i| sets[i].is_none())
-            .collect::<HashSet<_>>()
+        let heads: HashSet<usize> = groups.iter().flatten().map(|&i| exact_of[i]).collect();
+        self.add(docs, heads);
+    }
+
+    fn add(&mut self, docs: &[Signed], wanted: HashSet<usize>) {
+        let missing: Vec<usize> = wanted
             .into_iter()
+            .filter(|&i| self.sets[i].is_none() && !docs[i].info.units.is_spilled())
             .collect();
-        let computed: Vec<(usize, Vec<u64>)> = missing
+        let computed: Vec<(usize, Option<Vec<u64>>)> = missing
             .into_par_iter()
-            .map(|i| (i, set_of(signer, docs, i)))
+            .map(|i| (i, self.make(docs, i)))
             .collect();
         for (i, s) in computed {
-            sets[i] = Some(s);
+            self.sets[i] = s;
         }
     }
-}
-
-fn set_of(signer: Signer, docs: &[Signed], i: usize) -> Vec<u64> {
-    signer.shingle_set(&docs[i].kept())
 }
 
 /// The candidates whose Jaccard (exact when both sets are known, else the estimate) reaches
@@ -150,10 +167,9 @@ pub(crate) fn verify_pair(
     b: usize,
     threshold: f64,
 ) -> Option<Pair> {
-    let sets = &sets.0;
     let jaccard_est = docs[a].signature.jaccard(&docs[b].signature);
-    let overlap = match (&sets[a], &sets[b]) {
-        (Some(sa), Some(sb)) => Some(Overlap::of(sa, sb)),
+    let overlap = match (sets.get(docs, a), sets.get(docs, b)) {
+        (Some(sa), Some(sb)) => Some(Overlap::of(&sa, &sb)),
         _ => None,
     };
     let j = overlap.map_or(jaccard_est, |o| o.jaccard);
