@@ -40,23 +40,38 @@ impl Boilerplate {
     /// Per source, the paragraph hashes that recur in at least `min` distinct documents of it
     /// (distinct by [`Prepared::text_key`]); `min == 0` finds none.
     pub fn find(items: &[Item<Prepared>], min: usize) -> Boilerplate {
-        if min == 0 {
-            return Boilerplate::default();
-        }
-        let mut seen: Vec<(&str, u64, u64)> = items
-            .par_iter()
-            .filter_map(|it| it.value.source.as_deref().map(|s| (s, &it.value)))
-            .flat_map_iter(|(s, p)| {
-                let doc = p.text_key();
-                p.paragraph_hashes().map(move |h| (s, h, doc))
-            })
-            .collect();
-        seen.par_sort_unstable();
-        seen.dedup();
+        let docs: Vec<&Prepared> = items.iter().map(|it| &it.value).collect();
+        Boilerplate::find_in(&docs, min)
+    }
+
+    /// [`Boilerplate::find`] over documents, one source at a time: the `(paragraph, text)`
+    /// pairs of the largest source are what is held at once (16 bytes a paragraph), not those
+    /// of the whole corpus.
+    pub(crate) fn find_in(docs: &[&Prepared], min: usize) -> Boilerplate {
         let mut out = Boilerplate::default();
-        for run in seen.chunk_by(|x, y| x.0 == y.0 && x.1 == y.1) {
-            if run.len() >= min {
-                out.insert(run[0].0, run[0].1);
+        if min == 0 {
+            return out;
+        }
+        let mut by_source: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, p) in docs.iter().enumerate() {
+            if let Some(s) = p.source.as_deref() {
+                by_source.entry(s).or_default().push(i);
+            }
+        }
+        for (source, members) in by_source {
+            let mut seen: Vec<(u64, u64)> = members
+                .par_iter()
+                .flat_map_iter(|&i| {
+                    let doc = docs[i].text_key();
+                    docs[i].paragraph_hashes().map(move |h| (h, doc))
+                })
+                .collect();
+            seen.par_sort_unstable();
+            seen.dedup();
+            for run in seen.chunk_by(|x, y| x.0 == y.0) {
+                if run.len() >= min {
+                    out.insert(source, run[0].0);
+                }
             }
         }
         out

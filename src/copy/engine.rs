@@ -17,7 +17,7 @@ use super::lsh::{LshParams, bucketed_candidates};
 use super::minhash::Signature;
 use super::outcome::{Outcome, Stats};
 use super::prepared::{Prepared, Signed, Units, fold_all, kept_from};
-use super::spill::{Spill, SpillReport};
+use super::spill::{Spill, SpillReport, return_freed_memory};
 use super::verify::{Overlap, ShingleSets, verified_pairs};
 use super::{buckets, cluster};
 
@@ -218,14 +218,22 @@ impl Engine {
             let before = self.held.fetch_add(bytes, Ordering::Relaxed);
             if bytes > 0 && before.saturating_add(bytes) > self.spill_after {
                 self.held.fetch_sub(bytes, Ordering::Relaxed);
-                if let Some(spill) = self.spill_file() {
-                    if let Some(at) = spill.write(units) {
-                        p.units = Units::Spilled(spill.clone(), at);
-                    }
+                if let Some(spill) = self.spill_file()
+                    && let Some(at) = spill.write(units)
+                {
+                    p.units = Units::Spilled(spill.clone(), at);
                 }
             }
         }
         p
+    }
+
+    /// Within a memory budget, memory freed by a stage goes back to the system before the
+    /// next stage makes its large arrays.
+    fn trim(&self) {
+        if self.spill_after != usize::MAX {
+            return_freed_memory();
+        }
     }
 
     /// The run's spill file, made on first use; `None` when it cannot be made.
@@ -257,9 +265,10 @@ impl Engine {
     pub fn run_inputs(&self, inputs: &[String], read: &ReadOptions) -> Result<Outcome, ReadError> {
         let start = Instant::now();
         self.held.store(0, Ordering::Relaxed);
-        let (items, report) = corpus::read_with(inputs, read, |doc| self.prepare_in_run(doc))?;
+        let (chunks, report) =
+            corpus::read_chunks_with(inputs, read, |doc| self.prepare_in_run(doc))?;
         let read_time = start.elapsed().as_secs_f64();
-        let mut outcome = self.run(items, report.skipped);
+        let mut outcome = self.run_chunks(chunks, report.skipped);
         outcome.stats.ignored_files = report.ignored_files.len();
         outcome.timings.insert(0, ("read+normalize", read_time));
         Ok(outcome)
@@ -272,9 +281,10 @@ impl Engine {
         read: &ReadOptions,
     ) -> Result<(Vec<Signed>, Skipped), ReadError> {
         self.held.store(0, Ordering::Relaxed);
-        let (items, report) = corpus::read_with(inputs, read, |doc| self.prepare_in_run(doc))?;
+        let (chunks, report) =
+            corpus::read_chunks_with(inputs, read, |doc| self.prepare_in_run(doc))?;
         let mut stats = Stats::default();
-        Ok((self.sign_all(items, &mut stats), report.skipped))
+        Ok((self.sign_chunks(chunks, &mut stats), report.skipped))
     }
 
     /// Runs every stage on documents already in memory.
@@ -286,8 +296,16 @@ impl Engine {
 
     /// Stages 2 and 3: boilerplate and signatures, with the stats they produce.
     pub fn sign_all(&self, items: Vec<Item<Prepared>>, stats: &mut Stats) -> Vec<Signed> {
-        let boiler = Boilerplate::find(&items, self.config.boilerplate_min_docs);
-        self.sign_with(items, &boiler, stats)
+        self.sign_chunks(vec![items], stats)
+    }
+
+    /// [`Engine::sign_all`] over the chunks read ([`corpus::read_chunks_with`]), each freed
+    /// once signed: the documents are never held twice over, as read and as signed.
+    fn sign_chunks(&self, chunks: Vec<Vec<Item<Prepared>>>, stats: &mut Stats) -> Vec<Signed> {
+        let all: Vec<&Prepared> = chunks.iter().flatten().map(|it| &it.value).collect();
+        let boiler = Boilerplate::find_in(&all, self.config.boilerplate_min_docs);
+        drop(all);
+        self.sign_chunks_with(chunks, &boiler, stats)
     }
 
     /// Stage 3 with a boilerplate table found elsewhere (by a distributed job counting
@@ -299,60 +317,94 @@ impl Engine {
         boiler: &Boilerplate,
         stats: &mut Stats,
     ) -> Vec<Signed> {
+        self.sign_chunks_with(vec![items], boiler, stats)
+    }
+
+    fn sign_chunks_with(
+        &self,
+        chunks: Vec<Vec<Item<Prepared>>>,
+        boiler: &Boilerplate,
+        stats: &mut Stats,
+    ) -> Vec<Signed> {
         stats.boilerplate_paragraphs = boiler.len();
-        let signer = self.config.signer;
-        let signed: Vec<(Signed, usize, bool)> = items
-            .into_par_iter()
-            .map(|item| {
-                let mut p = item.value;
-                let (mut removed, all_boiler) = boiler.removed_paragraphs(&p);
-                // Spilled units that cannot be read back keep their boilerplate (counted).
-                let kept = match removed.is_empty() {
-                    true => None,
-                    false => p
-                        .units
-                        .get()
-                        .map(|u| kept_from(&u, &p.paragraphs, &removed)),
-                };
-                if kept.is_none() {
-                    removed.clear();
-                }
-                let (signature, content_key) = if let Some(kept) = kept {
-                    (signer.sign_units(&kept), (fold_all(&kept), kept.len()))
-                } else {
-                    let key = p.content_key;
-                    (
-                        std::mem::replace(&mut p.signature, Signature(Vec::new())),
-                        key,
-                    )
-                };
-                let n_removed = removed.len();
-                let s = Signed {
-                    info: p,
-                    origin: item.origin,
-                    removed,
-                    kept_len: content_key.1,
-                    signature,
-                    content_key,
-                };
-                (s, n_removed, all_boiler)
-            })
-            .collect();
-        let mut docs = Vec::with_capacity(signed.len());
-        for (s, removed, all) in signed {
-            stats.boilerplate_removed += removed;
-            stats.documents_all_boilerplate += all as usize;
-            stats.datelines_removed += s.info.dateline as usize;
-            docs.push(s);
+        // Counted on the way, so that no second list of documents is made.
+        let counts = (AtomicUsize::new(0), AtomicUsize::new(0));
+        let mut docs: Vec<Signed> = Vec::with_capacity(chunks.iter().map(Vec::len).sum());
+        let mut chunks = chunks.into_iter().peekable();
+        while chunks.peek().is_some() {
+            // Enough documents to keep every worker busy; freed before the next batch.
+            let mut batch = Vec::new();
+            let mut n = 0;
+            while let Some(c) = chunks.next_if(|_| n < 8192) {
+                n += c.len();
+                batch.push(c);
+            }
+            docs.par_extend(
+                batch
+                    .into_par_iter()
+                    .flat_map(Vec::into_par_iter)
+                    .map(|item| self.sign_one(item, boiler, &counts)),
+            );
+            self.trim();
         }
+        stats.boilerplate_removed += counts.0.into_inner();
+        stats.documents_all_boilerplate += counts.1.into_inner();
+        stats.datelines_removed += docs.iter().filter(|d| d.info.dateline).count();
         docs
+    }
+
+    /// Stage 3 for one document, counting paragraphs removed and documents all boilerplate.
+    fn sign_one(
+        &self,
+        item: Item<Prepared>,
+        boiler: &Boilerplate,
+        (removed_n, all_n): &(AtomicUsize, AtomicUsize),
+    ) -> Signed {
+        let mut p = item.value;
+        let (mut removed, all_boiler) = boiler.removed_paragraphs(&p);
+        // Spilled units that cannot be read back keep their boilerplate (counted).
+        let kept = match removed.is_empty() {
+            true => None,
+            false => p
+                .units
+                .get()
+                .map(|u| kept_from(&u, &p.paragraphs, &removed)),
+        };
+        if kept.is_none() {
+            removed.clear();
+        }
+        let (signature, content_key) = match kept {
+            Some(kept) => (
+                self.config.signer.sign_units(&kept),
+                (fold_all(&kept), kept.len()),
+            ),
+            None => (
+                std::mem::replace(&mut p.signature, Signature(Vec::new())),
+                p.content_key,
+            ),
+        };
+        removed_n.fetch_add(removed.len(), Ordering::Relaxed);
+        all_n.fetch_add(all_boiler as usize, Ordering::Relaxed);
+        Signed {
+            info: p,
+            origin: item.origin,
+            removed,
+            kept_len: content_key.1,
+            signature,
+            content_key,
+        }
     }
 
     /// All stages after reading: sign, candidates, verify, cluster.
     pub fn run(&self, items: Vec<Item<Prepared>>, skipped_records: Skipped) -> Outcome {
-        let mut ledger = Ledger::new(items.len(), &skipped_records);
-        self.stage("sign", items.len(), "documents");
-        let docs = self.sign_all(items, &mut ledger.stats);
+        self.run_chunks(vec![items], skipped_records)
+    }
+
+    fn run_chunks(&self, chunks: Vec<Vec<Item<Prepared>>>, skipped_records: Skipped) -> Outcome {
+        let n = chunks.iter().map(Vec::len).sum();
+        let mut ledger = Ledger::new(n, &skipped_records);
+        self.stage("sign", n, "documents");
+        let docs = self.sign_chunks(chunks, &mut ledger.stats);
         let unread_dates =
             UnreadDates::of(docs.iter().map(|d| (&d.origin, d.info.date.as_deref())));
         ledger.stats.unparsed_dates = unread_dates.count;
@@ -365,6 +417,7 @@ impl Engine {
         let (candidates, large) = candidates(&docs, &exact_of, &lsh, self.max_bucket);
         ledger.stats.candidate_pairs = candidates.len();
         ledger.lap("candidates");
+        self.trim();
 
         self.stage("verify", candidates.len(), "candidate pairs");
         let exact = self.config.verify == Verify::Exact;
@@ -390,6 +443,7 @@ impl Engine {
         }
         ledger.stats.verified_pairs = pairs.len();
         ledger.lap("verify");
+        self.trim();
 
         self.stage("cluster", pairs.len(), "verified pairs");
         let groups = cluster::groups(&docs, &exact_of, &pairs, &mut ledger.stats);
@@ -421,7 +475,7 @@ impl Engine {
 fn list_empty_texts(docs: &[Signed], skipped: &mut Skipped) {
     for d in docs.iter().filter(|d| d.kept_len == 0) {
         skipped.push(corpus::BadRecord {
-            file: d.origin.file.clone(),
+            file: d.origin.file.to_string(),
             line: d.origin.line,
             reason: "empty text (no words after normalization)".into(),
         });

@@ -21,8 +21,9 @@ pub struct Document {
 /// Where a record came from: file (or `-`) and 1-based line (files of a directory: line 1).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Origin {
-    /// The path as given (or `-` for stdin and documents in memory).
-    pub file: String,
+    /// The path as given (or `-` for stdin and documents in memory); shared by the records of
+    /// one file, as a run holds millions of them.
+    pub file: std::sync::Arc<str>,
     /// The 1-based line.
     pub line: u64,
 }

@@ -188,6 +188,7 @@ fn parse_chunk(chunk: Chunk, file: &str, options: &ReadOptions) -> Result<Parsed
         lines.pop(); // the empty piece after the final newline
     }
     let last = lines.len();
+    let shared: std::sync::Arc<str> = file.into();
     for (i, line) in lines.into_iter().enumerate() {
         let result = match &chunk.error {
             Some(e) if i + 1 == last && !ends_cleanly => Err(format!(
@@ -201,7 +202,7 @@ fn parse_chunk(chunk: Chunk, file: &str, options: &ReadOptions) -> Result<Parsed
             Ok(Some(doc)) => records.docs.push((
                 doc,
                 Origin {
-                    file: file.to_owned(),
+                    file: shared.clone(),
                     line: line_no,
                 },
             )),

@@ -43,7 +43,7 @@ pub use self::fields::{
     DATE_FIELDS, FieldMap, ID_FIELDS, SOURCE_FIELDS, TEXT_FIELDS, TITLE_FIELDS,
 };
 pub use self::read::{
-    DEFAULT_MAX_RECORD_BYTES, Item, Progress, ReadOptions, ReadReport, Record, items_in_memory,
-    read_all, read_jsonl_bytes_with, read_with,
+    Chunks, DEFAULT_MAX_RECORD_BYTES, Item, Progress, ReadOptions, ReadReport, Record,
+    items_in_memory, read_all, read_chunks_with, read_jsonl_bytes_with, read_with,
 };
 pub use self::skipped::Skipped;

@@ -258,6 +258,7 @@ fn parse_batch(
             .map(Cow::into_owned)
     };
     let mut parsed = Parsed::default();
+    let shared: std::sync::Arc<str> = file.into();
     for row in 0..batch.num_rows() {
         let line = first_row + row as u64;
         let id = match &id {
@@ -291,7 +292,7 @@ fn parse_batch(
             continue;
         }
         let origin = Origin {
-            file: file.to_owned(),
+            file: shared.clone(),
             line,
         };
         parsed.docs.push((doc, origin));

@@ -185,6 +185,25 @@ where
     U: Send,
     F: Fn(Document) -> U + Sync + Send,
 {
+    let (chunks, report) = read_chunks_with(inputs, options, process)?;
+    Ok((flatten(chunks), report))
+}
+
+/// Documents in the chunks they were read in, in input order.
+pub type Chunks<U> = Vec<Vec<Item<U>>>;
+
+/// [`read_with`], the documents left in the chunks they were read in (each a few hundred, in
+/// input order), so that a caller can turn them into something else a chunk at a time and
+/// never hold all of both at once.
+pub fn read_chunks_with<U, F>(
+    inputs: &[String],
+    options: &ReadOptions,
+    process: F,
+) -> Result<(Chunks<U>, ReadReport), ReadError>
+where
+    U: Send,
+    F: Fn(Document) -> U + Sync + Send,
+{
     let mut chunks: Vec<Processed<U>> = Vec::new();
     let mut report = ReadReport::default();
     let run = |parsed: Parsed| Processed::new(parsed, &process);
@@ -215,7 +234,7 @@ where
     let chunks = read_jsonl(bytes, name, options, &run)?;
     let mut report = ReadReport::default();
     let items = first_of_each_id(chunks, options.skip_bad, &mut report)?;
-    Ok((items, report))
+    Ok((flatten(items), report))
 }
 
 /// Reads one input (whatever its kind) into `chunks`.
@@ -367,20 +386,22 @@ fn first_of_each_id<U>(
     chunks: Vec<Processed<U>>,
     skip_bad: bool,
     report: &mut ReadReport,
-) -> Result<Vec<Item<U>>, ReadError> {
-    let mut items = Vec::new();
-    let mut first_seen: HashMap<String, Origin> = HashMap::new();
+) -> Result<Vec<Vec<Item<U>>>, ReadError> {
+    let mut out: Vec<Vec<Item<U>>> = Vec::with_capacity(chunks.len());
+    let mut seen = SeenIds::default();
     for chunk in chunks {
         // A chunk is one file's lines in order, so lines compare within it.
         let first_bad = chunk.bad.listed().first().cloned();
+        let mut kept = Vec::with_capacity(chunk.items.len());
         for item in chunk.items {
-            let Some(first) = first_seen.get(&item.id) else {
-                first_seen.insert(item.id.clone(), item.origin.clone());
-                items.push(item);
+            let Some((c, i)) = seen.first(&out, &kept, &item.id) else {
+                seen.insert((out.len(), kept.len()), &item.id);
+                kept.push(item);
                 continue;
             };
+            let first = &out.get(c).unwrap_or(&kept)[i].origin;
             let bad = BadRecord {
-                file: item.origin.file.clone(),
+                file: item.origin.file.to_string(),
                 line: item.origin.line,
                 reason: format!("duplicate id {:?} (first at {first})", item.id),
             };
@@ -396,8 +417,62 @@ fn first_of_each_id<U>(
             return Err(ReadError::Bad(b));
         }
         report.skipped.append(chunk.bad);
+        out.push(kept);
     }
-    Ok(items)
+    Ok(out)
+}
+
+/// The chunks' items in one list, in order.
+fn flatten<U>(chunks: Vec<Vec<Item<U>>>) -> Vec<Item<U>> {
+    // Reserved once: a doubling vector of large items would briefly hold three times them.
+    let mut items = Vec::with_capacity(chunks.iter().map(Vec::len).sum());
+    for c in chunks {
+        items.extend(c);
+    }
+    items
+}
+
+/// The ids read so far, as (chunk, index) of their first item: a hash of each id (8 bytes,
+/// not a copy of it), with the rare ids whose hash another id already has kept whole.
+#[derive(Default)]
+struct SeenIds {
+    by_hash: HashMap<u64, (u32, u32)>,
+    collided: HashMap<String, (usize, usize)>,
+}
+
+impl SeenIds {
+    /// Where the first item with `id` is: in `done` (earlier chunks), or `current` (the chunk
+    /// being read, which is `done.len()`).
+    fn first<U>(
+        &self,
+        done: &[Vec<Item<U>>],
+        current: &[Item<U>],
+        id: &str,
+    ) -> Option<(usize, usize)> {
+        let &(c, i) = self.by_hash.get(&crate::hash::token_hash(id))?;
+        let (c, i) = (c as usize, i as usize);
+        match done.get(c).map_or(current, |v| v)[i].id == id {
+            true => Some((c, i)),
+            false => self.collided.get(id).copied(),
+        }
+    }
+
+    /// Records that the item at `(chunk, index)` (new) has `id`.
+    fn insert(&mut self, (c, i): (usize, usize), id: &str) {
+        let h = crate::hash::token_hash(id);
+        match (
+            self.by_hash.contains_key(&h),
+            u32::try_from(c),
+            u32::try_from(i),
+        ) {
+            (false, Ok(c), Ok(i)) => {
+                self.by_hash.insert(h, (c, i));
+            }
+            _ => {
+                self.collided.insert(id.to_owned(), (c, i));
+            }
+        }
+    }
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
@@ -467,7 +542,10 @@ fn read_txt(path: &Path, id: &str) -> Result<Record, ReadError> {
             title,
             text,
         },
-        Origin { file, line: 1 },
+        Origin {
+            file: file.into(),
+            line: 1,
+        },
     )))
 }
 
