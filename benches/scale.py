@@ -11,6 +11,8 @@ datelines match less often), so its pairs differ from copy 0's (copy 1 alone: 2,
 Each size is written once as plain JSONL under WORKDIR and kept for reruns.
 
 Usage: benches/scale.py [NAQL_BINARY] [WORKDIR] [COPIES...]   (default copies: 1 10 32)
+NAQL_ARGS (environment) adds flags to every run, e.g. NAQL_ARGS="--spill-after 0" to hold no
+word hashes in memory (the memory-budget figures in BENCHMARKS.md).
 Prints one row per size (bytes of RSS per document, and per document added since the previous
 size, which leaves the process's fixed memory out) and the exponents b of time ~ docs^b and
 RSS ~ docs^b fitted between the smallest and the largest size (1.0 is linear).
@@ -59,7 +61,8 @@ def corpus_of(copies):
 def run(path):
     """One `naql cluster` (the issue's parameters): wall s, peak RSS KB, stats."""
     args = [naql, "cluster", path, "--ngram", "5", "--num-perm", "128", "--threshold", "0.8",
-            "--format", "json", "-q", "-o", os.path.join(work, "out.json")]
+            "--format", "json", "-q", "-o", os.path.join(work, "out.json"),
+            *os.environ.get("NAQL_ARGS", "").split()]
     t0 = time.perf_counter()
     p = subprocess.run(["/usr/bin/time", "-f", "%M", *args], capture_output=True, text=True)
     wall = time.perf_counter() - t0
@@ -71,7 +74,8 @@ def run(path):
     return wall, rss, stats
 
 
-print(f"machine: {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}; {naql}")
+print(f"machine: {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}; {naql} "
+      f"{os.environ.get('NAQL_ARGS', '')}")
 print("| copies | docs | input MB | wall s | peak RSS MB | RSS/doc | RSS/doc added | verified pairs "
       "| clusters |")
 print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")

@@ -40,7 +40,7 @@ pub struct Inputs {
     /// run holds); later documents' go to an unnamed temporary file in TMPDIR (put it on a
     /// disk, not tmpfs) and are read back only for candidates. Same results; about 1.2 KB of
     /// memory a document instead of 4 KB. 0 keeps none in memory.
-    #[arg(long, value_name = "MIB", default_value_t = 1024)]
+    #[arg(long, value_name = "MIB", default_value_t = 256)]
     pub spill_after: usize,
 }
 

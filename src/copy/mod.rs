@@ -4,7 +4,8 @@
 //! 1. **prepare** ([`Engine::prepare`], `engine.rs`): per paragraph (non-blank line), the units
 //!    to shingle (token hashes, or character-shingle keys) and a hash of the paragraph; a leading
 //!    dateline is left out. The original text is not kept, so memory is ~8 bytes per word
-//!    ([`Prepared`], `prepared.rs`).
+//!    ([`Prepared`], `prepared.rs`); past a budget ([`Engine::spill_after`]) the units go to a
+//!    temporary file and come back only for stages 2 and 5 (`spill.rs`).
 //! 2. **boilerplate** (`boilerplate.rs`): a paragraph whose normalized form appears in at least
 //!    `min_docs` distinct documents of one source (comment boxes, share buttons, "// انتهى //")
 //!    is left out of that source's shingles. Documents without a source are not examined: a
