@@ -121,11 +121,12 @@ impl Engine {
         }
     }
 
-    /// The same engine, keeping at most `bytes` of units (8 bytes a word) in memory in a run
-    /// over inputs: the units of later documents go to an unnamed temporary file in `dir` (or
-    /// `TMPDIR`) and are read back only to remove boilerplate and to verify candidates. The
-    /// results are the same; memory per document falls from ~4 KB to ~1.2 KB (SaudiNewsNet),
-    /// and the disk holds what memory would have. [`Engine::prepare`] itself never spills.
+    /// The same engine, keeping at most `bytes` of units (8 bytes a word) in memory in a run:
+    /// the units of later documents go to an unnamed temporary file in `dir` (or `TMPDIR`)
+    /// and are read back only to remove boilerplate and to verify candidates. The results are
+    /// the same; past the budget a document costs ~1.5 KB of memory instead of ~4.3 KB
+    /// (SaudiNewsNet copies, BENCHMARKS.md), and the disk holds what memory would have.
+    /// [`Engine::prepare`] itself never spills.
     pub fn spill_after(mut self, bytes: usize, dir: Option<PathBuf>) -> Self {
         self.spill_after = bytes;
         self.spill_dir = dir;
