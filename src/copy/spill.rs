@@ -10,7 +10,7 @@ use std::fs::File;
 use std::io;
 use std::path::PathBuf;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 
 /// Where a spilled document's units are in the file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,6 +37,9 @@ pub struct SpillReport {
 /// One run's temporary file of units.
 pub(crate) struct Spill {
     file: File,
+    /// Set by the first failed write (a full disk): later documents keep their units in
+    /// memory without trying again.
+    broken: AtomicBool,
     end: AtomicU64,
     documents: AtomicUsize,
     errors: AtomicUsize,
@@ -50,17 +53,26 @@ impl Spill {
             Some(d) => tempfile::tempfile_in(d)?,
             None => tempfile::tempfile()?,
         };
-        Ok(Spill {
+        Ok(Spill::on(file))
+    }
+
+    fn on(file: File) -> Spill {
+        Spill {
             file,
+            broken: AtomicBool::new(false),
             end: AtomicU64::new(0),
             documents: AtomicUsize::new(0),
             errors: AtomicUsize::new(0),
             first_error: Mutex::new(None),
-        })
+        }
     }
 
-    /// Appends `units`; `None` (the error counted) when the write fails, e.g. a full disk.
+    /// Appends `units`; `None` when the write fails (e.g. a full disk: the error is counted,
+    /// and no later write is tried).
     pub(crate) fn write(&self, units: &[u64]) -> Option<Spilled> {
+        if self.broken.load(Ordering::Relaxed) {
+            return None;
+        }
         let bytes: &[u8] = bytemuck::cast_slice(units);
         let offset = self.end.fetch_add(bytes.len() as u64, Ordering::Relaxed);
         match write_at(&self.file, bytes, offset) {
@@ -72,6 +84,7 @@ impl Spill {
                 })
             }
             Err(e) => {
+                self.broken.store(true, Ordering::Relaxed);
                 self.fail(e);
                 None
             }
@@ -187,6 +200,23 @@ mod tests {
             written.iter().map(|(u, _)| 8 * u.len() as u64).sum::<u64>()
         );
         assert_eq!(report.errors, 0);
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn after_a_failed_write_no_other_is_tried() {
+        // /dev/full fails every write with ENOSPC, as a full disk does.
+        let full = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let spill = Spill::on(full);
+        assert_eq!(spill.write(&[1, 2, 3]), None);
+        assert_eq!(spill.write(&[4, 5]), None);
+        let report = spill.report();
+        assert_eq!((report.documents, report.errors), (0, 1));
+        assert!(report.first_error.unwrap().contains("space"));
     }
 
     #[test]
