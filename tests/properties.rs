@@ -141,6 +141,33 @@ proptest! {
     }
 
     #[test]
+    fn the_story_level_counts_in_the_copy_levels_pass_what_it_counts_alone(
+        lead in prop::sample::select(vec![
+            "", "الرياض - واس:", "الرياض - واس\r\n", " \n\u{200F}\nجدة (رويترز) - ", "«", "\n",
+        ]),
+        text in arabic_text(),
+        title in prop::option::of(arabic_text()),
+    ) {
+        use naql::story::{StoryConfig, StoryEngine};
+        let engine = StoryEngine::new(naql::copy::Config::default(), StoryConfig::default(), None);
+        // The defaults take the one-pass path this law is about.
+        prop_assert!(engine.copy.shares_tokens(&StoryConfig::default().normalize));
+        let text = format!("{lead}{text}");
+        let doc = naql::corpus::Document {
+            id: "a".into(),
+            source: None,
+            date: None,
+            title,
+            text: text.clone(),
+        };
+        let (prepared, story) = engine.prepare(doc.clone());
+        prop_assert_eq!(&story.text, &text);
+        prop_assert_eq!(&story.counts, &engine.model.counts(story.title.as_deref(), &text));
+        let alone = engine.copy.prepare(doc);
+        prop_assert_eq!((prepared.chars, &prepared.title), (alone.chars, &alone.title));
+    }
+
+    #[test]
     fn switching_every_rule_off_only_tokenizes(text in arabic_text()) {
         let raw = Normalizer::new(naql::text::NormalizeOptions::none());
         for t in raw.tokens(&text) {

@@ -14,7 +14,7 @@ use crate::text::Normalizer;
 use super::boilerplate::Boilerplate;
 use super::config::{Config, Verify};
 use super::lsh::{LshParams, bucketed_candidates};
-use super::minhash::Signature;
+use super::minhash::{Shingling, Signature};
 use super::outcome::{Outcome, Stats};
 use super::prepared::{Prepared, Signed, Units, fold_all, kept_from};
 use super::spill::{Spill, SpillReport, return_freed_memory};
@@ -161,11 +161,38 @@ impl Engine {
 
     /// Stage 1 for one document.
     pub fn prepare(&self, doc: Document) -> Prepared {
-        let mut units = Vec::with_capacity(doc.text.len() / 8);
+        self.prepare_keeping_text(doc, |_, _| {}).0
+    }
+
+    /// Whether [`Engine::prepare_keeping_text`] hands out the tokens a reader normalizing with
+    /// `options` would find after the dateline: word shingles, datelines cut, the same rules.
+    pub fn shares_tokens(&self, options: &crate::text::NormalizeOptions) -> bool {
+        matches!(self.config.signer.shingling, Shingling::Words(_))
+            && self.config.datelines
+            && self.normalizer.options() == options
+    }
+
+    /// [`Engine::prepare`] that gives the text back and, when [`Engine::shares_tokens`], hands
+    /// each token after the dateline to `token` (normalized bytes, [`crate::hash::term_hash`]):
+    /// the story level then counts its terms in the same pass instead of a second one.
+    pub fn prepare_keeping_text(
+        &self,
+        doc: Document,
+        mut token: impl FnMut(&[u8], u64),
+    ) -> (Prepared, String) {
+        let Document {
+            id,
+            source,
+            date,
+            title,
+            text,
+        } = doc;
+        let words = matches!(self.config.signer.shingling, Shingling::Words(_));
+        let mut units = Vec::with_capacity(text.len() / 8);
         let mut paragraphs = Vec::new();
         let mut dateline = false;
         let mut first = true;
-        for line in doc.text.split('\n') {
+        for line in text.split('\n') {
             let mut line = line;
             if first && self.config.datelines && line.chars().any(char::is_alphanumeric) {
                 first = false;
@@ -176,7 +203,14 @@ impl Engine {
                 }
             }
             let start = units.len();
-            self.config.signer.units(&self.normalizer, line, &mut units);
+            if words {
+                self.normalizer.for_each_token_bytes_hashed(line, |w, h| {
+                    units.push(h);
+                    token(w, h);
+                });
+            } else {
+                self.config.signer.units(&self.normalizer, line, &mut units);
+            }
             if units.len() > start {
                 paragraphs.push((units.len() as u32, fold_all(&units[start..])));
             }
@@ -187,18 +221,19 @@ impl Engine {
         // above is about a third too large for Arabic news, 11 bytes a word).
         units.shrink_to_fit();
         paragraphs.shrink_to_fit();
-        Prepared {
-            id: doc.id,
-            source: doc.source,
-            date: doc.date,
-            title: crate::text::chrome::skip_chrome_title(doc.title, &doc.text),
-            chars: doc.text.chars().count(),
+        let prepared = Prepared {
+            id,
+            source,
+            date,
+            title: crate::text::chrome::skip_chrome_title(title, &text),
+            chars: text.chars().count(),
             units: Units::Held(units),
             paragraphs,
             dateline,
             signature,
             content_key,
-        }
+        };
+        (prepared, text)
     }
 
     /// Exact overlap of two prepared documents' shingle sets (no boilerplate removal).

@@ -111,8 +111,20 @@ pub fn verify(
         .flat_map_iter(|v| v.0.iter().map(|x| x.0))
         .collect();
     hashes.par_sort_unstable();
-    hashes.dedup();
-    let rank: HashedMap<u32> = hashes
+    // Only a term of two or more articles can add to a pair's cosine; the others (most
+    // bigrams, names said once) are left out of the sums, which changes no bit of them (x + 0
+    // = x) and makes each sum shorter and the dense array smaller.
+    let mut shared = Vec::new();
+    let mut s = 0;
+    while s < hashes.len() {
+        let e = s + hashes[s..].iter().take_while(|&&h| h == hashes[s]).count();
+        if e - s > 1 {
+            shared.push(hashes[s]);
+        }
+        s = e;
+    }
+    drop(hashes);
+    let rank: HashedMap<u32> = shared
         .iter()
         .enumerate()
         .map(|(r, &h)| (h, r as u32))
@@ -124,12 +136,15 @@ pub fn verify(
         .map(|v| {
             let t = tail_start(&v.0);
             (
-                v.0[..t].iter().map(|&(h, w)| (rank[&h], w)).collect(),
+                v.0[..t]
+                    .iter()
+                    .filter_map(|&(h, w)| Some((*rank.get(&h)?, w)))
+                    .collect(),
                 v.0[t..].iter().map(|e| e.1).collect(),
             )
         })
         .collect();
-    let vocabulary = hashes.len();
+    let vocabulary = shared.len();
     drop(rank);
     // Runs of candidates with the same `a` (the list is sorted).
     let mut runs: Vec<&[(usize, usize)]> = Vec::new();

@@ -1,7 +1,7 @@
 //! [`StoryEngine`]: the copy level, then the story level phase by phase (weigh, candidates,
 //! verify, link, report), each a method of `Level`, the state they share.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -75,20 +75,27 @@ impl StoryEngine {
     /// document while reading (the story report keeps its text).
     pub fn prepare(&self, mut doc: Document) -> (dedup::Prepared, StoryDoc) {
         doc.title = crate::text::chrome::skip_chrome_title(doc.title.take(), &doc.text);
-        let counts = self.model.counts(doc.title.as_deref(), &doc.text);
         let days = doc.date.as_deref().and_then(crate::date::epoch_days);
         let title = doc.title.clone();
-        let text = doc.text.clone();
-        let p = self.copy.prepare(doc);
-        (
-            p,
-            StoryDoc {
-                counts,
-                days,
-                title,
-                text,
-            },
-        )
+        // One tokenizing pass for both levels when they read the same tokens.
+        let (p, text, counts) = if self.copy.shares_tokens(self.model.normalizer.options()) {
+            let mut counter = self.model.counter(title.as_deref(), doc.text.len() / 12);
+            let (p, text) = self
+                .copy
+                .prepare_keeping_text(doc, |w, h| counter.word(w, h));
+            (p, text, counter.finish())
+        } else {
+            let counts = self.model.counts(title.as_deref(), &doc.text);
+            let (p, text) = self.copy.prepare_keeping_text(doc, |_, _| {});
+            (p, text, counts)
+        };
+        let doc = StoryDoc {
+            counts,
+            days,
+            title,
+            text,
+        };
+        (p, doc)
     }
 
     /// Reads the inputs and runs every stage.
@@ -356,17 +363,23 @@ impl<'a> Level<'a> {
     /// The centre's heaviest terms, named by the stems they come from, with their weight in
     /// the unit centre.
     fn terms(&self, centre: &[(u64, f32)], norm: f64, members: &[usize]) -> Vec<(String, f64)> {
-        let top = TermVector(centre.to_vec()).top(self.model.config.top_terms);
+        let top = crate::story::vector::top_terms(centre, self.model.config.top_terms);
         let texts: Vec<(Option<&str>, &str)> = members
             .iter()
             .map(|&m| (self.docs[m].title.as_deref(), self.docs[m].text.as_str()))
             .collect();
         let names = self.model.names(&texts, &top);
-        let weight: HashMap<u64, f32> = centre.iter().copied().collect();
+        // The centre is sorted by term hash, as every vector.
+        let weight = |h: &u64| {
+            centre[centre
+                .binary_search_by_key(h, |e| e.0)
+                .expect("a centre term")]
+            .1
+        };
         top.iter()
             .map(|h| {
                 let name = names.get(h).cloned().unwrap_or_else(|| format!("{h:016x}"));
-                (name, weight[h] as f64 / norm)
+                (name, weight(h) as f64 / norm)
             })
             .collect()
     }

@@ -49,7 +49,13 @@ pub struct Idf {
     df: HashedMap<u32>,
     /// LSA term vectors from the same corpus, when the table has them.
     pub lsa: Option<Arc<Lsa>>,
+    /// [`Idf::weight`] by document frequency, for the first [`WEIGHT_TABLE`] of them, and the
+    /// `documents` it was made for.
+    by_df: (u64, Vec<f32>),
 }
+
+/// Document frequencies whose weight [`Idf`] keeps in a table.
+const WEIGHT_TABLE: usize = 1 << 16;
 
 /// The persisted form of an [`Idf`] (JSON): terms as stems, sorted, so the bytes are stable.
 #[derive(Serialize, Deserialize)]
@@ -96,8 +102,28 @@ impl Idf {
     /// The inverse document frequency of a term (see the module docs).
     #[inline]
     pub fn weight(&self, term: u64) -> f32 {
-        let df = self.df.get(&term).copied().unwrap_or(0) as f64;
-        (1.0 + ((self.documents as f64 + 1.0) / (df + 1.0)).ln()) as f32
+        let df = self.df.get(&term).copied().unwrap_or(0);
+        match self.by_df.1.get(df as usize) {
+            // Made for this `documents` (a public field, which a caller may change).
+            Some(&w) if self.by_df.0 == self.documents => w,
+            _ => self.weight_of_df(df),
+        }
+    }
+
+    /// `1 + ln((N + 1) / (df + 1))`.
+    fn weight_of_df(&self, df: u32) -> f32 {
+        (1.0 + ((self.documents as f64 + 1.0) / (df as f64 + 1.0)).ln()) as f32
+    }
+
+    /// The weights of the small document frequencies, which nearly all terms have, made once
+    /// so that weighing a vector takes no logarithm per term.
+    fn with_weight_table(mut self) -> Idf {
+        let n = (self.documents as usize + 1).min(WEIGHT_TABLE);
+        self.by_df = (
+            self.documents,
+            (0..n as u32).map(|df| self.weight_of_df(df)).collect(),
+        );
+        self
     }
 
     /// The unit TF-IDF vector of weighted counts.
@@ -145,8 +171,9 @@ impl Idf {
         Idf {
             documents: distinct.len() as u64,
             df,
-            lsa: None,
+            ..Idf::default()
         }
+        .with_weight_table()
     }
 
     /// Reads a table written by [`IdfTable`] (`naql idf`). Errors name the file and say what
@@ -210,7 +237,9 @@ impl Idf {
             documents: t.documents,
             df: t.hashed_df(),
             lsa,
-        })
+            ..Idf::default()
+        }
+        .with_weight_table())
     }
 }
 
@@ -340,8 +369,9 @@ impl StoryModel {
             let idf = Idf {
                 documents,
                 df: table.hashed_df(),
-                lsa: None,
-            };
+                ..Idf::default()
+            }
+            .with_weight_table();
             let rows: Vec<Vec<(u64, f32)>> = distinct.par_iter().map(|c| idf.weigh(c).0).collect();
             let lsa = Lsa::train(&rows, &columns, dims, LSA_SEED);
             table.lsa = Some(lsa.to_table(&columns, lsa_min_df));

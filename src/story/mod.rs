@@ -93,5 +93,5 @@ pub use self::outcome::{
     CopyGroup, Story, StoryDoc, StoryMember, StoryOutcome, StoryPair, StoryStats,
 };
 pub use self::plan::{Aligned, NoSuchStory, Plan, align, plan, select};
-pub use self::terms::TermCounts;
+pub use self::terms::{TermCounter, TermCounts};
 pub use self::vector::{SEMANTIC_KEY, TermVector};

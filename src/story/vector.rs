@@ -19,22 +19,26 @@ impl TermVector {
     /// The `k` highest weights' terms, heaviest first (ties: smaller hash first). LSA
     /// dimensions are not terms and are left out.
     pub fn top(&self, k: usize) -> Vec<u64> {
-        let mut v: Vec<(u64, f32)> = self
-            .0
-            .iter()
-            .copied()
-            .filter(|e| e.0 < SEMANTIC_KEY)
-            .collect();
-        let order = |a: &(u64, f32), b: &(u64, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
-        // The order is total (hashes are distinct), so selecting then sorting the first k gives
-        // exactly the first k of a full sort.
-        if k < v.len() {
-            v.select_nth_unstable_by(k, order);
-            v.truncate(k);
-        }
-        v.sort_unstable_by(order);
-        v.into_iter().map(|(h, _)| h).collect()
+        top_terms(&self.0, k)
     }
+}
+
+/// [`TermVector::top`] of a vector's entries.
+pub(crate) fn top_terms(entries: &[(u64, f32)], k: usize) -> Vec<u64> {
+    let mut v: Vec<(u64, f32)> = entries
+        .iter()
+        .copied()
+        .filter(|e| e.0 < SEMANTIC_KEY)
+        .collect();
+    let order = |a: &(u64, f32), b: &(u64, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+    // The order is total (hashes are distinct), so selecting then sorting the first k gives
+    // exactly the first k of a full sort.
+    if k < v.len() {
+        v.select_nth_unstable_by(k, order);
+        v.truncate(k);
+    }
+    v.sort_unstable_by(order);
+    v.into_iter().map(|(h, _)| h).collect()
 }
 
 /// Keys from here up hold the LSA dimensions of a [`TermVector`] (key `SEMANTIC_KEY + i` for

@@ -151,6 +151,17 @@ impl Normalizer {
         )
     }
 
+    /// [`Normalizer::for_each_token_bytes`] with each token's hash as well: one pass for a
+    /// caller that keeps the hashes (the copy level) and reads the words (the story level).
+    pub fn for_each_token_bytes_hashed(&self, text: &str, mut f: impl FnMut(&[u8], u64)) {
+        self.scan(
+            text,
+            (),
+            #[inline(always)]
+            |_, buf, tl, _| f(buf.bytes(tl), buf.hash(tl)),
+        )
+    }
+
     /// Folds `f` over the XXH3-64 of each token, starting from `state`: the hot path of
     /// signing. The state is moved into the tokenizer's frame and back, so the compiler can
     /// keep it in registers; a closure's captures would stay behind pointers.
