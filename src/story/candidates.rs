@@ -98,9 +98,9 @@ pub fn candidate_pairs_wide(
 }
 
 /// The candidates whose cosine reaches `threshold`. Each article `a` is spread once into a
-/// dense array over term ranks (rank = position in the sorted hashes, so the products are
-/// summed in the same order as [`TermVector::cosine`] and give the same value), then every
-/// candidate `b` of `a` is scored by looking its terms up: no merge, no branch per term.
+/// dense array over term ranks, then every candidate `b` of `a` is scored by looking its
+/// terms up: no merge, no branch per term. `b`'s terms are taken in hash order, so the
+/// products are summed in the same order as [`TermVector::cosine`] and give the same value.
 pub fn verify(
     vectors: &[TermVector],
     candidates: &[(usize, usize)],
@@ -114,20 +114,23 @@ pub fn verify(
     // Only a term of two or more articles can add to a pair's cosine; the others (most
     // bigrams, names said once) are left out of the sums, which changes no bit of them (x + 0
     // = x) and makes each sum shorter and the dense array smaller.
-    let mut shared = Vec::new();
+    let mut shared: Vec<(u32, u64)> = Vec::new();
     let mut s = 0;
     while s < hashes.len() {
         let e = s + hashes[s..].iter().take_while(|&&h| h == hashes[s]).count();
         if e - s > 1 {
-            shared.push(hashes[s]);
+            shared.push((u32::MAX - (e - s) as u32, hashes[s]));
         }
         s = e;
     }
     drop(hashes);
+    // Common terms first: the part of the dense array that most lookups hit stays in cache.
+    // (A rank only says where a term's weight sits; the sums still run in term order.)
+    shared.par_sort_unstable();
     let rank: HashedMap<u32> = shared
         .iter()
         .enumerate()
-        .map(|(r, &h)| (h, r as u32))
+        .map(|(r, &(_, h))| (h, r as u32))
         .collect();
     // Terms by rank, and the LSA tail apart (summed by `tail_dot`, as `dot` does).
     type Ranked = (Vec<(u32, f32)>, Vec<f32>);
