@@ -161,7 +161,7 @@ impl Engine {
 
     /// Stage 1 for one document.
     pub fn prepare(&self, doc: Document) -> Prepared {
-        self.prepare_keeping_text(doc, |_, _| {}).0
+        self.prepare_parts::<false>(doc, |_, _| {}).0
     }
 
     /// Whether [`Engine::prepare_keeping_text`] hands out the tokens a reader normalizing with
@@ -178,6 +178,16 @@ impl Engine {
     pub fn prepare_keeping_text(
         &self,
         doc: Document,
+        token: impl FnMut(&[u8], u64),
+    ) -> (Prepared, String) {
+        self.prepare_parts::<true>(doc, token)
+    }
+
+    /// Stage 1; `TOKENS`: hand the tokens out (else the tokenizer hashes only, the copy
+    /// level's own loop, a little tighter).
+    fn prepare_parts<const TOKENS: bool>(
+        &self,
+        doc: Document,
         mut token: impl FnMut(&[u8], u64),
     ) -> (Prepared, String) {
         let Document {
@@ -187,7 +197,7 @@ impl Engine {
             title,
             text,
         } = doc;
-        let words = matches!(self.config.signer.shingling, Shingling::Words(_));
+        let words = TOKENS && matches!(self.config.signer.shingling, Shingling::Words(_));
         let mut units = Vec::with_capacity(text.len() / 8);
         let mut paragraphs = Vec::new();
         let mut dateline = false;
