@@ -68,6 +68,7 @@ impl StoryModel {
     pub fn counter(&self, title: Option<&str>, capacity: usize) -> TermCounter<'_> {
         TermCounter(Terms::new(self, title, Vec::with_capacity(capacity)))
     }
+
     /// Maps term hashes back to stems by re-reading `texts` (for showing a story's terms).
     /// Titles are read first: a story's terms are usually in them.
     pub(crate) fn names(
