@@ -111,9 +111,9 @@ pub fn verify(
         .flat_map_iter(|v| v.0.iter().map(|x| x.0))
         .collect();
     hashes.par_sort_unstable();
-    // Only a term of two or more articles can add to a pair's cosine; the others (most
-    // bigrams, names said once) are left out of the sums, which changes no bit of them (x + 0
-    // = x) and makes each sum shorter and the dense array smaller.
+    // Only a term of two or more articles can add to a pair's cosine; the others are left
+    // out of the sums, which changes no bit of them (x + 0 = x) and makes the dense array
+    // smaller (on SaudiNewsNet's candidates the sums get only about 2% shorter).
     let mut shared: Vec<(u32, u64)> = Vec::new();
     let mut s = 0;
     while s < hashes.len() {
