@@ -8,6 +8,7 @@
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
+use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 mod common;
@@ -28,7 +29,13 @@ const EVIL: &str = "<script>document.body.setAttribute('data-pwned','script')</s
 struct Driver {
     child: Child,
     port: u16,
+    /// One chromedriver at a time: a port picked and released here could otherwise be taken
+    /// by another test's Chromium before this chromedriver binds it (seen once in CI: one test
+    /// refused, another reading a half-loaded page).
+    _alone: MutexGuard<'static, ()>,
 }
+
+static ONE_BROWSER: Mutex<()> = Mutex::new(());
 
 impl Drop for Driver {
     fn drop(&mut self) {
@@ -105,6 +112,8 @@ fn dechunk(mut s: &str) -> String {
 }
 
 fn start_driver() -> Option<Driver> {
+    // A test that failed holding the lock poisons it; the next one may still run.
+    let alone = ONE_BROWSER.lock().unwrap_or_else(|e| e.into_inner());
     let port = TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -126,7 +135,11 @@ fn start_driver() -> Option<Driver> {
              (`.ci/run` does), or set NAQL_SKIP_BROWSER=1 to skip this test"
         ),
     };
-    let driver = Driver { child, port };
+    let mut driver = Driver {
+        child,
+        port,
+        _alone: alone,
+    };
     let start = Instant::now();
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
         assert!(
@@ -135,6 +148,11 @@ fn start_driver() -> Option<Driver> {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
+    // Whatever answers on the port must be this chromedriver, still running.
+    assert!(
+        driver.child.try_wait().unwrap().is_none(),
+        "chromedriver exited (port {port} taken?)"
+    );
     Some(driver)
 }
 
