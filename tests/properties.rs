@@ -168,6 +168,31 @@ proptest! {
     }
 
     #[test]
+    fn a_signature_alone_is_the_signature_prepare_makes(
+        lead in prop::sample::select(vec![
+            "", "الرياض - واس:", "الرياض - واس\r\n", " \n\u{200F}\nجدة (رويترز) - ", "«", "\n",
+        ]),
+        text in arabic_text(),
+        shingling in prop::sample::select(vec![
+            naql::copy::Shingling::Words(1),
+            naql::copy::Shingling::Words(3),
+            naql::copy::Shingling::Words(5),
+            naql::copy::Shingling::Words(20),
+            naql::copy::Shingling::Chars(4),
+        ]),
+        datelines in any::<bool>(),
+    ) {
+        let mut config = naql::copy::Config { datelines, ..naql::copy::Config::default() };
+        config.signer.shingling = shingling;
+        let engine = naql::copy::Engine::new(config);
+        let text = format!("{lead}{text}");
+        let doc = naql::corpus::Document { text: text.clone(), ..Default::default() };
+        let items = naql::corpus::items_in_memory(vec![doc], |d| engine.prepare(d));
+        let signed = engine.sign_all(items, &mut naql::copy::Stats::default());
+        prop_assert_eq!(&engine.signature_of(&text), &signed[0].signature);
+    }
+
+    #[test]
     fn switching_every_rule_off_only_tokenizes(text in arabic_text()) {
         let raw = Normalizer::new(naql::text::NormalizeOptions::none());
         for t in raw.tokens(&text) {

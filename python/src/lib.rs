@@ -17,6 +17,7 @@ mod index;
 mod params;
 mod runs;
 mod sign;
+mod strings;
 mod text;
 
 #[pymodule]

@@ -1,9 +1,15 @@
 //! `Signer.sign`, `band_keys`, `lsh_params`: the signatures of `naql sign` (`naql-oph-v2`)
 //! for a batch of texts at once, in parallel with the GIL released.
 
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::sync_channel;
+
 use numpy::ndarray::Array2;
 use numpy::{IntoPyArray, PyArray1, PyArray2, PyReadonlyArray2};
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
+use pyo3::types::{PySequence, PyString};
 use rayon::prelude::*;
 
 use naql::copy::{Boilerplate as Table, Config, Engine, LshParams, Shingling, Signature, Stats};
@@ -12,6 +18,10 @@ use naql::corpus::{Document, items_in_memory};
 use crate::boilerplate::Boilerplate;
 use crate::errors::{config_err, py_err};
 use crate::params::normalize_options;
+use crate::strings::CodePoints;
+
+/// Texts converted to UTF-8 at a time by [`Signer::sign`] while the pool signs.
+const BATCH: usize = 256;
 
 /// Signs texts as `naql sign` signs documents (datelines removed unless `keep_datelines`;
 /// boilerplate left out per source when sources are given).
@@ -21,6 +31,71 @@ pub struct Signer {
 }
 
 impl Signer {
+    /// Signs a sequence of texts without sources, `k` values a row, and how many there were.
+    /// This thread copies the texts' code points out under the GIL, batch after batch, while
+    /// the pool encodes and signs the batches before ([`CodePoints`]).
+    fn sign_sequence(
+        &self,
+        py: Python<'_>,
+        texts: &Bound<'_, PyAny>,
+    ) -> PyResult<(usize, Vec<u64>)> {
+        if texts.is_instance_of::<PyString>() {
+            return Err(PyTypeError::new_err(
+                "texts must be a sequence of str, not one str",
+            ));
+        }
+        let texts = texts.cast::<PySequence>()?;
+        let n = texts.len()?;
+        let k = self.num_perm();
+        let mut flat = vec![0u64; n * k];
+        let rows: Vec<Mutex<&mut [u64]>> = flat.chunks_mut(BATCH * k).map(Mutex::new).collect();
+        let unencodable = AtomicUsize::new(usize::MAX);
+        let (tx, rx) = sync_channel::<(usize, CodePoints)>(4);
+        let read = std::thread::scope(|scope| {
+            let (engine, rows, unencodable) = (&self.engine, &rows, &unencodable);
+            let signing = scope.spawn(move || {
+                rx.into_iter().par_bridge().for_each(|(b, batch)| {
+                    let mut rows = rows[b].lock().unwrap_or_else(|e| e.into_inner());
+                    let rows = rows.par_chunks_mut(k).enumerate();
+                    rows.for_each_init(Vec::new, |buf, (i, row)| {
+                        let text = batch.utf8(i, buf).unwrap_or_else(|| {
+                            unencodable.fetch_min(b * BATCH + i, Ordering::Relaxed);
+                            ""
+                        });
+                        widen(&engine.signature_of(text), row);
+                    });
+                });
+            });
+            let read = (0..n)
+                .step_by(BATCH)
+                .enumerate()
+                .try_for_each(|(b, start)| {
+                    let mut batch = CodePoints::default();
+                    for i in start..n.min(start + BATCH) {
+                        batch.push(&texts.get_item(i)?)?;
+                    }
+                    // The pool stops only by a panic, which the join below hands on.
+                    let _ = tx.send((b, batch));
+                    PyResult::Ok(())
+                });
+            drop(tx);
+            if let Err(panic) = py.detach(|| signing.join()) {
+                std::panic::resume_unwind(panic);
+            }
+            read
+        });
+        drop(rows);
+        read?;
+        match unencodable.into_inner() {
+            usize::MAX => Ok((n, flat)),
+            // Python's own encoder says why (a lone surrogate), as it did before.
+            i => match texts.get_item(i)?.extract::<String>() {
+                Err(e) => Err(e),
+                Ok(_) => Err(config_err(format!("text {i} cannot be encoded as UTF-8"))),
+            },
+        }
+    }
+
     /// Stage 1 for one text without a source.
     pub fn prepared(&self, text: String) -> naql::copy::Prepared {
         self.engine.prepare(Document {
@@ -80,21 +155,33 @@ impl Signer {
     fn sign<'py>(
         &self,
         py: Python<'py>,
-        texts: Vec<String>,
+        texts: &Bound<'py, PyAny>,
         sources: Option<Vec<Option<String>>>,
         boilerplate: Option<PyRef<'py, Boilerplate>>,
     ) -> PyResult<Bound<'py, PyArray2<u64>>> {
         let k = self.num_perm();
-        let n = texts.len();
-        if sources.as_ref().is_some_and(|s| s.len() != n) {
-            return Err(config_err("sources must be as many as texts"));
-        }
-        let table = boilerplate.as_ref().map(|b| &b.table);
-        let flat = py.detach(|| {
-            let mut flat = vec![0u64; n * k];
-            sign_into(&self.engine, documents(texts, sources), table, &mut flat);
-            flat
-        });
+        let (n, flat) = match sources {
+            None => self.sign_sequence(py, texts)?,
+            Some(sources) => {
+                let texts: Vec<String> = texts.extract()?;
+                let n = texts.len();
+                if sources.len() != n {
+                    return Err(config_err("sources must be as many as texts"));
+                }
+                let table = boilerplate.as_ref().map(|b| &b.table);
+                let flat = py.detach(|| {
+                    let mut flat = vec![0u64; n * k];
+                    sign_into(
+                        &self.engine,
+                        documents(texts, Some(sources)),
+                        table,
+                        &mut flat,
+                    );
+                    flat
+                });
+                (n, flat)
+            }
+        };
         let a = Array2::from_shape_vec((n, k), flat).expect("n × k values");
         Ok(a.into_pyarray(py))
     }
@@ -153,6 +240,27 @@ pub fn sign_into(engine: &Engine, docs: Vec<Document>, table: Option<&Table>, fl
                 *slot = u64::from(*v);
             }
         });
+}
+
+/// Signs texts without sources (so without boilerplate to leave out), `text(i)` the `i`th
+/// (`None` signs as empty), into `flat`, `k` values a row: the signatures [`sign_into`] gives,
+/// without making and dropping all that a run keeps of each document.
+pub fn sign_alone<'a>(
+    engine: &Engine,
+    text: impl Fn(usize) -> Option<&'a str> + Sync,
+    flat: &mut [u64],
+) {
+    let k = engine.config.signer.num_perm;
+    flat.par_chunks_mut(k).enumerate().for_each(|(i, row)| {
+        widen(&engine.signature_of(text(i).unwrap_or_default()), row);
+    });
+}
+
+/// A signature's values as a row of `u64`.
+fn widen(signature: &Signature, row: &mut [u64]) {
+    for (slot, v) in row.iter_mut().zip(&signature.0) {
+        *slot = u64::from(*v);
+    }
 }
 
 /// A source as the CLI reads one: blank is none.

@@ -51,6 +51,34 @@ def test_signatures_are_bit_identical_to_naql_sign(records):
         assert row.tolist() == want[str(r["id"])], r["id"]
 
 
+def test_signatures_without_sources_are_naql_sign_without_sources(records, tmp_path):
+    # Texts alone take the fast path (no document kept); the CLI reads the same records
+    # without their source field, datelines cut as by default.
+    plain = tmp_path / "plain.jsonl"
+    with open(plain, "w", encoding="utf-8") as f:
+        for r in records:
+            f.write(json.dumps({"id": r["id"], "content": r.get("content") or ""}) + "\n")
+    want = [w["signature"] for w in cli_jsonl("sign", plain)]
+    texts = [r.get("content") or "" for r in records]
+    assert naql.Signer().sign(texts).tolist() == want
+    # Any sequence of str, in batches past the first (the sample is 316 texts).
+    assert naql.Signer().sign(tuple(texts)).tolist() == want
+
+
+def test_texts_that_are_not_a_sequence_of_str_are_type_errors(records):
+    signer = naql.Signer()
+    with pytest.raises(TypeError, match="not one str"):
+        signer.sign("نص واحد")
+    with pytest.raises(TypeError):
+        signer.sign(["نص", 5])
+    with pytest.raises(TypeError):
+        signer.sign(5)
+    # A lone surrogate has no UTF-8: Python's own error, as the CLI cannot be given one.
+    texts = [r.get("content") or "" for r in records] + ["نص \ud800"]
+    with pytest.raises(UnicodeEncodeError):
+        signer.sign(texts)
+
+
 def test_signatures_with_other_parameters_match_too(records):
     args = ["--ngram", "5", "--num-perm", "64", "--seed", "7", "--keep-datelines",
             "--no-fold", "alef"]

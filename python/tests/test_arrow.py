@@ -31,6 +31,17 @@ def test_large_and_chunked_strings_and_nulls(texts):
     assert naql.sign_arrow(pa.array(texts[:10]).slice(3, 4), signer).to_pylist() == want[3:7]
 
 
+def test_invalid_utf8_in_a_string_array_is_refused():
+    # Built from raw buffers, so pyarrow does not check them; naql checks every row.
+    data = pa.py_buffer("نص".encode() + b"\xff\xfe")
+    offsets = pa.py_buffer(pa.array([0, 4, 6], pa.int32()).buffers()[1])
+    bad = pa.Array.from_buffers(pa.string(), 2, [None, offsets, data])
+    with pytest.raises(naql.ConfigError, match="text 1 of the array is not valid UTF-8"):
+        naql.sign_arrow(bad)
+    # The rows before it are fine.
+    assert naql.sign_arrow(bad.slice(0, 1)).to_pylist() == naql.Signer().sign(["نص"]).tolist()
+
+
 def test_not_strings_is_a_config_error():
     with pytest.raises(naql.ConfigError, match="expected a string array"):
         naql.sign_arrow(pa.array([1, 2, 3]))

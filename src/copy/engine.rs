@@ -200,17 +200,15 @@ impl Engine {
         let words = TOKENS && matches!(self.config.signer.shingling, Shingling::Words(_));
         let mut units = Vec::with_capacity(text.len() / 8);
         let mut paragraphs = Vec::new();
-        let mut dateline = false;
-        let mut first = true;
-        for line in text.split('\n') {
-            let mut line = line;
-            if first && self.config.datelines && line.chars().any(char::is_alphanumeric) {
-                first = false;
-                let cut = self.normalizer.dateline_end(line);
-                if cut > 0 {
-                    dateline = true;
-                    line = &line[cut..];
-                }
+        let cut = self.dateline_cut(&text);
+        let mut at = 0;
+        for mut line in text.split('\n') {
+            let line_start = at;
+            at += line.len() + 1;
+            if let Some((cut_line, end)) = cut
+                && line_start == cut_line
+            {
+                line = &line[end - cut_line..];
             }
             let start = units.len();
             if words {
@@ -239,11 +237,43 @@ impl Engine {
             chars: text.chars().count(),
             units: Units::Held(units),
             paragraphs,
-            dateline,
+            dateline: cut.is_some(),
             signature,
             content_key,
         };
         (prepared, text)
+    }
+
+    /// Where the dateline is, when datelines are cut: the start of the first line with a
+    /// letter or digit and the end of its dateline, as byte offsets into `text`.
+    fn dateline_cut(&self, text: &str) -> Option<(usize, usize)> {
+        if !self.config.datelines {
+            return None;
+        }
+        let mut at = 0;
+        let line = text.split('\n').find_map(|line| {
+            let start = at;
+            at += line.len() + 1;
+            line.chars()
+                .any(char::is_alphanumeric)
+                .then_some((start, line))
+        });
+        let (start, line) = line?;
+        let end = self.normalizer.dateline_end(line);
+        (end > 0).then_some((start, start + end))
+    }
+
+    /// The signature [`Engine::prepare`] gives a document of this text without a source,
+    /// with nothing else made or kept: for a caller that wants signatures alone (the Python
+    /// `Signer.sign`), about twice as fast.
+    pub fn signature_of(&self, text: &str) -> Signature {
+        let signer = &self.config.signer;
+        match self.dateline_cut(text) {
+            Some((start, end)) => {
+                signer.sign_pieces(&self.normalizer, &[&text[..start], &text[end..]])
+            }
+            None => signer.sign(&self.normalizer, text),
+        }
     }
 
     /// Exact overlap of two prepared documents' shingle sets (no boilerplate removal).

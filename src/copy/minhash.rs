@@ -262,18 +262,28 @@ impl Signer {
     /// Normalizes, shingles and signs one text (no boilerplate or dateline removal: those need
     /// a corpus or a document structure; see [`Engine`](super::Engine)).
     pub fn sign(&self, normalizer: &crate::text::Normalizer, text: &str) -> Signature {
+        self.sign_pieces(normalizer, &[text])
+    }
+
+    /// [`Signer::sign`] of pieces of text read one after the other, as if they were one text
+    /// with a token break between them (a document with its dateline cut out).
+    pub fn sign_pieces(&self, normalizer: &crate::text::Normalizer, pieces: &[&str]) -> Signature {
+        let general = |units: &mut Vec<u64>| {
+            for piece in pieces {
+                self.units(normalizer, piece, units);
+            }
+            self.sign_units(units)
+        };
         let mut units = Vec::new();
         let Shingling::Words(n) = self.shingling else {
-            self.units(normalizer, text, &mut units);
-            return self.sign_units(&units);
+            return general(&mut units);
         };
         // Word shingles as the tokens come, the same keys as `for_each_word_shingle`: the
         // sketch's scattered updates then overlap with tokenizing instead of a second pass.
         // The last `n` token hashes are kept in a ring; longer shingles take the general path.
         let n = n.max(1);
         if n > RING {
-            self.units(normalizer, text, &mut units);
-            return self.sign_units(&units);
+            return general(&mut units);
         }
         struct Rolling {
             sketch: Sketcher,
@@ -289,23 +299,26 @@ impl Signer {
             count: 0,
             h: 0,
         };
-        let mut r = normalizer.fold_token_hashes(
-            text,
-            start,
-            #[inline(always)]
-            move |r, t| {
-                if r.count >= n {
-                    r.h =
-                        r.h.wrapping_sub(r.ring[(r.count - n) % RING].wrapping_mul(lead));
-                }
-                r.h = r.h.wrapping_mul(POLY).wrapping_add(t);
-                r.ring[r.count % RING] = t;
-                r.count += 1;
-                if r.count >= n {
-                    r.sketch.add(fmix64(r.h ^ s));
-                }
-            },
-        );
+        let mut r = start;
+        for piece in pieces {
+            r = normalizer.fold_token_hashes(
+                piece,
+                r,
+                #[inline(always)]
+                move |r, t| {
+                    if r.count >= n {
+                        r.h =
+                            r.h.wrapping_sub(r.ring[(r.count - n) % RING].wrapping_mul(lead));
+                    }
+                    r.h = r.h.wrapping_mul(POLY).wrapping_add(t);
+                    r.ring[r.count % RING] = t;
+                    r.count += 1;
+                    if r.count >= n {
+                        r.sketch.add(fmix64(r.h ^ s));
+                    }
+                },
+            );
+        }
         // Fewer than `n` tokens: one shingle of them all.
         if (1..n).contains(&r.count) {
             r.sketch.add(fmix64(r.h ^ s));
