@@ -1,7 +1,7 @@
 """Type stubs of naql (see the docstrings in naql/__init__.py)."""
 
 import os
-from typing import Any, Iterable, Mapping, Optional, Union
+from typing import Any, Iterable, Mapping, Optional, Sequence, Union
 
 import numpy as np
 import numpy.typing as npt
@@ -36,7 +36,7 @@ class Signer:
     def seed(self) -> int: ...
     def sign(
         self,
-        texts: list[str],
+        texts: Sequence[str],
         sources: Optional[list[Optional[str]]] = None,
         boilerplate: Optional["Boilerplate"] = None,
     ) -> npt.NDArray[np.uint64]: ...

@@ -148,7 +148,8 @@ impl Signer {
         self.engine.config.signer.seed
     }
 
-    /// One row of `num_perm` values per text (uint64; each value fits 32 bits). With
+    /// One row of `num_perm` values per text of `texts` (a sequence of str; uint64, each
+    /// value fits 32 bits). A pyarrow array is faster still: `naql.sign_arrow`. With
     /// `sources`, paragraphs recurring in a source's texts are left out as `naql sign` does:
     /// those of the `boilerplate` table when given, else those found in this batch.
     #[pyo3(signature = (texts, sources=None, boilerplate=None))]

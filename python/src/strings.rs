@@ -46,8 +46,10 @@ impl CodePoints {
     pub fn utf8<'b>(&self, i: usize, buf: &'b mut Vec<u8>) -> Option<&'b str> {
         let start = i.checked_sub(1).map_or(0, |j| self.ends[j]);
         let points = &self.all[start..self.ends[i]];
-        buf.clear();
-        buf.resize(4 * points.len(), 0);
+        // Every byte read below is written first: the buffer only grows, never cleared.
+        if buf.len() < 4 * points.len() {
+            buf.resize(4 * points.len(), 0);
+        }
         let mut w = 0;
         for &c in points {
             if c >= 0x800 {
