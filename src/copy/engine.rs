@@ -200,15 +200,13 @@ impl Engine {
         let words = TOKENS && matches!(self.config.signer.shingling, Shingling::Words(_));
         let mut units = Vec::with_capacity(text.len() / 8);
         let mut paragraphs = Vec::new();
-        let cut = self.dateline_cut(&text);
-        let mut at = 0;
+        let mut before_content = self.config.datelines;
+        let mut dateline = false;
         for mut line in text.split('\n') {
-            let line_start = at;
-            at += line.len() + 1;
-            if let Some((cut_line, end)) = cut
-                && line_start == cut_line
-            {
-                line = &line[end - cut_line..];
+            if before_content && let Some(end) = self.leading_dateline(line) {
+                before_content = false;
+                dateline = end > 0;
+                line = &line[end..];
             }
             let start = units.len();
             if words {
@@ -237,30 +235,35 @@ impl Engine {
             chars: text.chars().count(),
             units: Units::Held(units),
             paragraphs,
-            dateline: cut.is_some(),
+            dateline,
             signature,
             content_key,
         };
         (prepared, text)
     }
 
-    /// Where the dateline is, when datelines are cut: the start of the first line with a
-    /// letter or digit and the end of its dateline, as byte offsets into `text`.
+    /// For a line before any letter or digit was read: `None` when it has none either (the
+    /// dateline may still come), else how many bytes of dateline it starts with (0: none).
+    fn leading_dateline(&self, line: &str) -> Option<usize> {
+        line.chars()
+            .any(char::is_alphanumeric)
+            .then(|| self.normalizer.dateline_end(line))
+    }
+
+    /// Where the dateline is, when datelines are cut: where it starts and ends in `text`, in
+    /// bytes (it opens the first line with a letter or digit).
     fn dateline_cut(&self, text: &str) -> Option<(usize, usize)> {
         if !self.config.datelines {
             return None;
         }
         let mut at = 0;
-        let line = text.split('\n').find_map(|line| {
-            let start = at;
+        for line in text.split('\n') {
+            if let Some(end) = self.leading_dateline(line) {
+                return (end > 0).then_some((at, at + end));
+            }
             at += line.len() + 1;
-            line.chars()
-                .any(char::is_alphanumeric)
-                .then_some((start, line))
-        });
-        let (start, line) = line?;
-        let end = self.normalizer.dateline_end(line);
-        (end > 0).then_some((start, start + end))
+        }
+        None
     }
 
     /// The signature [`Engine::prepare`] gives a document of this text without a source,
