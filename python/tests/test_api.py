@@ -65,6 +65,16 @@ def test_signatures_without_sources_are_naql_sign_without_sources(records, tmp_p
     assert naql.Signer().sign(tuple(texts)).tolist() == want
 
 
+def test_every_utf8_width_is_encoded_as_python_encodes_it():
+    # 1-byte ASCII, 2-byte Arabic, 3-byte quotes, CJK and the ﷺ ligature, 4-byte emoji: the
+    # list path encodes code points itself, the sources path through Python's encoder.
+    texts = ["😀 قالَ “الوزير” 中文 ﷺ abc", "x" * 300 + " ي", "", "ﷺ", "😀😀 𝔸"]
+    signer = naql.Signer(num_perm=64)
+    by_python = signer.sign(texts, [None] * len(texts))
+    assert signer.sign(texts).tolist() == by_python.tolist()
+    assert signer.sign(texts[:1]).tolist() != signer.sign(["😀 قال الوزير"]).tolist()
+
+
 def test_texts_that_are_not_a_sequence_of_str_are_type_errors(records):
     signer = naql.Signer()
     with pytest.raises(TypeError, match="not one str"):
