@@ -1,7 +1,8 @@
 //! Python strings to UTF-8 without holding the GIL for the encoding: Arabic text is held by
 //! CPython two bytes a character, and its own UTF-8 encoder (what every extension under the
 //! stable ABI of 3.9 must call) runs on one thread under the GIL at about 600 MB/s, as long as
-//! signing on two cores. Copying the code points out is a widening copy; the pool encodes.
+//! signing on two cores. Copying the code points out is a widening copy; the pool encodes them
+//! with simdutf, several times faster than a scalar encoder on Arabic text.
 
 use pyo3::ffi;
 use pyo3::prelude::*;
@@ -15,6 +16,12 @@ pub struct CodePoints {
 }
 
 impl CodePoints {
+    /// Empties the batch, keeping its room.
+    pub fn clear(&mut self) {
+        self.all.clear();
+        self.ends.clear();
+    }
+
     /// Appends the code points of `item`, which must be a `str`.
     pub fn push(&mut self, item: &Bound<'_, PyAny>) -> PyResult<()> {
         let py = item.py();
@@ -46,56 +53,24 @@ impl CodePoints {
     pub fn utf8<'b>(&self, i: usize, buf: &'b mut Vec<u8>) -> Option<&'b str> {
         let start = i.checked_sub(1).map_or(0, |j| self.ends[j]);
         let points = &self.all[start..self.ends[i]];
-        // Every byte read below is written first: the buffer only grows, never cleared.
+        if points.is_empty() {
+            return Some("");
+        }
+        // The buffer only grows, never cleared: four bytes a code point is the most UTF-8 takes.
         if buf.len() < 4 * points.len() {
             buf.resize(4 * points.len(), 0);
         }
-        let mut w = 0;
-        for &c in points {
-            if c >= 0x800 {
-                w += encode_one(c, &mut buf[w..])?;
-                continue;
-            }
-            // ASCII or two bytes (Arabic, Persian, Urdu), without a branch: Arabic words and
-            // the spaces between them alternate too often for a predictor.
-            let ascii = c < 0x80;
-            buf[w] = std::hint::select_unpredictable(ascii, c as u8, 0xC0 | (c >> 6) as u8);
-            buf[w + 1] = 0x80 | (c & 0x3F) as u8;
-            w += 2 - usize::from(ascii);
+        // SAFETY: `points` is readable for its length, `buf` has room for the longest UTF-8 of
+        // it, and the two do not overlap.
+        let written = unsafe {
+            simdutf::convert_utf32_to_utf8(points.as_ptr(), points.len(), buf.as_mut_ptr())
+        };
+        // simdutf says 0 for a surrogate or a value past U+10FFFF (which CPython never holds);
+        // any other input is encoded whole.
+        if written == 0 {
+            return None;
         }
-        // Checked, not assumed: a fast check, and a code point past U+10FFFF (which CPython
-        // never holds) would fail it rather than make a broken `str`.
-        simdutf8::basic::from_utf8(&buf[..w]).ok()
+        // SAFETY: what simdutf wrote from valid UTF-32 is valid UTF-8.
+        Some(unsafe { std::str::from_utf8_unchecked(&buf[..written]) })
     }
-}
-
-/// Writes the UTF-8 of one code point at the start of `out` (room for four bytes), and says
-/// how many bytes; `None` for a lone surrogate.
-#[inline(always)]
-fn encode_one(c: u32, out: &mut [u8]) -> Option<usize> {
-    Some(match c {
-        0..0x80 => {
-            out[0] = c as u8;
-            1
-        }
-        0x80..0x800 => {
-            out[0] = 0xC0 | (c >> 6) as u8;
-            out[1] = 0x80 | (c & 0x3F) as u8;
-            2
-        }
-        0xD800..0xE000 => return None,
-        0x800..0x10000 => {
-            out[0] = 0xE0 | (c >> 12) as u8;
-            out[1] = 0x80 | ((c >> 6) & 0x3F) as u8;
-            out[2] = 0x80 | (c & 0x3F) as u8;
-            3
-        }
-        _ => {
-            out[0] = 0xF0 | (c >> 18) as u8;
-            out[1] = 0x80 | ((c >> 12) & 0x3F) as u8;
-            out[2] = 0x80 | ((c >> 6) & 0x3F) as u8;
-            out[3] = 0x80 | (c & 0x3F) as u8;
-            4
-        }
-    })
 }
