@@ -403,6 +403,13 @@ impl Normalizer {
         }
         len
     }
+
+    /// Whether [`Normalizer::fold_end`] can change a token whose last letter is `last`: both
+    /// rules look only at tokens ending in ا, ً (tanween alef) or ء (hamza on a seat).
+    #[inline(always)]
+    pub(super) fn may_fold_end(last: &[u8; 2]) -> bool {
+        *last == ALEF || *last == FATHATAN || *last == HAMZA
+    }
 }
 
 /// The length of `t` without its tanween alef: a final ا, اً or ًا (the mark is there only

@@ -66,7 +66,13 @@ impl TokenBuf {
     /// Applies [`Normalizer::fold_end`] to the token of `len` bytes; its new length.
     #[inline(always)]
     fn fold_end(&mut self, n: &Normalizer, len: usize) -> usize {
-        if !n.endings {
+        // Most tokens end in none of the letters the rules look for: no call for them.
+        if !n.endings
+            || !self
+                .bytes(len)
+                .last_chunk()
+                .is_some_and(Normalizer::may_fold_end)
+        {
             return len;
         }
         if self.spilled {
