@@ -26,14 +26,6 @@ use crate::boilerplate::Boilerplate;
 use crate::errors::config_err;
 use crate::sign::{Signer, banding, documents, keys_of_row, sign_alone, sign_into, source_of};
 
-/// The batch's column `name`, or the error naming it.
-fn column_of(batch: &RecordBatch, name: &str) -> PyResult<ArrayRef> {
-    batch
-        .column_by_name(name)
-        .cloned()
-        .ok_or_else(|| config_err(format!("no column {name:?} in the batch")))
-}
-
 /// Row `i` of a string array (`string` or `large_string`), `None` when null.
 struct Texts(ArrayRef);
 
@@ -61,26 +53,26 @@ impl Texts {
     }
 }
 
-/// A column or array from Python: a pyarrow Array, or a ChunkedArray of one chunk or more
-/// (combined by pyarrow, which copies only when there are several chunks).
-fn array_of(obj: &Bound<'_, PyAny>) -> PyResult<ArrayRef> {
-    let obj = if obj.hasattr("combine_chunks")? {
-        obj.call_method0("combine_chunks")?
+/// A pyarrow Array as it is, a ChunkedArray as one Array (combined by pyarrow, which copies
+/// only when there are several chunks).
+fn combined<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    if obj.hasattr("combine_chunks")? {
+        obj.call_method0("combine_chunks")
     } else {
-        obj.clone()
-    };
-    Ok(make_array(ArrayData::from_pyarrow_bound(&obj)?))
+        Ok(obj.clone())
+    }
 }
 
-/// A pyarrow array of texts ([`array_of`]). A `string` or `large_string` array is checked on
+/// A column or array from Python ([`combined`]), checked by arrow.
+fn array_of(obj: &Bound<'_, PyAny>) -> PyResult<ArrayRef> {
+    Ok(make_array(ArrayData::from_pyarrow_bound(&combined(obj)?)?))
+}
+
+/// A pyarrow array of texts ([`combined`]). A `string` or `large_string` array is checked on
 /// all cores: arrow's own check reads every byte for UTF-8 on one core, a quarter of the
 /// time of signing. Any other array is checked as [`array_of`] checks it.
 fn texts_of(obj: &Bound<'_, PyAny>) -> PyResult<Texts> {
-    let obj = if obj.hasattr("combine_chunks")? {
-        obj.call_method0("combine_chunks")?
-    } else {
-        obj.clone()
-    };
+    let obj = combined(obj)?;
     // SAFETY: nothing reads `data` before the checks below have passed, and together they
     // check what `validate_full` would: buffers, nulls and offsets through the binary view of
     // the same buffers (`build` validates it), and UTF-8 row by row, so that every offset is
@@ -115,6 +107,32 @@ fn texts_of(obj: &Bound<'_, PyAny>) -> PyResult<Texts> {
         )));
     }
     Texts::of(make_array(data))
+}
+
+/// A pyarrow RecordBatch (or Table), whose columns are imported one by one as they are asked
+/// for: only those a function reads are checked, text columns on all cores ([`texts_of`]).
+struct Batch<'py>(Bound<'py, PyAny>);
+
+impl<'py> Batch<'py> {
+    /// Column `name` as pyarrow has it, or the error naming it.
+    fn py_column(&self, name: &str) -> PyResult<Bound<'py, PyAny>> {
+        let schema = self.0.getattr("schema")?;
+        let at: i64 = schema.call_method1("get_field_index", (name,))?.extract()?;
+        if at < 0 {
+            return Err(config_err(format!("no column {name:?} in the batch")));
+        }
+        self.0.call_method1("column", (at,))
+    }
+
+    /// Column `name`, any type.
+    fn column(&self, name: &str) -> PyResult<ArrayRef> {
+        array_of(&self.py_column(name)?)
+    }
+
+    /// Column `name`, which must hold strings.
+    fn texts(&self, name: &str) -> PyResult<Texts> {
+        texts_of(&self.py_column(name)?)
+    }
 }
 
 /// `n` rows of `k` values as `FixedSizeList<UInt64>` (or `Int64`, the same bits, for Spark,
@@ -276,17 +294,16 @@ pub fn sign_batch<'py>(
     source: Option<&str>,
     boilerplate: Option<PyRef<'py, Boilerplate>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let batch = RecordBatch::from_pyarrow_bound(batch)?;
-    let column = |name: &str| column_of(&batch, name);
-    let texts = Texts::of(column(text)?)?;
-    let sources = source.map(|s| column(s).and_then(Texts::of)).transpose()?;
+    let batch = Batch(batch.clone());
+    let texts = batch.texts(text)?;
+    let sources = source.map(|s| batch.texts(s)).transpose()?;
     let table = boilerplate.as_ref().map(|b| &b.table);
     let (flat, valid) = sign_texts(py, signer, &texts, sources.as_ref(), table);
     let k = signer.engine.config.signer.num_perm;
     let mut fields = Vec::new();
     let mut columns: Vec<ArrayRef> = Vec::new();
     for name in &keep {
-        let c = column(name)?;
+        let c = batch.column(name)?;
         fields.push(Field::new(name, c.data_type().clone(), true));
         columns.push(c);
     }
@@ -308,7 +325,7 @@ pub fn sign_batch<'py>(
     fields.push(Field::new("chars", DataType::Int64, false));
     columns.push(Arc::new(chars));
     if let Some(name) = date {
-        let dates = Texts::of(column(name)?)?;
+        let dates = batch.texts(name)?;
         let keys: Int64Array = (0..dates.len())
             .map(|i| {
                 dates
@@ -347,11 +364,10 @@ pub fn verify_batch<'py>(
     source_b: Option<&str>,
     boilerplate: Option<PyRef<'py, Boilerplate>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let batch = RecordBatch::from_pyarrow_bound(batch)?;
-    let column = |name: &str| column_of(&batch, name).and_then(Texts::of);
-    let (ta, tb) = (column(a)?, column(b)?);
-    let sa = source_a.map(column).transpose()?;
-    let sb = source_b.map(column).transpose()?;
+    let batch = Batch(batch.clone());
+    let (ta, tb) = (batch.texts(a)?, batch.texts(b)?);
+    let sa = source_a.map(|s| batch.texts(s)).transpose()?;
+    let sb = source_b.map(|s| batch.texts(s)).transpose()?;
     let empty = Table::default();
     let table = boilerplate.as_ref().map_or(&empty, |b| &b.table);
     let engine = &signer.engine;
@@ -402,9 +418,8 @@ pub fn paragraph_batch<'py>(
     source: &str,
     signed: bool,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let batch = RecordBatch::from_pyarrow_bound(batch)?;
-    let column = |name: &str| column_of(&batch, name).and_then(Texts::of);
-    let (texts, sources) = (column(text)?, column(source)?);
+    let batch = Batch(batch.clone());
+    let (texts, sources) = (batch.texts(text)?, batch.texts(source)?);
     let mut rows: Vec<(&str, u64, u64)> = py.detach(|| {
         let mut rows: Vec<(&str, u64, u64)> = (0..texts.len())
             .into_par_iter()
