@@ -268,7 +268,7 @@ impl Engine {
 
     /// The signature [`Engine::prepare`] gives a document of this text without a source,
     /// with nothing else made or kept: for a caller that wants signatures alone (the Python
-    /// `Signer.sign`), about twice as fast.
+    /// `Signer.sign`), about 1.4× as fast on SaudiNewsNet.
     pub fn signature_of(&self, text: &str) -> Signature {
         let signer = &self.config.signer;
         match self.dateline_cut(text) {
