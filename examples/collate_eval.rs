@@ -51,6 +51,9 @@ fn collator() -> Collator {
     if let Some(v) = var("MIN_TOP") {
         o.min_top = v;
     }
+    if let Some(v) = var("RELATIVE") {
+        o.relative = v;
+    }
     if let Some(v) = var("MIN_SHARED") {
         o.min_shared = v as usize;
     }

@@ -262,22 +262,54 @@ pub(super) fn links(
             };
             let scored = similarity.score(&pair);
             if let Some(kind) = verdict(options, &scored) {
-                out.push(Link {
-                    a: ra,
-                    a_sentence: ia,
-                    a_span: s.span.clone(),
-                    b: rb,
-                    b_sentence: ib,
-                    b_span: all[m].span.clone(),
-                    score: round(scored.score.max(scored.contained * scored.balance.sqrt())),
-                    kind,
-                    evidence: scored.evidence,
-                });
+                let a_lighter = weights.total(s) <= weights.total(all[m]);
+                out.push((
+                    a_lighter,
+                    Link {
+                        a: ra,
+                        a_sentence: ia,
+                        a_span: s.span.clone(),
+                        b: rb,
+                        b_sentence: ib,
+                        b_span: all[m].span.clone(),
+                        score: round(scored.score.max(scored.contained * scored.balance.sqrt())),
+                        kind,
+                        evidence: scored.evidence,
+                    },
+                ));
             }
         }
     }
+    let mut out = near_best(out, options.relative);
     out.sort_by_key(|l| (l.a, l.b, l.a_sentence, l.b_sentence));
     out
+}
+
+/// The links whose score is at least `share` of the best each of their sentences has into
+/// the other report. A partial link answers only to its lighter sentence's best: the heavier
+/// one says more, so it may carry several facts of the other report.
+fn near_best(links: Vec<(bool, Link)>, share: f64) -> Vec<Link> {
+    let mut best: HashMap<(usize, usize, usize), f64> = HashMap::new();
+    for (_, l) in &links {
+        for key in [(l.a, l.a_sentence, l.b), (l.b, l.b_sentence, l.a)] {
+            let b = best.entry(key).or_default();
+            *b = b.max(l.score);
+        }
+    }
+    let near = |key, score: f64| score >= share * best[&key];
+    links
+        .into_iter()
+        .filter(|(a_lighter, l)| {
+            let a = near((l.a, l.a_sentence, l.b), l.score);
+            let b = near((l.b, l.b_sentence, l.a), l.score);
+            match l.kind {
+                LinkKind::Same => a && b,
+                LinkKind::Partial if *a_lighter => a,
+                LinkKind::Partial => b,
+            }
+        })
+        .map(|(_, l)| l)
+        .collect()
 }
 
 /// Four decimals: scores are shown and compared in JSON, and stay the same bytes.
@@ -302,4 +334,51 @@ fn verdict(o: &Options, s: &Scored) -> Option<LinkKind> {
         });
     }
     (s.contained >= o.min_contained && s.balance < 0.5).then_some(LinkKind::Partial)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn link(a_sentence: usize, b_sentence: usize, score: f64, kind: LinkKind) -> Link {
+        Link {
+            a: 0,
+            a_sentence,
+            a_span: 0..0,
+            b: 1,
+            b_sentence,
+            b_span: 0..0,
+            score,
+            kind,
+            evidence: Evidence::default(),
+        }
+    }
+
+    fn kept(links: Vec<(bool, Link)>) -> Vec<(usize, usize)> {
+        near_best(links, 0.7)
+            .iter()
+            .map(|l| (l.a_sentence, l.b_sentence))
+            .collect()
+    }
+
+    #[test]
+    fn a_sentence_keeps_only_links_near_its_best_into_the_other_report() {
+        let links = vec![
+            (true, link(0, 0, 0.9, LinkKind::Same)),
+            (true, link(0, 1, 0.3, LinkKind::Same)),
+            (true, link(1, 1, 0.8, LinkKind::Same)),
+        ];
+        assert_eq!(kept(links), [(0, 0), (1, 1)]);
+    }
+
+    #[test]
+    fn a_long_sentence_may_carry_several_partial_facts() {
+        // B's sentence 0 carries A's sentences 0 and 1: each partial link answers to A's side.
+        let links = vec![
+            (true, link(0, 0, 0.9, LinkKind::Partial)),
+            (true, link(1, 0, 0.4, LinkKind::Partial)),
+            (false, link(2, 0, 0.4, LinkKind::Partial)),
+        ];
+        assert_eq!(kept(links), [(0, 0), (1, 0)]);
+    }
 }

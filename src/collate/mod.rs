@@ -15,7 +15,10 @@
 //!    [`Lexical`], is weighted stem overlap plus shared numbers, names and quotes). A pair is a
 //!    [`Link`] when it is alike as a whole ([`LinkKind::Same`]) or when the shorter one's
 //!    content is mostly inside the longer one ([`LinkKind::Partial`]: one outlet carries the
-//!    fact of the other plus more). A sentence may link to many.
+//!    fact of the other plus more). A sentence may link to many, but into each other report
+//!    only to those near its best there ([`Options::relative`]): sentences that merely share
+//!    the story's vocabulary with several sentences of a report lose to the one that says
+//!    the same thing.
 //! 4. Linked sentences form [`Fact`]s (connected groups); the grid has one row per fact,
 //!    one column per report, ordered by first appearance, the earliest-dated report marked.
 //! 5. Names, numbers and quotes are tabled per report ([`Entity`]); sentences that link to
@@ -88,16 +91,22 @@ pub struct Options {
     pub min_top: f64,
     /// A stem in more sentences than this proposes no candidates (it still counts in scores).
     pub max_postings: usize,
+    /// A link's score must reach this share of the best score either of its sentences has
+    /// with any sentence of the other report (0: off). A report states a fact in one or two
+    /// places; a sentence that merely shares the story's vocabulary with several sentences of
+    /// another report keeps only those most like it.
+    pub relative: f64,
 }
 
 impl Default for Options {
     fn default() -> Self {
         Options {
-            min_score: 0.2,
+            min_score: 0.15,
             min_contained: 0.5,
             min_shared: 3,
             min_top: 0.0,
             max_postings: 400,
+            relative: 0.7,
         }
     }
 }
@@ -106,7 +115,8 @@ impl Options {
     /// Checks the parameters: scores and shares in [0, 1].
     pub fn validate(&self) -> Result<(), crate::ConfigError> {
         crate::error::in_unit_closed("min_score", self.min_score)?;
-        crate::error::in_unit_closed("min_contained", self.min_contained)
+        crate::error::in_unit_closed("min_contained", self.min_contained)?;
+        crate::error::in_unit_closed("relative", self.relative)
     }
 }
 
