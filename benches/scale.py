@@ -12,7 +12,9 @@ Each size is written once as plain JSONL under WORKDIR and kept for reruns.
 
 Usage: benches/scale.py [NAQL_BINARY] [WORKDIR] [COPIES...]   (default copies: 1 10 32)
 NAQL_ARGS (environment) adds flags to every run, e.g. NAQL_ARGS="--spill-after 0" to hold no
-word hashes in memory (the memory-budget figures in BENCHMARKS.md).
+word hashes in memory (the memory-budget figures in BENCHMARKS.md), or NAQL_ARGS="--level
+story" for the story level with its own defaults (its last column is then the number of
+stories).
 Prints one row per size (bytes of RSS per document, and per document added since the previous
 size, which leaves the process's fixed memory out) and the exponents b of time ~ docs^b and
 RSS ~ docs^b fitted between the smallest and the largest size (1.0 is linear).
@@ -60,9 +62,12 @@ def corpus_of(copies):
 
 def run(path):
     """One `naql cluster` (the issue's parameters): wall s, peak RSS KB, stats."""
-    args = [naql, "cluster", path, "--ngram", "5", "--num-perm", "128", "--threshold", "0.8",
-            "--format", "json", "-q", "-o", os.path.join(work, "out.json"),
-            *os.environ.get("NAQL_ARGS", "").split()]
+    extra = os.environ.get("NAQL_ARGS", "").split()
+    # The story level keeps its own defaults (its threshold is a cosine, not a Jaccard).
+    copy_level = [] if "story" in extra else ["--ngram", "5", "--num-perm", "128", "--threshold",
+                                              "0.8"]
+    args = [naql, "cluster", path, *copy_level, "--format", "json", "-q", "-o",
+            os.path.join(work, "out.json"), *extra]
     t0 = time.perf_counter()
     p = subprocess.run(["/usr/bin/time", "-f", "%M", *args], capture_output=True, text=True)
     wall = time.perf_counter() - t0
@@ -89,7 +94,7 @@ for copies in sizes:
     rows.append((n, wall, rss))
     print(f"| {copies} | {n:,} | {os.path.getsize(path) / 1e6:,.0f} | {wall:.2f} | "
           f"{rss / 1024:,.0f} | {rss * 1024 / n:,.0f} | {added} | {s['verified_pairs']:,} | "
-          f"{s['clusters']:,} |", flush=True)
+          f"{s.get('clusters', s.get('stories', 0)):,} |", flush=True)
 if len(rows) > 1:
     (n0, w0, r0), (n1, w1, r1) = rows[0], rows[-1]
     fit = lambda a, b: math.log(b / a) / math.log(n1 / n0)
