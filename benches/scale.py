@@ -64,7 +64,7 @@ def run(path):
     """One `naql cluster` (the issue's parameters): wall s, peak RSS KB, stats."""
     extra = os.environ.get("NAQL_ARGS", "").split()
     # The story level keeps its own defaults (its threshold is a cosine, not a Jaccard).
-    copy_level = [] if "story" in extra else ["--ngram", "5", "--num-perm", "128", "--threshold",
+    copy_level = [] if any("story" in a for a in extra) else ["--ngram", "5", "--num-perm", "128", "--threshold",
                                               "0.8"]
     args = [naql, "cluster", path, *copy_level, "--format", "json", "-q", "-o",
             os.path.join(work, "out.json"), *extra]

@@ -91,8 +91,9 @@ pub struct Options {
     pub min_top: f64,
     /// A stem in more sentences than this proposes no candidates (it still counts in scores).
     pub max_postings: usize,
-    /// A link's score must reach this share of the best score either of its sentences has
-    /// with any sentence of the other report (0: off). A report states a fact in one or two
+    /// A link's score must reach this share of the best score each of its sentences has
+    /// with any sentence of the other report; a partial link, of its lighter sentence's only
+    /// (the heavier may carry several facts). 0: off. A report states a fact in one or two
     /// places; a sentence that merely shares the story's vocabulary with several sentences of
     /// another report keeps only those most like it.
     pub relative: f64,

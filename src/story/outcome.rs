@@ -10,7 +10,7 @@ use crate::story::terms::TermCounts;
 
 /// One article as story clustering holds it.
 pub struct StoryDoc {
-    /// Its weighted term counts (weighed once the IDF is known).
+    /// Its weighted term counts, until the IDF is known; emptied as its vector is made.
     pub counts: TermCounts,
     /// Its date as days since 1970-01-01; `None` when undated.
     pub days: Option<f64>,
